@@ -1,0 +1,29 @@
+# The README's two commands: `make search` (the main job) and `make test`.
+.PHONY: all setup build native ts test search bench clean
+
+all: build
+
+setup:
+	bash scripts/setup.sh
+
+native: setup
+	@if [ ! -f build/Release/nasforge.node ] || [ -n "$$(find native binding.gyp scripts/torch-config.mjs -newer build/Release/nasforge.node 2>/dev/null)" ]; then \
+	  npm run build:native --silent; fi
+
+ts: setup
+	npx tsc -p tsconfig.json
+
+build: native ts
+
+test: build
+	node --test --test-concurrency=1 dist/test/
+
+# The main job: until `nasforge search` exists, the most complete real job is the engine benchmark.
+search: build
+	node dist/bench/engine/run.js
+
+bench: build
+	node dist/bench/engine/run.js
+
+clean:
+	rm -rf build dist

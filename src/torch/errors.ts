@@ -1,0 +1,14 @@
+/** An error raised by libtorch (bad shape, dtype, index, device...), with libtorch's message. */
+export class EngineError extends Error {
+  readonly code = 'ENGINE';
+  constructor(message: string, readonly op?: string) {
+    super(op ? `${op}: ${message}` : message);
+    this.name = 'EngineError';
+  }
+
+  static from(e: unknown, op?: string): EngineError {
+    if (e instanceof EngineError) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    return new EngineError(msg.split('\nException raised from')[0]!.trim(), op);
+  }
+}

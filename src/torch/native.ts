@@ -1,0 +1,63 @@
+// The whole native surface in one typed file: tensors are opaque handles owned by the addon.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An opaque libtorch tensor handle (an N-API External). */
+export type Handle = { readonly __brand: 'TensorHandle' };
+type Value = Handle | number | boolean | string | null | undefined | Value[];
+
+export interface NativeBinding {
+  resolveOp(name: string, overload: string): number;
+  opSchema(id: number): string;
+  callOp(id: number, args: unknown[], kwargs?: Record<string, unknown> | null, discard?: boolean): Value;
+  fromBuffer(data: ArrayBufferView, shape: readonly number[], dtype: string, device?: string): Handle;
+  toBuffer(h: Handle): ArrayBuffer;
+  shape(h: Handle): number[];
+  dtype(h: Handle): string;
+  device(h: Handle): string;
+  numel(h: Handle): number;
+  item(h: Handle): number;
+  dispose(h: Handle): void;
+  isDisposed(h: Handle): boolean;
+  requiresGrad(h: Handle): boolean;
+  setRequiresGrad(h: Handle, on: boolean): void;
+  isLeaf(h: Handle): boolean;
+  gradFn(h: Handle): string | null;
+  grad(h: Handle): Handle | null;
+  setGrad(h: Handle, g: Handle | null): void;
+  backward(outputs: Handle[], grads: (Handle | null)[] | null, retainGraph: boolean | undefined,
+    createGraph: boolean, inputs: Handle[] | null): void;
+  autogradGrad(outputs: Handle[], inputs: Handle[], gradOutputs: (Handle | null)[] | null,
+    retainGraph: boolean | undefined, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
+  setGradEnabled(on: boolean): boolean;
+  isGradEnabled(): boolean;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  manualSeed(seed: number): void;
+  liveTensors(): number;
+  cudaAvailable(): boolean;
+  cudaDeviceCount(): number;
+  version(): string;
+  dataPtr(h: Handle): bigint;
+}
+
+function findAddon(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // dist/src/torch -> repo root; src/torch (ts-node style) -> repo root
+  for (const up of ['../../..', '../..']) {
+    for (const kind of ['Release', 'Debug']) {
+      const p = resolve(here, up, 'build', kind, 'nasforge.node');
+      if (existsSync(p)) return p;
+    }
+  }
+  throw new Error(
+    'nasforge: the native engine is not built (build/Release/nasforge.node is missing). ' +
+      'Run `make build` in the nasforge checkout (it installs libtorch if needed), ' +
+      'or `npm run build:native` with LIBTORCH=/path/to/libtorch.',
+  );
+}
+
+const require = createRequire(import.meta.url);
+export const native: NativeBinding = require(join(findAddon())) as NativeBinding;
