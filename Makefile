@@ -12,6 +12,7 @@ native: setup
 
 ts: setup
 	npx tsc -p tsconfig.json
+	chmod +x dist/src/cli/main.js
 
 build: native ts
 

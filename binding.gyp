@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "nasforge",
-      "sources": ["native/addon.cc", "native/handle.cc", "native/ops.cc", "native/tensor.cc"],
+      "sources": ["native/addon.cc", "native/handle.cc", "native/ops.cc", "native/tensor.cc", "native/rng.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node scripts/torch-config.mjs --include)"

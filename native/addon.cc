@@ -8,6 +8,7 @@
 namespace nf {
 void InitOps(Napi::Env env, Napi::Object exports);
 void InitTensor(Napi::Env env, Napi::Object exports);
+void InitRng(Napi::Env env, Napi::Object exports);
 }  // namespace nf
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -18,6 +19,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (n > 0) at::set_num_threads(n);
   nf::InitOps(env, exports);
   nf::InitTensor(env, exports);
+  nf::InitRng(env, exports);
   return exports;
 }
 

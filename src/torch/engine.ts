@@ -17,6 +17,12 @@ export function manualSeed(seed: number): void {
   native.manualSeed(seed);
 }
 
+/** The CPU generator's state (a uint8 tensor), for exact resumes. */
+export function rngState(): Tensor { return new Tensor(native.rngState()); }
+export function setRngState(state: Tensor): void {
+  try { native.setRngState(state.handle); } catch (e) { throw EngineError.from(e, 'setRngState'); }
+}
+
 /** Native tensor handles alive now (created and neither disposed nor collected). */
 export function liveTensors(): number { return native.liveTensors(); }
 

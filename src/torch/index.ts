@@ -8,6 +8,7 @@ export * as F from './functional.js';
 export { grad, backward, type GradOptions } from './autograd.js';
 export {
   setNumThreads, getNumThreads, manualSeed, liveTensors, cudaAvailable, cudaDeviceCount,
-  libtorchVersion, defaultDevice, callAten, schemaOf,
+  libtorchVersion, defaultDevice, callAten, schemaOf, rngState, setRngState,
 } from './engine.js';
 export { saveSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors } from './safetensors.js';
+export * as foreach from './foreach.js';

@@ -41,6 +41,8 @@ export interface NativeBinding {
   cudaDeviceCount(): number;
   version(): string;
   dataPtr(h: Handle): bigint;
+  rngState(): Handle;
+  setRngState(state: Handle): void;
 }
 
 function findAddon(): string {

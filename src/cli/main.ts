@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// The `nasforge` command.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerInfo } from './info.js';
+import { registerTrain } from './train.js';
+import { UserError } from './errors.js';
+
+function packageVersion(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../..', '../..']) {
+    try {
+      return (JSON.parse(readFileSync(resolve(here, up, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout (dist/src/cli or src/cli)
+    }
+  }
+  return 'unknown';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('nasforge')
+    .description('Neural architecture search on a libtorch engine')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+  registerInfo(program);
+  registerTrain(program);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof UserError) {
+      process.stderr.write(`nasforge: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`nasforge: ${err.name === 'EngineError' ? '' : 'unexpected error: '}${err.message}\n`);
+    if (process.env.NASFORGE_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,1 @@
+export { ResNet, type ResNetOptions, BASELINES } from './resnet.js';

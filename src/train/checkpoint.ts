@@ -1,0 +1,88 @@
+// Checkpoints that resume training exactly: model weights and buffers, optimiser state, the
+// loader's position, the global generator and the trainer's counters. Files are written to a
+// temporary name and renamed, so a crash never leaves a half-written checkpoint.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LoaderState } from '../data/index.js';
+import { type Module } from '../nn/index.js';
+import { type GroupOptions, type Optimizer, type OptimizerMeta } from '../optim/index.js';
+import { loadSafetensors, rngState, saveSafetensors, setRngState, tensor } from '../torch/index.js';
+import { TrainError } from './errors.js';
+
+export interface TrainerCounters {
+  /** optimiser steps taken */
+  step: number;
+  /** seconds spent training before this checkpoint */
+  elapsedSec: number;
+  history: EpochRecord[];
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainTop1: number;
+  lr: number;
+  seconds: number;
+  valTop1?: number;
+  valLoss?: number;
+}
+
+interface CheckpointJson {
+  version: 1;
+  counters: TrainerCounters;
+  loader: LoaderState;
+  optimizer: OptimizerMeta;
+  /** the CPU generator state, base64 */
+  rng: string;
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value));
+  renameSync(tmp, path);
+}
+
+export function saveCheckpoint(dir: string, model: Module, opt: Optimizer<GroupOptions>, loader: LoaderState, counters: TrainerCounters): void {
+  mkdirSync(dir, { recursive: true });
+  const { meta, tensors } = opt.stateDict();
+  saveSafetensors(join(dir, 'model.safetensors'), model.stateDict());
+  saveSafetensors(join(dir, 'optimizer.safetensors'), tensors);
+  const rng = rngState();
+  const json: CheckpointJson = {
+    version: 1,
+    counters,
+    loader,
+    optimizer: meta,
+    rng: Buffer.from(rng.data().buffer as ArrayBuffer).toString('base64'),
+  };
+  rng.dispose();
+  // trainer.json last: a checkpoint counts only once it exists
+  writeJsonAtomic(join(dir, 'trainer.json'), json);
+}
+
+export function hasCheckpoint(dir: string): boolean {
+  return existsSync(join(dir, 'trainer.json'));
+}
+
+/** Restore model, optimiser and generator; returns the loader position and counters. */
+export function loadCheckpoint(dir: string, model: Module, opt: Optimizer<GroupOptions>): { loader: LoaderState; counters: TrainerCounters } {
+  let json: CheckpointJson;
+  try {
+    json = JSON.parse(readFileSync(join(dir, 'trainer.json'), 'utf8')) as CheckpointJson;
+  } catch (e) {
+    throw new TrainError('CHECKPOINT', `cannot read the checkpoint in ${dir}: ${(e as Error).message}; delete the folder to start over`);
+  }
+  if (json.version !== 1) throw new TrainError('CHECKPOINT', `checkpoint ${dir} has version ${json.version}; this nasforge reads version 1`);
+  model.load(join(dir, 'model.safetensors'));
+  const { tensors } = loadSafetensors(join(dir, 'optimizer.safetensors'));
+  try {
+    opt.loadStateDict({ meta: json.optimizer, tensors });
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+  const bytes = Buffer.from(json.rng, 'base64');
+  const state = tensor(new Uint8Array(bytes), [bytes.length], { dtype: 'uint8' });
+  setRngState(state);
+  state.dispose();
+  return { loader: json.loader, counters: json.counters };
+}
