@@ -1,5 +1,5 @@
-# The README's two commands: `make search` (the main job) and `make test`.
-.PHONY: all setup build native ts test search bench clean
+# The README's two commands: `make main` (the main job) and `make test`.
+.PHONY: all setup build native ts test main bench clean
 
 all: build
 
@@ -19,9 +19,10 @@ build: native ts
 test: build
 	node --test --test-concurrency=1 dist/test/
 
-# The main job: until `nasforge search` exists, the most complete real job is the engine benchmark.
-search: build
-	node dist/bench/engine/run.js
+# The main job: until `nasforge search` exists, the most complete real job is training a
+# network on a real data set (Fashion-MNIST from Debian's dataset-fashion-mnist).
+main: build
+	node dist/src/cli/main.js train --dataset fashion-mnist --model resnet-small $(MAIN_FLAGS)
 
 bench: build
 	node dist/bench/engine/run.js
