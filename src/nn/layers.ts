@@ -1,5 +1,5 @@
 // The basic layers: convolution, batch norm, linear, pooling, activations and containers.
-import { F, type Tensor, empty, ones, zeros } from '../torch/index.js';
+import { F, type Tensor, empty, noGrad, ones, zeros } from '../torch/index.js';
 import { defaultBias_, defaultWeight_, fans } from './init.js';
 import { type Layer, type LayerModule, Module } from './module.js';
 
@@ -50,11 +50,10 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+/** Batch normalisation with PyTorch's state-dict names (weight, bias, running_mean, running_var, num_batches_tracked). */
 export class BatchNorm2d extends Module implements Layer {
   weight: Tensor | null = null;
   bias: Tensor | null = null;
-  runningMean: Tensor | null = null;
-  runningVar: Tensor | null = null;
   readonly eps: number;
   readonly momentum: number;
 
@@ -67,16 +66,22 @@ export class BatchNorm2d extends Module implements Layer {
       this.bias = this.param('bias', zeros([channels]));
     }
     if (o.trackRunningStats ?? true) {
-      this.runningMean = this.buffer('runningMean', zeros([channels]));
-      this.runningVar = this.buffer('runningVar', ones([channels]));
+      this.buffer('running_mean', zeros([channels]));
+      this.buffer('running_var', ones([channels]));
+      this.buffer('num_batches_tracked', zeros([], { dtype: 'int64' }));
     }
   }
 
+  get runningMean(): Tensor | null { return this.bufferNamed('running_mean') ?? null; }
+  get runningVar(): Tensor | null { return this.bufferNamed('running_var') ?? null; }
+
   forward(x: Tensor): Tensor {
-    const useBatch = this.training || this.runningMean === null;
+    const runningMean = this.runningMean;
+    const useBatch = this.training || runningMean === null;
+    if (this.training && runningMean !== null) noGrad(() => this.bufferNamed('num_batches_tracked')!.add_(1));
     return F.batchNorm(x, {
       weight: this.weight, bias: this.bias,
-      runningMean: this.runningMean, runningVar: this.runningVar,
+      runningMean, runningVar: this.runningVar,
       training: useBatch, momentum: this.momentum, eps: this.eps,
     });
   }

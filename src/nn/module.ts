@@ -1,7 +1,7 @@
 // Module: named parameters, buffers and children, train/eval modes and state dicts, as in
 // PyTorch, so that weights move between nasforge and PyTorch by name.
 import {
-  type Tensor, EngineError, keep, loadSafetensors, noGrad, saveSafetensors,
+  type DType, DTYPES, type Tensor, EngineError, isFloating, keep, loadSafetensors, noGrad, saveSafetensors,
 } from '../torch/index.js';
 
 export abstract class Module {
@@ -43,8 +43,14 @@ export abstract class Module {
     } else {
       this._buffers.set(name, t);
     }
-    (this as unknown as Record<string, unknown>)[name] = t;
+    // a field of the same name mirrors the registration (names like running_mean use getters)
+    if (Object.prototype.hasOwnProperty.call(this, name)) (this as unknown as Record<string, unknown>)[name] = t;
     if (old !== t) old.dispose();
+  }
+
+  /** A registered buffer by its state-dict name. */
+  protected bufferNamed(name: string): Tensor | undefined {
+    return this._buffers.get(name);
   }
 
   *namedChildren(): IterableIterator<[string, Module]> {
@@ -135,11 +141,16 @@ export abstract class Module {
     return metadata;
   }
 
-  /** Move every parameter and buffer to a device (or dtype), in place. */
+  /**
+   * Move every parameter and buffer to a device, or convert the floating-point ones to a
+   * dtype (integer buffers such as counters keep theirs, as in PyTorch), in place.
+   */
   to(target: string): this {
+    const isDtype = DTYPES.includes(target as DType);
+    const move = (t: Tensor): Tensor | null => (isDtype && !isFloating(t.dtype) ? null : noGrad(() => t.to(target)));
     for (const [, m] of this.namedModules()) {
-      for (const [n, p] of [...m._params]) m.replaceTensor(n, noGrad(() => p.to(target)));
-      for (const [n, b] of [...m._buffers]) m.replaceTensor(n, noGrad(() => b.to(target)));
+      for (const [n, p] of [...m._params]) m.replaceTensor(n, move(p) ?? p);
+      for (const [n, b] of [...m._buffers]) m.replaceTensor(n, move(b) ?? b);
     }
     return this;
   }
