@@ -7,7 +7,10 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node scripts/torch-config.mjs --include)"
       ],
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS", "<!@(node scripts/torch-config.mjs --defines)"],
+      # NAPI_EXPERIMENTAL: Node runs "basic" finalizers (no JS) during garbage collection
+      # instead of queueing them for the next event-loop turn, so abandoned tensor handles are
+      # freed even in a long synchronous training loop (see native/handle.cc).
+      "defines": ["NAPI_EXPERIMENTAL", "NODE_ADDON_API_CPP_EXCEPTIONS", "<!@(node scripts/torch-config.mjs --defines)"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],

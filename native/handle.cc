@@ -7,16 +7,23 @@ namespace nf {
 namespace {
 const napi_type_tag kTensorTag = {0x6e6173666f726765ULL, 0x7465736e6f72ULL};
 std::atomic<int64_t> g_live{0};
+std::atomic<int64_t> g_accounted{0};
 
+// Views share their base's memory, which is already accounted: counting them again would
+// inflate V8's external memory and trigger needless full garbage collections.
 int64_t Bytes(const at::Tensor& t) {
-  return t.defined() ? static_cast<int64_t>(t.numel() * t.element_size()) : 0;
+  if (!t.defined() || t.is_view()) return 0;
+  return static_cast<int64_t>(t.numel() * t.element_size());
 }
 
-void Release(Napi::Env env, TensorHandle* h) {
+void Release(Napi::BasicEnv env, TensorHandle* h) {
   if (!h->live) return;
   h->live = false;
   h->tensor = at::Tensor();
-  if (h->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, -h->accounted);
+  if (h->accounted) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, -h->accounted);
+    g_accounted -= h->accounted;
+  }
   h->accounted = 0;
   g_live--;
 }
@@ -26,9 +33,16 @@ Napi::Value WrapTensor(Napi::Env env, at::Tensor t) {
   if (!t.defined()) return env.Null();
   auto* h = new TensorHandle{std::move(t)};
   h->accounted = Bytes(h->tensor);
-  if (h->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, h->accounted);
+  if (h->accounted) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, h->accounted);
+    g_accounted += h->accounted;
+  }
   g_live++;
-  auto ext = Napi::External<TensorHandle>::New(env, h, [](Napi::Env env, TensorHandle* p) {
+  // A basic finalizer (it takes BasicEnv and never calls into JS) runs inside the garbage
+  // collection itself. A finalizer taking Napi::Env would be queued until the event loop turns:
+  // a synchronous loop would then keep every abandoned tensor (and each handle's bookkeeping)
+  // alive until it ends.
+  auto ext = Napi::External<TensorHandle>::New(env, h, [](Napi::BasicEnv env, TensorHandle* p) {
     Release(env, p);
     delete p;
   });
@@ -54,6 +68,7 @@ const at::Tensor& UnwrapTensor(const Napi::Value& v, const std::string& what) {
 void DisposeHandle(Napi::Env env, TensorHandle* h) { Release(env, h); }
 
 int64_t LiveTensorCount() { return g_live.load(); }
+int64_t AccountedBytes() { return g_accounted.load(); }
 
 std::string ScalarTypeName(c10::ScalarType t) {
   switch (t) {

@@ -21,6 +21,8 @@ const at::Tensor& UnwrapTensor(const Napi::Value& v, const std::string& what);
 TensorHandle* UnwrapHandle(const Napi::Value& v, const std::string& what);
 void DisposeHandle(Napi::Env env, TensorHandle* h);
 int64_t LiveTensorCount();
+// Bytes of live handles reported to V8 as external memory (views count zero).
+int64_t AccountedBytes();
 
 // Every entry point runs its body through this, so libtorch errors become JS errors.
 template <typename F>
@@ -33,6 +35,8 @@ Napi::Value Guard(Napi::Env env, F&& body) {
     throw Napi::Error::New(env, e.what_without_backtrace());
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
+  } catch (...) {
+    throw Napi::Error::New(env, "nasforge: unknown native error");
   }
 }
 

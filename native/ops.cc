@@ -7,7 +7,10 @@
 #include <c10/core/Layout.h>
 #include <c10/core/MemoryFormat.h>
 
+#include <atomic>
 #include <cmath>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "handle.h"
@@ -16,18 +19,53 @@ namespace nf {
 
 namespace {
 
-std::vector<c10::OperatorHandle> g_ops;
+// Resolved operators, shared by every thread (worker_threads load the addon once per
+// process). The table never reallocates, so readers need no lock; writers take g_ops_mutex,
+// and the same name resolves to the same id.
+constexpr size_t kMaxOps = 1 << 15;
+std::vector<c10::OperatorHandle>& Ops() {
+  static std::vector<c10::OperatorHandle>* ops = [] {
+    auto* v = new std::vector<c10::OperatorHandle>();
+    v->reserve(kMaxOps);
+    return v;
+  }();
+  return *ops;
+}
+std::atomic<size_t> g_ops_count{0};
+std::mutex g_ops_mutex;
+std::unordered_map<std::string, size_t> g_ops_by_name;
 
-int64_t ToInt(const Napi::Value& v, const std::string& what) {
+// Names an argument in error messages; the string is built only when an error is thrown,
+// which keeps it off the per-call path.
+struct What {
+  const std::string& op;
+  const std::string& arg;
+  std::string str() const { return op + " argument '" + arg + "'"; }
+};
+std::string operator+(const What& w, const std::string& s) { return w.str() + s; }
+
+// The tensor behind a handle, with a fast path for the common case (a live handle).
+const at::Tensor& TensorArg(const Napi::Value& v, const What& what) {
+  if (IsTensorHandle(v)) {
+    TensorHandle* h = v.As<Napi::External<TensorHandle>>().Data();
+    if (h->live) return h->tensor;
+  }
+  return UnwrapTensor(v, what.str());
+}
+
+int64_t ToInt(const Napi::Value& v, const What& what) {
   if (!v.IsNumber()) throw Napi::TypeError::New(v.Env(), what + ": expected an integer");
   double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || std::floor(d) != d)
     throw Napi::TypeError::New(v.Env(), what + ": expected an integer, got " + std::to_string(d));
+  // Casting a double outside int64's range is undefined behaviour: refuse it.
+  if (std::fabs(d) >= 9.2e18)
+    throw Napi::RangeError::New(v.Env(), what + ": integer " + std::to_string(d) + " is out of the int64 range");
   return static_cast<int64_t>(d);
 }
 
 // Enums (dtype, layout, memory format) travel through schemas as ints; accept their names.
-int64_t EnumFromString(Napi::Env env, const std::string& s, const std::string& what) {
+int64_t EnumFromString(Napi::Env env, const std::string& s, const What& what) {
   if (s == "strided") return static_cast<int64_t>(c10::kStrided);
   if (s == "contiguous_format") return static_cast<int64_t>(c10::MemoryFormat::Contiguous);
   if (s == "channels_last") return static_cast<int64_t>(c10::MemoryFormat::ChannelsLast);
@@ -40,14 +78,14 @@ int64_t EnumFromString(Napi::Env env, const std::string& s, const std::string& w
 }
 
 c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, const c10::Argument& arg,
-                     const std::string& what) {
+                     const What& what) {
   Napi::Env env = v.Env();
   switch (type->kind()) {
     case c10::TypeKind::OptionalType:
       if (v.IsNull() || v.IsUndefined()) return c10::IValue();
       return ToIValue(v, type->castRaw<c10::OptionalType>()->getElementType(), arg, what);
     case c10::TypeKind::TensorType:
-      return UnwrapTensor(v, what);
+      return TensorArg(v, what);
     case c10::TypeKind::IntType:
     case c10::TypeKind::SymIntType:
       if (v.IsString()) return EnumFromString(env, v.As<Napi::String>().Utf8Value(), what);
@@ -95,7 +133,7 @@ c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, const c10::
         case c10::TypeKind::TensorType: {
           c10::List<at::Tensor> out;
           out.reserve(n);
-          for (uint32_t i = 0; i < n; i++) out.push_back(UnwrapTensor(arr.Get(i), what));
+          for (uint32_t i = 0; i < n; i++) out.push_back(TensorArg(arr.Get(i), what));
           return out;
         }
         case c10::TypeKind::OptionalType: {
@@ -104,7 +142,7 @@ c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, const c10::
           for (uint32_t i = 0; i < n; i++) {
             Napi::Value e = arr.Get(i);
             if (e.IsNull() || e.IsUndefined()) out.push_back(c10::nullopt);
-            else out.push_back(UnwrapTensor(e, what));
+            else out.push_back(TensorArg(e, what));
           }
           return out;
         }
@@ -121,6 +159,12 @@ c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, const c10::
             if (!e.IsNumber()) throw Napi::TypeError::New(env, what + ": expected numbers");
             out[i] = e.As<Napi::Number>().DoubleValue();
           }
+          return out;
+        }
+        case c10::TypeKind::NumberType: {  // Scalar[]
+          c10::impl::GenericList out(c10::NumberType::get());
+          out.reserve(n);
+          for (uint32_t i = 0; i < n; i++) out.push_back(ToIValue(arr.Get(i), elem, arg, what));
           return out;
         }
         case c10::TypeKind::BoolType: {
@@ -172,10 +216,11 @@ Napi::Value FromIValue(Napi::Env env, const c10::IValue& v) {
 }
 
 const c10::OperatorHandle& OpById(const Napi::Value& v) {
-  int64_t id = ToInt(v, "operator id");
-  if (id < 0 || id >= static_cast<int64_t>(g_ops.size()))
+  if (!v.IsNumber()) throw Napi::TypeError::New(v.Env(), "operator id must be a number");
+  double id = v.As<Napi::Number>().DoubleValue();
+  if (!(id >= 0 && id < static_cast<double>(g_ops_count.load(std::memory_order_acquire))))
     throw Napi::RangeError::New(v.Env(), "unknown operator id " + std::to_string(id));
-  return g_ops[id];
+  return Ops()[static_cast<size_t>(id)];
 }
 
 }  // namespace
@@ -190,8 +235,17 @@ Napi::Value ResolveOp(const Napi::CallbackInfo& info) {
       throw Napi::Error::New(info.Env(), "unknown operator " + name +
           (overload.empty() ? "" : "." + overload) + " (not registered in this libtorch)");
     }
-    g_ops.push_back(*op);
-    return Napi::Number::New(info.Env(), static_cast<double>(g_ops.size() - 1));
+    std::lock_guard<std::mutex> lock(g_ops_mutex);
+    std::string key = name + "." + overload;
+    auto found = g_ops_by_name.find(key);
+    if (found != g_ops_by_name.end()) return Napi::Number::New(info.Env(), static_cast<double>(found->second));
+    auto& ops = Ops();
+    if (ops.size() >= kMaxOps) throw Napi::Error::New(info.Env(), "resolveOp: too many operators");
+    ops.push_back(*op);
+    size_t id = ops.size() - 1;
+    g_ops_by_name.emplace(key, id);
+    g_ops_count.store(ops.size(), std::memory_order_release);
+    return Napi::Number::New(info.Env(), static_cast<double>(id));
   });
 }
 
@@ -225,7 +279,7 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
     stack.reserve(formals.size());
     for (size_t i = 0; i < formals.size(); i++) {
       const c10::Argument& a = formals[i];
-      std::string what = schema.name() + " argument '" + a.name() + "'";
+      What what{schema.name(), a.name()};
       Napi::Value v;
       if (i < given) v = args.Get(static_cast<uint32_t>(i));
       else if (hasKw && kw.Has(a.name())) v = kw.Get(a.name());
@@ -236,7 +290,7 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
       } else if (a.type()->kind() == c10::TypeKind::OptionalType) {
         stack.emplace_back();
       } else {
-        throw Napi::TypeError::New(env, what + " is required");
+        throw Napi::TypeError::New(env, what + (i < given ? " is required (got undefined)" : " is required"));
       }
     }
     op.callBoxed(&stack);

@@ -7,6 +7,7 @@
 #include <torch/version.h>
 
 #include <cstring>
+#include <sstream>
 #include <thread>
 
 #include "handle.h"
@@ -22,7 +23,7 @@ std::vector<int64_t> ToShape(const Napi::Value& v) {
   for (uint32_t i = 0; i < arr.Length(); i++) {
     Napi::Value e = arr.Get(i);
     double d = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : -1;
-    if (d < 0 || std::floor(d) != d)
+    if (!(d >= 0 && d < 9.2e18) || std::floor(d) != d)
       throw Napi::TypeError::New(v.Env(), "shape must hold non-negative integers");
     shape[i] = static_cast<int64_t>(d);
   }
@@ -130,8 +131,20 @@ ENTRY(Grad) { return WrapTensor(env, UnwrapTensor(info[0], "grad").grad()); } EN
 
 ENTRY(SetGrad) {
   at::Tensor t = UnwrapTensor(info[0], "setGrad");
-  if (info[1].IsNull() || info[1].IsUndefined()) t.mutable_grad() = at::Tensor();
-  else t.mutable_grad() = UnwrapTensor(info[1], "setGrad");
+  if (info[1].IsNull() || info[1].IsUndefined()) {
+    t.mutable_grad() = at::Tensor();
+    return env.Undefined();
+  }
+  const at::Tensor& g = UnwrapTensor(info[1], "setGrad");
+  // As PyTorch's `.grad =` setter: a gradient must match its tensor, or optimisers break later.
+  if (g.sizes() != t.sizes() || g.scalar_type() != t.scalar_type() || g.device() != t.device()) {
+    std::ostringstream msg;
+    msg << "setGrad: the gradient (" << g.sizes() << ", " << ScalarTypeName(g.scalar_type()) << ", "
+        << g.device() << ") must match its tensor (" << t.sizes() << ", "
+        << ScalarTypeName(t.scalar_type()) << ", " << t.device() << ")";
+    throw Napi::Error::New(env, msg.str());
+  }
+  t.mutable_grad() = g;
   return env.Undefined();
 } END
 
@@ -181,12 +194,13 @@ ENTRY(GetNumThreads) { return Napi::Number::New(env, at::get_num_threads()); } E
 
 ENTRY(ManualSeed) {
   double s = info[0].As<Napi::Number>().DoubleValue();
-  if (s < 0 || std::floor(s) != s) throw Napi::RangeError::New(env, "manualSeed: seed must be a non-negative integer");
+  if (!(s >= 0 && s < 1.8e19) || std::floor(s) != s) throw Napi::RangeError::New(env, "manualSeed: seed must be a non-negative integer");
   at::manual_seed(static_cast<uint64_t>(s));
   return env.Undefined();
 } END
 
 ENTRY(LiveTensors) { return Napi::Number::New(env, static_cast<double>(LiveTensorCount())); } END
+ENTRY(LiveTensorBytes) { return Napi::Number::New(env, static_cast<double>(AccountedBytes())); } END
 
 ENTRY(CudaAvailable) { return Napi::Boolean::New(env, at::hasCUDA()); } END
 
@@ -229,6 +243,7 @@ void InitTensor(Napi::Env env, Napi::Object exports) {
   REG("getNumThreads", GetNumThreads);
   REG("manualSeed", ManualSeed);
   REG("liveTensors", LiveTensors);
+  REG("liveTensorBytes", LiveTensorBytes);
   REG("cudaAvailable", CudaAvailable);
   REG("cudaDeviceCount", CudaDeviceCount);
   REG("version", Version);

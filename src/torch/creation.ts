@@ -51,11 +51,34 @@ export function tensor(data: TypedArray | number | readonly unknown[], shape?: r
     flat = toTyped([data], o.dtype ?? 'float32');
     inferred = [];
   } else if (ArrayBuffer.isView(data)) {
-    flat = o.dtype && o.dtype !== dtypeOf(data) ? toTyped(Array.from(data as ArrayLike<number>, Number), o.dtype) : data;
+    // 16-bit floats arrive as their raw bits in a Uint16Array.
+    const raw = data instanceof Uint16Array && (o.dtype === 'float16' || o.dtype === 'bfloat16');
+    if (!raw && o.dtype && o.dtype !== dtypeOf(data)) {
+      // one copy in the array's own dtype, then one libtorch cast: no per-element JS work
+      const own = tensor(data, shape, { device: o.device });
+      const cast = own.to(o.dtype);
+      own.dispose();
+      if (o.requiresGrad) cast.requiresGrad = true;
+      return cast;
+    }
+    flat = data;
     inferred = [data.length];
   } else {
     inferred = nestedShape(data);
-    flat = toTyped((data as unknown[]).flat(Infinity) as number[], o.dtype ?? 'float32');
+    const values = (data as unknown[]).flat(Infinity);
+    const at = values.findIndex((v) => typeof v !== 'number' && typeof v !== 'boolean');
+    if (at >= 0) {
+      throw new EngineError(`data must hold numbers or booleans, found ${typeof values[at]} ${String(values[at])} at flat index ${at}`, 'tensor');
+    }
+    const want = inferred.reduce((a, b) => a * b, 1);
+    if (shape === undefined && values.length !== want) {
+      throw new EngineError(`the nested arrays are ragged: shape [${inferred.join(', ')}] needs ${want} numbers, ` +
+        `found ${values.length}; give every row the same length`, 'tensor');
+    }
+    // All booleans make a bool tensor (as torch.tensor does); other numbers default to float32.
+    const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
+    flat = toTyped(values as number[], o.dtype ?? (allBool ? 'bool' : 'float32'));
+    if (allBool && o.dtype === undefined) o = { ...o, dtype: 'bool' };
   }
   const dims = checkShape(shape ?? inferred, 'tensor');
   const dtype = o.dtype ?? dtypeOf(flat);
@@ -82,7 +105,10 @@ function toTyped(values: readonly number[], dtype: DType): TypedArray {
   switch (dtype) {
     case 'float32': return Float32Array.from(values);
     case 'float64': return Float64Array.from(values);
-    case 'int64': return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+    case 'int64': return BigInt64Array.from(values, (v) => {
+      if (!Number.isFinite(v)) throw new EngineError(`cannot store ${v} in an int64 tensor`, 'tensor');
+      return BigInt(Math.trunc(v));
+    });
     case 'int32': return Int32Array.from(values);
     case 'int16': return Int16Array.from(values);
     case 'int8': return Int8Array.from(values);

@@ -13,7 +13,7 @@ export function getNumThreads(): number { return native.getNumThreads(); }
 
 /** Seed libtorch's global generators (CPU and CUDA). */
 export function manualSeed(seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0) throw new EngineError(`seed must be a non-negative integer, got ${seed}`, 'manualSeed');
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new EngineError(`seed must be a non-negative safe integer (at most 2^53 - 1), got ${seed}`, 'manualSeed');
   native.manualSeed(seed);
 }
 
@@ -25,6 +25,8 @@ export function setRngState(state: Tensor): void {
 
 /** Native tensor handles alive now (created and neither disposed nor collected). */
 export function liveTensors(): number { return native.liveTensors(); }
+/** Bytes held by live tensor handles (views count zero: they share their base's memory). */
+export function liveTensorBytes(): number { return native.liveTensorBytes(); }
 
 export function cudaAvailable(): boolean { return native.cudaAvailable(); }
 export function cudaDeviceCount(): number { return native.cudaDeviceCount(); }

@@ -8,7 +8,8 @@ export class EngineError extends Error {
 
   static from(e: unknown, op?: string): EngineError {
     if (e instanceof EngineError) return e;
-    const msg = e instanceof Error ? e.message : String(e);
-    return new EngineError(msg.split('\nException raised from')[0]!.trim(), op);
+    const msg = (e instanceof Error ? e.message : String(e)).split('\nException raised from')[0]!.trim();
+    // Native messages often name the entry point already ("item: ..."): do not say it twice.
+    return op !== undefined && msg.startsWith(`${op}: `) ? new EngineError(msg.slice(op.length + 2), op) : new EngineError(msg, op);
   }
 }

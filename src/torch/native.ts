@@ -37,6 +37,7 @@ export interface NativeBinding {
   getNumThreads(): number;
   manualSeed(seed: number): void;
   liveTensors(): number;
+  liveTensorBytes(): number;
   cudaAvailable(): boolean;
   cudaDeviceCount(): number;
   version(): string;
@@ -60,6 +61,11 @@ function findAddon(): string {
       'or `npm run build:native` with LIBTORCH=/path/to/libtorch.',
   );
 }
+
+// OpenMP threads that busy-wait between parallel regions steal the core from everything else
+// (other workers, the loader, the other side of a benchmark): on this 2-core machine under load a
+// small CNN step took 5-9x longer. libgomp reads this when libtorch loads, so set it first.
+process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
 
 const require = createRequire(import.meta.url);
 export const native: NativeBinding = require(join(findAddon())) as NativeBinding;

@@ -24,16 +24,22 @@ export function keep<T extends Scoped>(t: T): T {
   return t;
 }
 
-function collect(value: unknown, out: Set<Scoped>, depth: number): void {
-  if (value === null || typeof value !== 'object' || depth > 4) return;
+/** Finds the tensors in a value: arrays, Maps, Sets and plain objects are searched, at any depth. */
+function collect(value: unknown, out: Set<Scoped>, seen: Set<object> = new Set()): void {
+  if (value === null || typeof value !== 'object') return;
   if (isScoped(value)) {
     out.add(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) collect(v, out, depth + 1);
+    return;
+  }
+  if (seen.has(value)) return; // cycles
+  seen.add(value);
+  if (Array.isArray(value) || value instanceof Set) {
+    for (const v of value) collect(v, out, seen);
   } else if (value instanceof Map) {
-    for (const v of value.values()) collect(v, out, depth + 1);
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collect(v, out, depth + 1);
+    for (const v of value.values()) collect(v, out, seen);
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) for (const v of Object.values(value)) collect(v, out, seen);
   }
 }
 
@@ -43,7 +49,7 @@ function isScoped(v: object): v is Scoped {
 
 /**
  * Runs `fn` in a new scope: tensors created inside are disposed when it returns, except the
- * ones in its result (arrays, Maps and plain objects are searched), which move to the
+ * ones in its result (arrays, Maps, Sets and plain objects are searched), which move to the
  * enclosing scope. `fn` must be synchronous.
  */
 export function tidy<T>(fn: () => T): T {
@@ -63,24 +69,30 @@ export function tidy<T>(fn: () => T): T {
     throw new TypeError('tidy(fn): fn returned a Promise; scopes are synchronous, use them inside the async work');
   }
   const out = new Set<Scoped>();
-  collect(result, out, 0);
-  release(mine, out);
-  const parent = scopes[scopes.length - 1];
-  if (parent !== undefined) for (const t of out) if (!t.kept) parent.push(t);
+  collect(result, out);
+  release(mine, out, scopes[scopes.length - 1]);
   return result;
 }
 
-function release(list: Scoped[], survivors: Set<Scoped> | null): void {
+/**
+ * Dispose the scope's tensors except survivors, which move to `parent`. Only tensors born in
+ * this scope move: a returned tensor from an outer scope stays where it was.
+ */
+function release(list: Scoped[], survivors: Set<Scoped> | null, parent?: Scoped[]): void {
   for (const t of list) {
-    if (t.kept || t.isDisposed || (survivors !== null && survivors.has(t))) continue;
+    if (t.kept || t.isDisposed) continue;
+    if (survivors !== null && survivors.has(t)) {
+      if (parent !== undefined) parent.push(t);
+      continue;
+    }
     t.dispose();
   }
 }
 
-/** Dispose every tensor found in `value` (a tensor, array, Map or plain object of them). */
+/** Dispose every tensor found in `value` (a tensor, array, Map, Set or plain object of them). */
 export function dispose(value: unknown): void {
   const found = new Set<Scoped>();
-  collect(value, found, 0);
+  collect(value, found);
   for (const t of found) if (!t.isDisposed) t.dispose();
 }
 

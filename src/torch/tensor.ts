@@ -36,7 +36,7 @@ const O = {
   detach: op('detach'), matmul: op('matmul'), mm: op('mm'), t: op('t'), softmax: op('softmax.int'),
   logSoftmax: op('log_softmax.int'), toDtype: op('to.dtype'), toDevice: op('to.device'),
   scatter: op('scatter.src'), indexPut: op('index_put'),
-  add_: op('add_.Tensor'), addS_: op('add_.Scalar'), sub_: op('sub_.Tensor'), mul_: op('mul_.Tensor'),
+  add_: op('add_.Tensor'), addS_: op('add_.Scalar'), sub_: op('sub_.Tensor'), subS_: op('sub_.Scalar'), mul_: op('mul_.Tensor'),
   mulS_: op('mul_.Scalar'), div_: op('div_.Tensor'), divS_: op('div_.Scalar'),
   addcmul_: op('addcmul_'), addcdiv_: op('addcdiv_'), copy_: op('copy_'), zero_: op('zero_'),
   fill_: op('fill_.Scalar'), clamp_: op('clamp_'), lerp_: op('lerp_.Scalar'), uniform_: op('uniform_'),
@@ -45,6 +45,22 @@ const O = {
 };
 
 function h(x: Tensor): Handle {
+  if (!(x instanceof Tensor)) throw new EngineError(`expected a Tensor, got ${describe(x)}`);
+  return x.handle;
+}
+
+/** A short description of a JS value for error messages. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'Object'})`;
+  if (typeof v === 'string') return `the string '${v.length > 20 ? `${v.slice(0, 20)}...` : v}'`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** The handle of a tensor argument, with a clear error for anything else. */
+export function handleOf(x: Tensor, what: string): Handle {
+  if (!(x instanceof Tensor)) throw new EngineError(`expected a Tensor, got ${describe(x)}`, what);
   return x.handle;
 }
 
@@ -111,7 +127,10 @@ export class Tensor {
     const d = this.data();
     return d instanceof BigInt64Array ? Array.from(d, Number) : Array.from(d as ArrayLike<number>);
   }
-  item(): number { this.alive(); return native.item(this.handle); }
+  item(): number {
+    this.alive();
+    try { return native.item(this.handle); } catch (e) { throw EngineError.from(e, 'item'); }
+  }
 
   // ---- autograd ----
   get requiresGrad(): boolean { this.alive(); return native.requiresGrad(this.handle); }
@@ -131,7 +150,7 @@ export class Tensor {
   }
   set grad(g: Tensor | null) {
     this.alive();
-    native.setGrad(this.handle, g === null ? null : g.handle);
+    try { native.setGrad(this.handle, g === null ? null : handleOf(g, 'grad')); } catch (e) { throw EngineError.from(e, 'grad'); }
   }
   /** Backpropagate from this tensor (a scalar unless `gradient` is given). */
   backward(gradient?: Tensor, opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
@@ -296,7 +315,9 @@ export class Tensor {
   add_(o: TensorOrScalar, alpha = 1): this {
     return typeof o === 'number' ? this.ip(O.addS_, [h(this), o, alpha]) : this.ip(O.add_, [h(this), h(o), alpha]);
   }
-  sub_(o: Tensor, alpha = 1): this { return this.ip(O.sub_, [h(this), h(o), alpha]); }
+  sub_(o: TensorOrScalar, alpha = 1): this {
+    return typeof o === 'number' ? this.ip(O.subS_, [h(this), o, alpha]) : this.ip(O.sub_, [h(this), h(o), alpha]);
+  }
   mul_(o: TensorOrScalar): this { return typeof o === 'number' ? this.ip(O.mulS_, [h(this), o]) : this.ip(O.mul_, [h(this), h(o)]); }
   div_(o: TensorOrScalar): this { return typeof o === 'number' ? this.ip(O.divS_, [h(this), o]) : this.ip(O.div_, [h(this), h(o)]); }
   /** this += value * a * b */
