@@ -21,6 +21,8 @@ test: build
 
 # The main job: until `nasforge search` exists, the most complete real job is training a
 # network on a real data set (Fashion-MNIST from Debian's dataset-fashion-mnist).
+# 7 epochs reach about 92.4% test accuracy in 6-9 minutes on 2 cores.
+MAIN_FLAGS ?= --epochs 7 --lr 0.1 --flip
 main: build
 	node dist/src/cli/main.js train --dataset fashion-mnist --model resnet-small $(MAIN_FLAGS)
 

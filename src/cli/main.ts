@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerInfo } from './info.js';
+import { registerInspect } from './inspect.js';
 import { registerTrain } from './train.js';
 import { UserError } from './errors.js';
 
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   registerInfo(program);
   registerTrain(program);
+  registerInspect(program);
   try {
     await program.parseAsync(argv);
     return 0;

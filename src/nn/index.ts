@@ -17,3 +17,6 @@ export { LSTMCell, StackedLSTM, Embedding, type LSTMState } from './recurrent.js
 export {
   AuxiliaryHead, AuxiliaryHeadCIFAR, AuxiliaryHeadImageNet, type AuxiliaryHeadVariant, type AuxiliaryHeadOptions,
 } from './heads.js';
+export {
+  traceMacs, countMacs, tracing, withoutInit, initSkipped, convOutputShape, type ConvGeometry,
+} from './trace.js';

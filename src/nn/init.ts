@@ -1,6 +1,7 @@
 // Initialisers, drawn from the global seeded generator. PyTorch's defaults are reproduced so a
 // network starts from the same distribution in both.
 import { type Tensor, noGrad } from '../torch/index.js';
+import { initSkipped } from './trace.js';
 
 /** fan_in and fan_out of a weight (out, in, kh, kw) or (out, in). */
 export function fans(w: Tensor): { fanIn: number; fanOut: number } {
@@ -10,11 +11,13 @@ export function fans(w: Tensor): { fanIn: number; fanOut: number } {
 }
 
 export function uniform_(t: Tensor, low: number, high: number): Tensor {
+  if (initSkipped()) return t; // a network built only to be counted (trace.ts)
   noGrad(() => t.uniform_(low, high));
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+  if (initSkipped()) return t;
   noGrad(() => t.normal_(mean, std));
   return t;
 }

@@ -2,6 +2,7 @@
 import { F, type Tensor, empty, noGrad, ones, zeros } from '../torch/index.js';
 import { defaultBias_, defaultWeight_, fans } from './init.js';
 import { type Layer, type LayerModule, Module } from './module.js';
+import { traceConv2d, traceLinear } from './trace.js';
 
 type Pair = number | [number, number];
 
@@ -38,6 +39,8 @@ export class Conv2d extends Module implements Layer {
   }
 
   forward(x: Tensor): Tensor {
+    const dry = traceConv2d(this, x); // a MAC-counting dry run (see trace.ts)
+    if (dry) return dry;
     return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 }
@@ -98,6 +101,8 @@ export class Linear extends Module implements Layer {
   }
 
   forward(x: Tensor): Tensor {
+    const dry = traceLinear(this, x);
+    if (dry) return dry;
     return F.linear(x, this.weight, this.bias);
   }
 }

@@ -15,11 +15,14 @@ function fmtTime(sec: number): string {
 export function progressBar(label: string, o: { stream?: NodeJS.WriteStream; unitsPerItem?: number; unit?: string; plainEverySec?: number } = {}): ProgressSink {
   const stream = o.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY);
-  const start = Date.now();
+  let start = Date.now();
+  let lastDone = 0;
   let lastPlain = 0;
   const every = (o.plainEverySec ?? 10) * 1000;
   return {
     update(done, total, extra) {
+      if (done < lastDone) start = Date.now(); // a new pass (epoch): rate and ETA start over
+      lastDone = done;
       const el = (Date.now() - start) / 1000;
       const rate = el > 0 ? (done * (o.unitsPerItem ?? 1)) / el : 0;
       const eta = done > 0 ? (el / done) * (total - done) : Infinity;
@@ -34,6 +37,8 @@ export function progressBar(label: string, o: { stream?: NodeJS.WriteStream; uni
       }
     },
     done(line) {
+      start = Date.now();
+      lastDone = 0;
       stream.write(tty ? `\r${line}\x1b[K\n` : `${line}\n`);
     },
   };

@@ -1,0 +1,15 @@
+// The search-space core: the SearchSpace interface every space implements, categorical
+// decisions, canonical genotype JSON, typed errors, the seeded generator and `defineSpace`.
+export {
+  type Genotype, type SearchSpace, type AnySearchSpace, type Stack, type InputSpec, type Cost, type Preset, type SpaceNetwork,
+} from './space.js';
+export {
+  type Decision, type Choice, checkDecisionValues, sampleDecisionValues, mutateDecisionValues, oneHot, oneHotLength,
+  decisionSpaceSize,
+} from './decisions.js';
+export { SpaceError, type SpaceErrorCode, genotypeError, stackError } from './errors.js';
+export { type Json, canonicalJson, checkPlainJson, jsonRoundTrip } from './json.js';
+export { Rng, type RandomSource } from './random.js';
+export { defineSpace, type SpaceSpec } from './define.js';
+export { networkCost, countBuilt } from './cost.js';
+export { editDistance, nearestNames, didYouMean, findSpace, findPreset } from './registry.js';

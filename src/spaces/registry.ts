@@ -1,0 +1,22 @@
+// Every registered search space, by its fixed name. A space is registered by adding it to
+// SPACES (explicitly, not by import side effects); test/spaces/core.test.ts then checks the
+// SearchSpace contract on it without a new test.
+import { type AnySearchSpace, findSpace } from './core/index.js';
+import { nasBenchMacroSpace } from './nas-bench-macro/index.js';
+import { dartsSpace } from './darts/index.js';
+import { nasnetSpace } from './nasnet/index.js';
+
+export const SPACES: readonly AnySearchSpace[] = [
+  nasBenchMacroSpace,
+  dartsSpace,
+  nasnetSpace,
+];
+
+/** The registered space called `name`; throws SpaceError('unknown-space') with "did you mean" help. */
+export function getSpace(name: string): AnySearchSpace {
+  return findSpace(SPACES, name);
+}
+
+export function spaceNames(): string[] {
+  return SPACES.map((s) => s.name);
+}
