@@ -7,6 +7,8 @@ namespace nf {
 namespace {
 const napi_type_tag kTensorTag = {0x6e6173666f726765ULL, 0x7465736e6f72ULL};
 std::atomic<int64_t> g_live{0};
+// handles never disposed explicitly, whether or not the collector has freed them since
+std::atomic<int64_t> g_undisposed{0};
 std::atomic<int64_t> g_accounted{0};
 
 // Views share their base's memory, which is already accounted: counting them again would
@@ -38,6 +40,7 @@ Napi::Value WrapTensor(Napi::Env env, at::Tensor t) {
     g_accounted += h->accounted;
   }
   g_live++;
+  g_undisposed++;
   // A basic finalizer (it takes BasicEnv and never calls into JS) runs inside the garbage
   // collection itself. A finalizer taking Napi::Env would be queued until the event loop turns:
   // a synchronous loop would then keep every abandoned tensor (and each handle's bookkeeping)
@@ -65,9 +68,13 @@ const at::Tensor& UnwrapTensor(const Napi::Value& v, const std::string& what) {
   return h->tensor;
 }
 
-void DisposeHandle(Napi::Env env, TensorHandle* h) { Release(env, h); }
+void DisposeHandle(Napi::Env env, TensorHandle* h) {
+  if (h->live) g_undisposed--;
+  Release(env, h);
+}
 
 int64_t LiveTensorCount() { return g_live.load(); }
+int64_t UndisposedTensorCount() { return g_undisposed.load(); }
 int64_t AccountedBytes() { return g_accounted.load(); }
 
 std::string ScalarTypeName(c10::ScalarType t) {

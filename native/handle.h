@@ -21,6 +21,7 @@ const at::Tensor& UnwrapTensor(const Napi::Value& v, const std::string& what);
 TensorHandle* UnwrapHandle(const Napi::Value& v, const std::string& what);
 void DisposeHandle(Napi::Env env, TensorHandle* h);
 int64_t LiveTensorCount();
+int64_t UndisposedTensorCount();
 // Bytes of live handles reported to V8 as external memory (views count zero).
 int64_t AccountedBytes();
 

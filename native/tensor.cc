@@ -200,6 +200,7 @@ ENTRY(ManualSeed) {
 } END
 
 ENTRY(LiveTensors) { return Napi::Number::New(env, static_cast<double>(LiveTensorCount())); } END
+ENTRY(UndisposedTensors) { return Napi::Number::New(env, static_cast<double>(UndisposedTensorCount())); } END
 ENTRY(LiveTensorBytes) { return Napi::Number::New(env, static_cast<double>(AccountedBytes())); } END
 
 ENTRY(CudaAvailable) { return Napi::Boolean::New(env, at::hasCUDA()); } END
@@ -243,6 +244,7 @@ void InitTensor(Napi::Env env, Napi::Object exports) {
   REG("getNumThreads", GetNumThreads);
   REG("manualSeed", ManualSeed);
   REG("liveTensors", LiveTensors);
+  REG("undisposedTensors", UndisposedTensors);
   REG("liveTensorBytes", LiveTensorBytes);
   REG("cudaAvailable", CudaAvailable);
   REG("cudaDeviceCount", CudaDeviceCount);

@@ -25,6 +25,13 @@ export function setRngState(state: Tensor): void {
 
 /** Native tensor handles alive now (created and neither disposed nor collected). */
 export function liveTensors(): number { return native.liveTensors(); }
+
+/**
+ * Tensors created and never disposed explicitly, counted whether or not the collector has
+ * freed them since: unlike liveTensors it does not move when a garbage collection happens, so
+ * `before === after` around a block is an exact leak check.
+ */
+export function undisposedTensors(): number { return native.undisposedTensors(); }
 /** Bytes held by live tensor handles (views count zero: they share their base's memory). */
 export function liveTensorBytes(): number { return native.liveTensorBytes(); }
 

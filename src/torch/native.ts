@@ -37,6 +37,7 @@ export interface NativeBinding {
   getNumThreads(): number;
   manualSeed(seed: number): void;
   liveTensors(): number;
+  undisposedTensors(): number;
   liveTensorBytes(): number;
   cudaAvailable(): boolean;
   cudaDeviceCount(): number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataLoader, DataError, TensorDataset, compose, cutout, randomCrop, randomHorizontalFlip } from '../../src/data/index.js';
-import { liveTensors, manualSeed, rand, tidy, type Tensor } from '../../src/torch/index.js';
+import { undisposedTensors, manualSeed, rand, tidy, type Tensor } from '../../src/torch/index.js';
 
 /** 23 examples whose single input value is their position (so batches reveal the order). */
 function positions(n = 23): TensorDataset {
@@ -98,9 +98,9 @@ describe('DataLoader', () => {
     const ds = images(8, 1, 5);
     const l = new DataLoader(ds, { batchSize: 4, transform: compose(randomCrop(5, 1), cutout(2)) });
     order(l); // warm up lazily created engine state
-    const before = liveTensors();
+    const before = undisposedTensors();
     order(l);
-    assert.equal(liveTensors(), before);
+    assert.equal(undisposedTensors(), before);
     ds.dispose();
   });
 

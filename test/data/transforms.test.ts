@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Cutout, DataError, Rng, compose, cutout, normalize, randomCrop, randomHorizontalFlip } from '../../src/data/index.js';
-import { liveTensors, tensor, tidy, type Tensor } from '../../src/torch/index.js';
+import { undisposedTensors, tensor, tidy, type Tensor } from '../../src/torch/index.js';
 
 /** A batch (n, c, h, w) whose values are all distinct and non-zero: 1 + flat position. */
 function distinct(n: number, c: number, h: number, w: number): { x: Tensor; y: Tensor } {
@@ -121,9 +121,9 @@ describe('transforms', () => {
     const b = distinct(4, 1, 4, 4);
     const t = compose(randomCrop(4, 1), randomHorizontalFlip(), cutout(2), normalize([1], [2]));
     tidy(() => t.apply(b, new Rng(0))); // warm up lazily created engine state
-    const before = liveTensors();
+    const before = undisposedTensors();
     const out = t.apply(b, new Rng(0));
-    assert.equal(liveTensors(), before + 1); // only the new x; the labels pass through
+    assert.equal(undisposedTensors(), before + 1); // only the new x; the labels pass through
     assert.equal(out.y, b.y);
     // same rng stream, same result
     assert.deepEqual(t.apply(b, new Rng(0)).x.toArray(), out.x.toArray());

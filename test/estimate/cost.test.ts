@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  EngineError, F, type Tensor, liveTensors, randn, rngState, setNumThreads, tidy,
+  EngineError, F, type Tensor, undisposedTensors, randn, rngState, setNumThreads, tidy,
 } from '../../src/torch/index.js';
 import {
   BatchNorm2d, Conv2d, GlobalAvgPool, Linear, MaxPool2d, ReLU, Sequential, traceMacs, withoutInit,
@@ -58,11 +58,11 @@ test('a network\'s MACs: the sum of its convs and linear layers, by hand', () =>
   const net = new Sequential(
     new Conv2d(3, 8, 3, { padding: 1, bias: false }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
     new Conv2d(8, 16, 1), new GlobalAvgPool(), new Linear(16, 5));
-  const live = liveTensors();
+  const live = undisposedTensors();
   // 8·8 px · 8 out · 27, then 4·4 px · 16 out · 8, then 16·5
   assert.equal(countMacs(net, [1, 3, 8, 8]), 8 * 8 * 8 * 27 + 4 * 4 * 16 * 8 + 16 * 5);
   assert.equal(countMacs(net, [2, 3, 8, 8]), 2 * (8 * 8 * 8 * 27 + 4 * 4 * 16 * 8 + 16 * 5), 'per batch element');
-  assert.equal(liveTensors(), live, 'the dry run freed its tensors');
+  assert.equal(undisposedTensors(), live, 'the dry run freed its tensors');
   assert.equal(net.training, true, 'modes are restored');
   assert.ok([...net.namedModules()].every(([, m]) => m.training));
   net.dispose();
@@ -105,12 +105,12 @@ test('withoutInit draws nothing from the global generator; a normal build does',
 
 test('measureLatency: a median between min and max over the asked repeats, nothing leaked', () => {
   const net = new Sequential(new Conv2d(3, 8, 3, { padding: 1 }), new ReLU(), new GlobalAvgPool(), new Linear(8, 4));
-  const live = liveTensors();
+  const live = undisposedTensors();
   const l = measureLatency(net, [3, 16, 16], { warmup: 1, repeats: 5 });
   assert.equal(l.repeats, 5);
   assert.ok(l.minMs > 0 && l.minMs <= l.medianMs && l.medianMs <= l.maxMs, JSON.stringify(l));
   assert.equal(l.threads, 1);
-  assert.equal(liveTensors(), live);
+  assert.equal(undisposedTensors(), live);
   assert.equal(net.training, true);
   assert.throws(() => measureLatency(net, [2, 3, 16, 16]), /\(C, H, W\) or \(1, C, H, W\)/);
   assert.throws(() => measureLatency(net, [3, 16, 16], { repeats: 0 }), RangeError);

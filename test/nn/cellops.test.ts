@@ -4,19 +4,19 @@ import { test } from 'node:test';
 import {
   CELL_OPS, DARTS_PRIMITIVES, DropPath, FactorizedReduce, Identity, MBConv, Zero, cellOp, dropPath,
 } from '../../src/nn/index.js';
-import { liveTensors, manualSeed, noGrad, ones, randn, tidy } from '../../src/torch/index.js';
+import { undisposedTensors, manualSeed, noGrad, ones, randn, tidy } from '../../src/torch/index.js';
 
 test('every cell op keeps C channels and applies its stride', () => {
   manualSeed(0);
   for (const name of Object.keys(CELL_OPS)) {
     for (const stride of [1, 2]) {
       const op = cellOp(name, 8, stride);
-      const before = liveTensors();
+      const before = undisposedTensors();
       tidy(() => {
         const y = op.forward(randn([2, 8, 10, 10]));
         assert.deepEqual(y.shape, stride === 1 ? [2, 8, 10, 10] : [2, 8, 5, 5], `${name} stride ${stride}`);
       });
-      assert.equal(liveTensors(), before, `${name} stride ${stride} left tensors alive`);
+      assert.equal(undisposedTensors(), before, `${name} stride ${stride} left tensors alive`);
       op.dispose();
     }
   }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { EngineError, liveTensors, manualSeed, randn, tensor, tidy } from '../../src/torch/index.js';
+import { EngineError, undisposedTensors, manualSeed, randn, tensor, tidy } from '../../src/torch/index.js';
 import {
   AuxiliaryHeadCIFAR, AuxiliaryHeadImageNet, BatchNorm2d, Conv2d, SqueezeExcite, makeDivisible,
   mnasnetSEWidth, mobilenetV3SEWidth,
@@ -149,10 +149,10 @@ describe('Module: state dicts, save/load, parameter counts', () => {
   test('forward and backward through these layers free every intermediate tensor', () => {
     const cases = casesOf([...BASIC, ...SE, 'auxhead']);
     checkCase(cases[0]!); // first call resolves operators and caches
-    const live = liveTensors();
+    const live = undisposedTensors();
     for (const c of cases) checkCase(c);
     // the collector may also free stray handles from earlier tests meanwhile: no growth is the fact
-    assert.ok(liveTensors() <= live, `live tensors grew from ${live} to ${liveTensors()}`);
+    assert.ok(undisposedTensors() <= live, `live tensors grew from ${live} to ${undisposedTensors()}`);
   });
 });
 

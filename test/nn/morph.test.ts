@@ -3,7 +3,7 @@
 // grey-level morphology.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { F, type Tensor, liveTensors, manualSeed, randn, tidy } from '../../src/torch/index.js';
+import { F, type Tensor, undisposedTensors, manualSeed, randn, tidy } from '../../src/torch/index.js';
 import { Closing2d, Dilation2d, Erosion2d, Opening2d, dilation2d, erosion2d } from '../../src/nn/index.js';
 import { casesOf, checkCase } from './fixture.js';
 
@@ -84,9 +84,9 @@ describe('grey-level morphology facts', () => {
   test('layers free their intermediates', () => {
     const cases = casesOf(KINDS);
     checkCase(cases[0]!);
-    const live = liveTensors();
+    const live = undisposedTensors();
     for (const c of cases) checkCase(c);
-    assert.equal(liveTensors(), live);
+    assert.equal(undisposedTensors(), live);
   });
 });
 

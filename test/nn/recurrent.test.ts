@@ -1,7 +1,7 @@
 // LSTM cell, stacked LSTM and embedding against PyTorch's nn.LSTMCell, nn.LSTM and nn.Embedding.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { liveTensors, manualSeed, randn, tensor, tidy } from '../../src/torch/index.js';
+import { undisposedTensors, manualSeed, randn, tensor, tidy } from '../../src/torch/index.js';
 import { Embedding, LSTMCell, StackedLSTM } from '../../src/nn/index.js';
 import { casesOf, checkCase } from './fixture.js';
 
@@ -80,14 +80,14 @@ describe('StackedLSTM', () => {
     const x = randn([1, 3]);
     const warm = stack.forward(x);
     for (const s of warm.states) { s.h.dispose(); s.c.dispose(); }
-    const live = liveTensors();
+    const live = undisposedTensors();
     let states = stack.zeroState(1);
     for (let t = 0; t < 5; t++) {
       const r = stack.forward(x, states);
       for (const s of states) { s.h.dispose(); s.c.dispose(); }
       states = r.states;
     }
-    assert.equal(liveTensors(), live + 6, 'h and c for each of 3 layers');
+    assert.equal(undisposedTensors(), live + 6, 'h and c for each of 3 layers');
     for (const s of states) { s.h.dispose(); s.c.dispose(); }
     x.dispose();
     stack.dispose();

@@ -1,7 +1,7 @@
 // clipGradNorm against torch.nn.utils.clip_grad_norm_ (fixture).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { liveTensors, tensor, zeros } from '../../src/torch/index.js';
+import { undisposedTensors, tensor, zeros } from '../../src/torch/index.js';
 import { clipGradNorm } from '../../src/optim/index.js';
 import { fixture, maxAbsDiff } from './problem.js';
 
@@ -14,9 +14,9 @@ for (const c of fixture.clip) {
       g.dispose();
     });
     const spare = zeros([2], { requiresGrad: true }).keep(); // no gradient: skipped
-    const before = liveTensors();
+    const before = undisposedTensors();
     const total = clipGradNorm([...ps, spare], c.maxNorm, c.normType === 'inf' ? Infinity : c.normType);
-    assert.equal(liveTensors(), before);
+    assert.equal(undisposedTensors(), before);
     assert.ok(Math.abs(total - c.total) < 1e-12, `total ${total} vs PyTorch ${c.total}`);
     ps.forEach((p, i) => {
       const g = p.grad!;

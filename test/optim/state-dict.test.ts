@@ -2,7 +2,7 @@
 // fresh parameters, 2 more steps == 5 uninterrupted steps, bit for bit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeSafetensors, encodeSafetensors, liveTensors, noGrad, tensor, tidy } from '../../src/torch/index.js';
+import { decodeSafetensors, encodeSafetensors, undisposedTensors, noGrad, tensor, tidy } from '../../src/torch/index.js';
 import { OptimizerError, type OptimizerMeta, SGD } from '../../src/optim/index.js';
 import { Problem, fixture } from './problem.js';
 
@@ -78,9 +78,9 @@ test('a state dict that does not fit is refused and leaves the optimiser as it w
   assert.throws(() => opt.loadStateDict(badLr), /lr must be a finite number >= 0/);
   assert.equal(opt.stateOf(pb.W)!.step, 1);
   assert.ok(!opt.stateOf(pb.W)!.buffers.exp_avg!.isDisposed);
-  const before = liveTensors();
+  const before = undisposedTensors();
   opt.loadStateDict(good); // loading its own live tensors works: they are copied first
-  assert.equal(liveTensors(), before);
+  assert.equal(undisposedTensors(), before);
   opt.dispose();
   sgd.dispose();
   pb.dispose();

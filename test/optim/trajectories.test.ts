@@ -1,7 +1,7 @@
 // Every optimiser configuration replays PyTorch's 5-step trajectory on the fixture problem.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { liveTensors } from '../../src/torch/index.js';
+import { undisposedTensors } from '../../src/torch/index.js';
 import { Problem, fixture, maxAbsDiff } from './problem.js';
 
 for (const c of fixture.optimizers) {
@@ -44,14 +44,14 @@ test('steps leak no tensors: the live count is flat once state exists', () => {
     const pb = new Problem('float64');
     const opt = pb.optimizer(c);
     pb.step(opt, 0, []);
-    const after1 = liveTensors();
+    const after1 = undisposedTensors();
     for (let i = 1; i < 4; i++) pb.step(opt, i, []);
-    assert.equal(liveTensors(), after1, `${c.name}: live tensors grew over steps`);
+    assert.equal(undisposedTensors(), after1, `${c.name}: live tensors grew over steps`);
     opt.dispose();
     pb.W.grad = null;
     pb.b.grad = null;
-    const before = liveTensors();
+    const before = undisposedTensors();
     pb.dispose();
-    assert.equal(liveTensors(), before - 5, `${c.name}: dispose left state tensors alive`);
+    assert.equal(undisposedTensors(), before - 5, `${c.name}: dispose left state tensors alive`);
   }
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  F, liveTensors, manualSeed, randint, randn, rngState, setNumThreads, tidy, type Tensor,
+  F, undisposedTensors, manualSeed, randint, randn, rngState, setNumThreads, tidy, type Tensor,
 } from '../../src/torch/index.js';
 import { traceMacs } from '../../src/nn/index.js';
 import { SPACES, getSpace, spaceNames, SpaceError, findPreset, type AnySearchSpace } from '../../src/spaces/index.js';
@@ -133,7 +133,7 @@ for (const space of SPACES) {
       const g0 = space.sample(new Rng(21));
       for (const g of [g0, space.mutate(g0, new Rng(22))]) {
         const net = space.build(g, stack);
-        const live = liveTensors();
+        const live = undisposedTensors();
         tidy(() => {
           const x = randn([2, input.channels, input.size, input.size]);
           const logits = net.forward(x);
@@ -149,7 +149,7 @@ for (const space of SPACES) {
           assert.deepEqual(traceMacs(() => net.forward(x)).value.shape, logits.shape);
         });
         net.zeroGrad();
-        assert.equal(liveTensors(), live, 'the training step left no tensors behind');
+        assert.equal(undisposedTensors(), live, 'the training step left no tensors behind');
         net.dispose();
       }
     });
@@ -157,7 +157,7 @@ for (const space of SPACES) {
     test('cost: counted from the built network, deterministic, no random draws, no leaks', () => {
       const g = space.sample(new Rng(31));
       const { stack, input } = space.tiny;
-      const live = liveTensors();
+      const live = undisposedTensors();
       const state = rngState();
       const c1 = space.cost(g, stack, input);
       const c2 = space.cost(jsonRoundTrip(g), stack, input);
@@ -165,7 +165,7 @@ for (const space of SPACES) {
       assert.ok(sameTensorBytes(state, after), 'counting must not draw from the global generator');
       state.dispose();
       after.dispose();
-      assert.equal(liveTensors(), live);
+      assert.equal(undisposedTensors(), live);
       assert.deepEqual(c1, c2);
       const net = space.build(g, stack);
       assert.equal(c1.params, net.numParameters());

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { F, liveTensors, manualSeed, randint, randn, setNumThreads, tidy } from '../../src/torch/index.js';
+import { F, undisposedTensors, manualSeed, randint, randn, setNumThreads, tidy } from '../../src/torch/index.js';
 import { AMOEBANET, DARTS_V1, DARTS_V2, DartsNetwork, NASNET, type DartsGenotype } from '../../src/spaces/darts/index.js';
 import { fillParams, maxAbsDiff, sinInput } from './fill.js';
 
@@ -32,7 +32,7 @@ test('DARTS V2 at 20 cells and 36 channels has the published 3.3M parameters', (
 test('a small DARTS V2 network trains: logits, auxiliary logits and gradients', () => {
   manualSeed(1);
   const net = new DartsNetwork(DARTS_V2, { cells: 5, channels: 8, classes: 10, auxiliary: true, dropPath: 0.2 });
-  const before = liveTensors();
+  const before = undisposedTensors();
   tidy(() => {
     const x = randn([2, 3, 32, 32]);
     const y = randint(0, 10, [2]);
@@ -51,7 +51,7 @@ test('a small DARTS V2 network trains: logits, auxiliary logits and gradients', 
     g.dispose();
   }
   net.zeroGrad();
-  assert.equal(liveTensors(), before, 'the forward and backward pass left tensors alive');
+  assert.equal(undisposedTensors(), before, 'the forward and backward pass left tensors alive');
   net.eval();
   tidy(() => {
     const { logits, aux } = net.forwardWithAux(randn([3, 3, 32, 32]));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { liveTensors, setNumThreads } from '../../src/torch/index.js';
+import { undisposedTensors, setNumThreads } from '../../src/torch/index.js';
 import { getSpace, SpaceError } from '../../src/spaces/index.js';
 import { Rng, decisionSpaceSize } from '../../src/spaces/core/index.js';
 import { canonicalMacroArch, nasBenchMacroSpace as space } from '../../src/spaces/nas-bench-macro/index.js';
@@ -76,7 +76,7 @@ test('params and MACs equal the benchmark file\'s params and flops for all 6,561
   const t = table();
   const archs = Object.keys(t).sort();
   assert.equal(archs.length, 6561);
-  const live = liveTensors();
+  const live = undisposedTensors();
   const wrong: string[] = [];
   for (const arch of archs) {
     const c = space.cost({ arch });
@@ -85,7 +85,7 @@ test('params and MACs equal the benchmark file\'s params and flops for all 6,561
     }
   }
   assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} archs differ`);
-  assert.equal(liveTensors(), live, 'counting freed every network');
+  assert.equal(undisposedTensors(), live, 'counting freed every network');
 });
 
 test('cost scales with the stack and input: 10 → 100 classes adds 1280·90 params and MACs', () => {

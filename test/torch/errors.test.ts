@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import {
-  EngineError, F, type Tensor, arange, callAten, cudaAvailable, grad, liveTensors, ones, tensor, tidy, zeros,
+  EngineError, F, type Tensor, arange, callAten, cudaAvailable, grad, undisposedTensors, ones, tensor, tidy, zeros,
 } from '../../src/torch/index.js';
 
 /** Runs fn, asserts it throws an EngineError (an Error) matching `pattern`, then checks a normal op still works. */
@@ -103,12 +103,12 @@ test('autograd misuse is an EngineError, not a crash', () => {
 });
 
 test('the process survives a burst of errors without leaking tensors', () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   for (let i = 0; i < 200; i++) {
     assert.throws(() => tidy(() => ones([2, 3]).mm(ones([2, 3]))), EngineError);
     assert.throws(() => tidy(() => arange(3).indexSelect(0, long([9]))), EngineError);
   }
-  assert.equal(liveTensors(), live0);
+  assert.equal(undisposedTensors(), live0);
   assert.equal(tidy(() => ones([3, 4]).mm(ones([4, 5])).sum().item()), 60);
 });
 

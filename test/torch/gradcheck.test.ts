@@ -2,7 +2,7 @@
 // parameter and the input, and a Hessian-vector product through createGraph (DARTS' second order).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { F, type Tensor, grad, liveTensors, manualSeed, randn, tensor, tidy } from '../../src/torch/index.js';
+import { F, type Tensor, grad, undisposedTensors, manualSeed, randn, tensor, tidy } from '../../src/torch/index.js';
 import { relError, seeded } from './helpers.js';
 
 const f64 = { dtype: 'float64' as const };
@@ -50,7 +50,7 @@ function initialValues(): Record<string, Float64Array> {
 }
 
 test('CNN gradients equal central finite differences for every parameter and the input', () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   const values = initialValues();
   const analytic = tidy(() => {
     const p: Record<string, Tensor> = {};
@@ -83,7 +83,7 @@ test('CNN gradients equal central finite differences for every parameter and the
   }
   assert.ok(checked >= 60, `checked ${checked} elements`);
   assert.ok(worst < 1e-3);
-  assert.equal(liveTensors(), live0, 'the check leaked tensors');
+  assert.equal(undisposedTensors(), live0, 'the check leaked tensors');
 });
 
 test('grad with createGraph: Hessian-vector product equals a finite difference of gradients', () => {

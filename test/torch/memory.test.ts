@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  EngineError, F, type Tensor, dispose, getNumThreads, keep, liveTensorBytes, liveTensors, manualSeed, noGrad, ones, randint, randn,
+  EngineError, F, type Tensor, dispose, getNumThreads, keep, liveTensorBytes, undisposedTensors, manualSeed, noGrad, ones, randint, randn,
   scopeDepth, setNumThreads, tensor, tidy, zeros,
 } from '../../src/torch/index.js';
 
@@ -34,7 +34,7 @@ test('10,000 training steps of a small CNN in tidy scopes keep RSS and live tens
   const list = Object.values(params);
   const x = randn([8, 1, 8, 8]).keep();
   const y = randint(0, 10, [8]).keep();
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   const bytes0 = liveTensorBytes();
   let rssAt100 = 0;
   let firstLoss = 0;
@@ -59,7 +59,7 @@ test('10,000 training steps of a small CNN in tidy scopes keep RSS and live tens
     });
     if (step === 0) firstLoss = loss;
     lastLoss = loss;
-    if (liveTensors() !== live0) assert.fail(`step ${step}: ${liveTensors() - live0} tensors leaked`);
+    if (undisposedTensors() !== live0) assert.fail(`step ${step}: ${undisposedTensors() - live0} tensors leaked`);
     if (step === 100) rssAt100 = rssMB();
   }
   const seconds = (performance.now() - start) / 1000;
@@ -102,7 +102,7 @@ test('a disposed tensor throws a clear EngineError when used', () => {
 });
 
 test('tidy returns nested results (arrays, objects, Maps) and frees everything else', () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   const out = tidy(() => {
     const a = ones([2]);
     const b = a.add(1);
@@ -110,17 +110,17 @@ test('tidy returns nested results (arrays, objects, Maps) and frees everything e
     a.mul(10); // garbage
     return { list: [a, { deep: c }], map: new Map([['b', b]]), n: 42 };
   });
-  assert.equal(liveTensors(), live0 + 3, 'three tensors survive, the rest is freed');
+  assert.equal(undisposedTensors(), live0 + 3, 'three tensors survive, the rest is freed');
   assert.deepEqual(out.list[0] instanceof Object && (out.list[0] as Tensor).toArray(), [1, 1]);
   assert.deepEqual((out.list[1] as { deep: Tensor }).deep.toArray(), [6, 6]);
   assert.deepEqual(out.map.get('b')!.toArray(), [2, 2]);
   assert.equal(out.n, 42);
   dispose(out);
-  assert.equal(liveTensors(), live0);
+  assert.equal(undisposedTensors(), live0);
 });
 
 test('tidy finds returned tensors at any depth, in Sets, and in cyclic structures', () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   const deep = tidy(() => ({ a: { b: { c: { d: { e: { f: [ones([1])] } } } } } }));
   assert.equal(deep.a.b.c.d.e.f[0]!.isDisposed, false, 'a deeply nested result survives');
   const set = tidy(() => new Set([ones([1]), ones([2])]));
@@ -133,23 +133,23 @@ test('tidy finds returned tensors at any depth, in Sets, and in cyclic structure
   });
   assert.equal(cyclic.t.isDisposed, false);
   assert.equal((cyclic.bare as { u: Tensor }).u.isDisposed, false);
-  assert.equal(liveTensors(), live0 + 5);
+  assert.equal(undisposedTensors(), live0 + 5);
   dispose([deep, set, cyclic]);
-  assert.equal(liveTensors(), live0);
+  assert.equal(undisposedTensors(), live0);
 });
 
 test('nested tidy hands results to the parent scope, which frees them unless returned', () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   const kept = tidy(() => {
     const inner = tidy(() => ones([3]).add(1));
     assert.equal(inner.isDisposed, false);
     const unused = tidy(() => ones([3]).mul(2));
     const r = inner.add(unused);
-    assert.equal(liveTensors(), live0 + 3);
+    assert.equal(undisposedTensors(), live0 + 3);
     return r;
   });
   assert.deepEqual(kept.toArray(), [4, 4, 4]);
-  assert.equal(liveTensors(), live0 + 1);
+  assert.equal(undisposedTensors(), live0 + 1);
   kept.dispose();
 });
 
@@ -172,20 +172,20 @@ test('returning an outer tensor from a nested tidy does not hand it to the paren
 });
 
 test('keep exempts tensors from scopes; throwing inside tidy frees the scope', () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   const k = tidy(() => keep(ones([1])));
   const k2 = tidy(() => {
     const t = ones([1]).keep();
     return 1;
   });
   assert.equal(k2, 1);
-  assert.equal(liveTensors(), live0 + 2);
+  assert.equal(undisposedTensors(), live0 + 2);
   assert.throws(() => tidy(() => {
     ones([5]);
     ones([5]);
     throw new Error('boom');
   }), /boom/);
-  assert.equal(liveTensors(), live0 + 2);
+  assert.equal(undisposedTensors(), live0 + 2);
   assert.equal(scopeDepth(), 0);
   assert.throws(() => tidy(() => Promise.resolve(1)), /Promise/);
   k.dispose();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   EngineError, F, type Tensor, arange, callAten, enableGrad, eye, full, fullLike, getNumThreads, grad, isGradEnabled,
-  linspace, liveTensors, manualSeed, noGrad, ones, onesLike, rand, randint, randn, randperm, scalar, schemaOf,
+  linspace, undisposedTensors, manualSeed, noGrad, ones, onesLike, rand, randint, randn, randperm, scalar, schemaOf,
   setNumThreads, tensor, tidy, zeros, zerosLike,
 } from '../../src/torch/index.js';
 import { assertClose } from './helpers.js';
@@ -14,9 +14,9 @@ const long = (xs: number[], shape?: number[]): Tensor => tensor(BigInt64Array.fr
 const bool = (xs: number[]): Tensor => tensor(xs, undefined, { dtype: 'bool' });
 /** Runs a test body in a scope and checks that it leaks nothing. */
 const scoped = (fn: () => void) => () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   tidy(fn);
-  assert.equal(liveTensors(), live0, 'tensors leaked');
+  assert.equal(undisposedTensors(), live0, 'tensors leaked');
 };
 
 test('creation from nested arrays, typed arrays, constants and ranges', scoped(() => {

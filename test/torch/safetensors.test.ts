@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  EngineError, type Tensor, decodeSafetensors, encodeSafetensors, liveTensors, loadSafetensors,
+  EngineError, type Tensor, decodeSafetensors, encodeSafetensors, undisposedTensors, loadSafetensors,
   saveSafetensors, tensor, tidy, zeros,
 } from '../../src/torch/index.js';
 
@@ -49,7 +49,7 @@ function assertSameTensors(got: Record<string, Tensor>, want: Record<string, Ten
 }
 
 test('round trip of every dtype, a scalar, an empty tensor and a view, with metadata', () => {
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   tidy(() => {
     const tensors = sample();
     const metadata = { format: 'pt', epoch: '3', note: 'naïve ✓ 数据' };
@@ -68,7 +68,7 @@ test('round trip of every dtype, a scalar, an empty tensor and a view, with meta
     assert.equal((8 + Number(bytes.readBigUInt64LE(0))) % 8, 0);
     assert.ok(!existsSync(`${path}.tmp-${process.pid}`), 'no temporary file is left behind');
   });
-  assert.equal(liveTensors(), live0);
+  assert.equal(undisposedTensors(), live0);
 });
 
 test('no metadata and no tensors are valid too', () => {
@@ -112,7 +112,7 @@ test('damaged files give a clear EngineError and leak nothing', () => {
     ['missing offsets', withHeader((h) => { delete h.b.data_offsets; }), /tensor 'b' has invalid data_offsets undefined/],
     ['non-string metadata', withHeader((h) => { h.__metadata__ = { k: 3 }; }), /__metadata__ must map names to strings/],
   ];
-  const live0 = liveTensors();
+  const live0 = undisposedTensors();
   for (const [what, bytes, pattern] of cases) {
     assert.throws(() => decodeSafetensors(bytes, 'cpu', what), (e: unknown) => {
       assert.ok(e instanceof EngineError, `${what}: ${String(e)}`);
@@ -122,7 +122,7 @@ test('damaged files give a clear EngineError and leak nothing', () => {
     });
   }
   // 'b' fails after 'a' was read: 'a' must have been freed.
-  assert.equal(liveTensors(), live0);
+  assert.equal(undisposedTensors(), live0);
   const truncatedPath = join(dir, 'truncated.safetensors');
   writeFileSync(truncatedPath, good.subarray(0, good.length - 1));
   assert.throws(() => loadSafetensors(truncatedPath), new RegExp(`${truncatedPath} is not a valid safetensors file.*truncated`));
