@@ -126,8 +126,9 @@ export function nasnetOp(name: string, cIn: number, f: number, stride: number, s
   if (name === 'conv_1x1') return new NasnetOp([new ReLU(), conv(cIn, f, 1, { stride }), new BatchNorm2d(f)]);
   const pool = POOLS[name];
   if (pool) {
-    const projection = skeleton === 'enas' ? [new ReLU(), conv(cIn, f, 1), new BatchNorm2d(f)] : [conv(cIn, f, 1), new BatchNorm2d(f)];
-    return new NasnetOp([pool(stride), ...(project ? projection : [])]);
+    if (!project) return new NasnetOp([pool(stride)]);
+    const projection = [conv(cIn, f, 1), new BatchNorm2d(f)];
+    return new NasnetOp([pool(stride), ...(skeleton === 'enas' ? [new ReLU(), ...projection] : projection)]);
   }
   if (name === 'conv_3x3' || name === 'dil_conv_3x3' || name === 'conv_7x1_1x7' || name === 'conv_3x1_1x3') {
     const reduced = Math.floor(name === 'conv_3x1_1x3' ? (3 * f) / 8 : f / 4);
