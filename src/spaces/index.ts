@@ -10,3 +10,4 @@ export {
   type Decision, type Genotype, SpaceError, defineSpace, findPreset,
 } from './core/index.js';
 export { SPACES, getSpace, spaceNames } from './registry.js';
+export * as nasBench201 from './nas-bench-201/index.js';

@@ -5,11 +5,13 @@ import { type AnySearchSpace, findSpace } from './core/index.js';
 import { nasBenchMacroSpace } from './nas-bench-macro/index.js';
 import { dartsSpace } from './darts/index.js';
 import { nasnetSpace } from './nasnet/index.js';
+import { nb201Space } from './nas-bench-201/index.js';
 
 export const SPACES: readonly AnySearchSpace[] = [
   nasBenchMacroSpace,
   dartsSpace,
   nasnetSpace,
+  nb201Space,
 ];
 
 /** The registered space called `name`; throws SpaceError('unknown-space') with "did you mean" help. */

@@ -14,7 +14,7 @@ import {
 
 setNumThreads(1);
 
-const KNOWN_NAMES = ['nasnet', 'darts', 'enas-micro', 'enas-macro', 'nas-bench-macro', 'mnasnet', 'fbnet', 'proxylessnas', 'mobilenetv3'];
+const KNOWN_NAMES = ['nasnet', 'darts', 'enas-micro', 'enas-macro', 'nas-bench-macro', 'nas-bench-201', 'mnasnet', 'fbnet', 'proxylessnas', 'mobilenetv3'];
 
 function samples(space: AnySearchSpace, n: number, seed: number): object[] {
   const rng = new Rng(seed);

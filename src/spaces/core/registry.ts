@@ -28,8 +28,13 @@ export function nearestNames(name: string, known: readonly string[], max = 3): s
 
 /** " Did you mean 'x'?" (or '' when nothing is close), for error messages. */
 export function didYouMean(name: string, known: readonly string[]): string {
-  const near = nearestNames(name, known);
-  if (near.length === 0) return '';
+  const all = nearestNames(name, known);
+  if (all.length === 0) return '';
+  // name only the closest (ties kept): 'nas-bench-makro' is 'nas-bench-macro', not also '-201'
+  const q = name.toLowerCase();
+  const dist = (k: string): number => (k.toLowerCase().startsWith(q) || q.startsWith(k.toLowerCase()) ? 0.5 : editDistance(q, k.toLowerCase()));
+  const best = dist(all[0]!);
+  const near = all.filter((k) => dist(k) === best);
   return ` Did you mean ${near.map((n) => `'${n}'`).join(' or ')}?`;
 }
 

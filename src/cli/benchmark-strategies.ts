@@ -1,0 +1,92 @@
+// `nasforge benchmark-strategies`: every named strategy for many seeds on a tabular benchmark,
+// reporting at 25/50/100/200/300 queries the mean ± standard error of the best-found
+// architecture's reported accuracy, its rank in the table and how often it is the optimum.
+import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from './errors.js';
+import { linePlotSvg } from './svg-plot.js';
+
+interface Flags {
+  table: string; strategies: string; seeds: string; queries: string; population: string; sampleSize: string;
+  aging: boolean; metric?: string; data?: string; json?: boolean; out?: string;
+}
+
+function int(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`--${flag} expects an integer of at least ${min}, got '${v}'`);
+  return n;
+}
+
+export function registerBenchmarkStrategies(program: Command): void {
+  program
+    .command('benchmark-strategies')
+    .description('run search strategies for many seeds on a tabular benchmark and compare their best-found accuracy')
+    .requiredOption('--table <name>', 'nas-bench-macro or nas-bench-201')
+    .option('--strategies <list>', 'comma-separated strategy names', 'random,evolution')
+    .option('--seeds <n>', 'runs per strategy (seeds 0..n-1)', '100')
+    .option('--queries <n>', 'table queries per run', '300')
+    .option('--population <n>', 'evolution: population size P', '50')
+    .option('--sample-size <n>', 'evolution: tournament sample size S', '10')
+    .option('--no-aging', 'evolution: remove the worst member instead of the oldest')
+    .option('--metric <run|mean>', "what strategies select by: one recorded run (seeded) or the mean (default: 'run' where the table has several runs)")
+    .option('--data <file>', 'the table file (default: $NASFORGE_DATA or ../shared/data beside the repository)')
+    .option('--out <dir>', 'write runs.json and best-found.svg there')
+    .option('--json', 'print one JSON object')
+    .action(async (o: Flags) => {
+      const { loadTable, runOnTable, summarize, reportPoints, TableError } = await import('../tabular/index.js');
+      const { getStrategy, StrategyError } = await import('../strategies/index.js');
+      const seeds = int('seeds', o.seeds, 1);
+      const queries = int('queries', o.queries, 1);
+      const evolution = { populationSize: int('population', o.population, 1), sampleSize: int('sample-size', o.sampleSize, 1), aging: o.aging };
+      if (o.metric !== undefined && o.metric !== 'run' && o.metric !== 'mean') throw new UserError(`--metric expects 'run' or 'mean', got '${o.metric}'`);
+      const metric = o.metric as 'run' | 'mean' | undefined;
+      const names = o.strategies.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (names.length === 0) throw new UserError('--strategies names no strategy (e.g. --strategies random,evolution)');
+      try {
+        for (const n of names) getStrategy(n);
+        const table = loadTable(o.table, o.data);
+        const at = reportPoints(queries);
+        const options = (name: string) => (name === 'evolution' ? evolution : {});
+        const runs = names.map((name) => {
+          const rs = Array.from({ length: seeds }, (_, seed) => runOnTable(table, name, { queries, seed, options: options(name), ...(metric ? { metric } : {}) }));
+          const ms = rs.reduce((a, r) => a + r.ms, 0);
+          process.stderr.write(`${name}: ${seeds} runs of ${queries} queries in ${(ms / 1000).toFixed(2)} s (${(ms / seeds).toFixed(1)} ms per run)\n`);
+          return { name, runs: rs, summary: summarize(table, rs, at), msPerRun: ms / seeds };
+        });
+        const report = {
+          table: table.name, file: table.file, seeds, queries, metric: metric ?? (table.runs > 1 ? 'run' : 'mean'),
+          optimum: table.optimum, evolution,
+          results: Object.fromEntries(runs.map((r) => [r.name, Object.fromEntries(r.summary.map((c) => [String(c.queries),
+            { mean: c.mean, stderr: c.stderr, meanRank: c.meanRank, optimumRate: c.optimumRate }]))])),
+          msPerRun: Object.fromEntries(runs.map((r) => [r.name, r.msPerRun])),
+        };
+        if (o.out) {
+          mkdirSync(o.out, { recursive: true });
+          writeFileSync(join(o.out, 'runs.json'), `${JSON.stringify({ ...report, runs: runs.flatMap((r) => r.runs) })}\n`);
+          const series = runs.map((r) => {
+            const curve = Array.from({ length: queries }, (_, q) => summarize(table, r.runs, [q + 1])[0]!);
+            return { name: r.name, y: curve.map((c) => c.mean), err: curve.map((c) => c.stderr) };
+          });
+          writeFileSync(join(o.out, 'best-found.svg'), linePlotSvg(
+            `${table.name}: best-found architecture, ${seeds} seeds (±1 s.e.)`, 'queries', 'reported accuracy of best found (%)', series));
+        }
+        if (o.json) {
+          console.log(JSON.stringify(report));
+          return;
+        }
+        console.log(`${table.name}: ${seeds} seeds × ${queries} queries; selected by ${report.metric === 'run' ? 'one recorded run' : 'validation accuracy'}, reported: ${table.runs > 1 ? 'mean' : 'test'} accuracy (optimum ${table.optimum.toFixed(2)})`);
+        console.log(['queries'.padEnd(8), ...names.map((n) => n.padEnd(36))].join(''));
+        at.forEach((q, i) => {
+          const cells = runs.map((r) => {
+            const c = r.summary[i]!;
+            return `${c.mean.toFixed(2)} ± ${c.stderr.toFixed(2)}  rank ${c.meanRank.toFixed(1)}  opt ${(100 * c.optimumRate).toFixed(0)}%`.padEnd(36);
+          });
+          console.log([String(q).padEnd(8), ...cells].join(''));
+        });
+      } catch (e) {
+        if (e instanceof TableError || e instanceof StrategyError) throw new UserError(e.message);
+        throw e;
+      }
+    });
+}

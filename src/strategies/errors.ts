@@ -1,0 +1,11 @@
+// Errors a user can cause with a strategy: a misspelt name, a bad option, a state that does not
+// belong to this space or kind, a metric the evaluator did not give.
+
+export type StrategyErrorCode = 'unknown-strategy' | 'invalid-option' | 'invalid-state' | 'missing-metric';
+
+export class StrategyError extends Error {
+  constructor(message: string, readonly code: StrategyErrorCode) {
+    super(message);
+    this.name = 'StrategyError';
+  }
+}

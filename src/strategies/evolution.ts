@@ -1,0 +1,131 @@
+// Regularized (aging) evolution, AmoebaNet (Real et al., AAAI 2019, Algorithm 1): a population
+// of P trained models; each cycle samples S of them uniformly (with replacement, as Algorithm 1
+// draws), mutates the best of the sample into a child, adds the child and removes the oldest
+// member. With `aging: false` the worst member is removed instead (the paper's non-regularized
+// tournament baseline). Until P results are in, proposals are uniform samples.
+import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
+import { type Json, Rng } from '../spaces/core/index.js';
+import { StrategyError } from './errors.js';
+import { checkInteger, checkState, resolveOptions, rngFromState } from './options.js';
+import { type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult } from './strategy.js';
+
+const KIND = 'evolution';
+/** AmoebaNet's CIFAR search used P = 100, S = 25; benchmarks scale both to the query budget. */
+const DEFAULTS = { populationSize: 100, sampleSize: 25, aging: true };
+const STREAM = 0xa70eba;
+
+/** A population member: its genotype, key and score, in order of arrival (oldest first). */
+export interface Member {
+  readonly genotype: Genotype;
+  readonly key: string;
+  readonly score: number;
+}
+
+export interface EvolutionOptions {
+  readonly populationSize: number;
+  readonly sampleSize: number;
+  readonly aging: boolean;
+}
+
+export class RegularizedEvolution implements Strategy {
+  readonly kind = KIND;
+
+  constructor(
+    private readonly space: AnySearchSpace,
+    private readonly rng: Rng,
+    readonly options: EvolutionOptions,
+    private readonly members: Member[] = [],
+    /** initial random proposals asked but not yet told, so a batch ask does not overfill the population */
+    private outstanding = 0,
+  ) {}
+
+  /** The current population, oldest first. */
+  get population(): readonly Member[] {
+    return this.members;
+  }
+
+  ask(n: number): Genotype[] {
+    checkInteger(KIND, 'n', n, 0);
+    const out: Genotype[] = [];
+    for (let i = 0; i < n; i++) {
+      if (this.members.length === 0 || this.members.length + this.outstanding < this.options.populationSize) {
+        this.outstanding++;
+        out.push(this.space.sample(this.rng));
+      } else {
+        out.push(this.space.mutate(this.tournament().genotype, this.rng));
+      }
+    }
+    return out;
+  }
+
+  /** The best of `sampleSize` members drawn uniformly with replacement (the first drawn wins ties). */
+  private tournament(): Member {
+    let best: Member | undefined;
+    for (let i = 0; i < this.options.sampleSize; i++) {
+      const m = this.members[this.rng.int(this.members.length)]!;
+      if (best === undefined || m.score > best.score) best = m;
+    }
+    return best!;
+  }
+
+  tell(results: readonly TrialResult[]): void {
+    for (const r of results) {
+      if (!Number.isFinite(r.score)) throw new StrategyError(`evolution: the score of '${r.key}' is ${r.score}; scores must be finite numbers`, 'missing-metric');
+      this.outstanding = Math.max(0, this.outstanding - 1);
+      this.members.push({ genotype: r.genotype, key: r.key, score: r.score });
+      if (this.members.length > this.options.populationSize) this.members.splice(this.victim(), 1);
+    }
+  }
+
+  /** The index of the member that dies: the oldest (aging) or the worst, the oldest among equals. */
+  private victim(): number {
+    if (this.options.aging) return 0;
+    let worst = 0;
+    this.members.forEach((m, i) => { if (m.score < this.members[worst]!.score) worst = i; });
+    return worst;
+  }
+
+  state(): StrategyState {
+    return {
+      kind: KIND, version: 1, space: this.space.name, rng: this.rng.state(),
+      options: { ...this.options }, outstanding: this.outstanding,
+      population: this.members.map((m) => ({ genotype: m.genotype as Json, key: m.key, score: m.score })),
+    };
+  }
+}
+
+function checkOptions(o: EvolutionOptions): void {
+  checkInteger(KIND, 'populationSize', o.populationSize, 1);
+  checkInteger(KIND, 'sampleSize', o.sampleSize, 1);
+  if (o.sampleSize > o.populationSize) {
+    throw new StrategyError(`evolution: sampleSize (${o.sampleSize}) must not exceed populationSize (${o.populationSize})`, 'invalid-option');
+  }
+}
+
+export const evolutionStrategy: StrategyFactory = {
+  kind: KIND,
+  description: 'regularized (aging) evolution, AmoebaNet (Real et al., 2019); aging: false removes the worst instead',
+  defaults: DEFAULTS,
+  create(space: AnySearchSpace, options: StrategyOptions): RegularizedEvolution {
+    const { seed, ...o } = resolveOptions(KIND, DEFAULTS, options);
+    checkOptions(o);
+    return new RegularizedEvolution(space, new Rng(seed, STREAM), o);
+  },
+  restore(space: AnySearchSpace, state: StrategyState): RegularizedEvolution {
+    checkState(KIND, space, state);
+    const { seed: _seed, ...o } = resolveOptions(KIND, DEFAULTS, (state.options ?? {}) as StrategyOptions);
+    checkOptions(o);
+    const pop = state.population;
+    if (!Array.isArray(pop)) throw new StrategyError('evolution: state.population must be a list', 'invalid-state');
+    const members = pop.map((m, i) => {
+      const r = m as { genotype?: unknown; key?: unknown; score?: unknown };
+      if (typeof r.key !== 'string' || typeof r.score !== 'number') {
+        throw new StrategyError(`evolution: state.population[${i}] needs a key and a score`, 'invalid-state');
+      }
+      return { genotype: space.validate(r.genotype), key: r.key, score: r.score };
+    });
+    const outstanding = Number(state.outstanding);
+    if (!Number.isInteger(outstanding) || outstanding < 0) throw new StrategyError('evolution: state.outstanding must be a count', 'invalid-state');
+    return new RegularizedEvolution(space, rngFromState(KIND, state.rng), o, members, outstanding);
+  },
+};

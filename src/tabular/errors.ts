@@ -1,0 +1,11 @@
+// Errors a user can cause with a tabular benchmark: a missing or malformed data file, an
+// unknown table name, an architecture the table does not hold, an option it cannot honour.
+
+export type TableErrorCode = 'missing-data' | 'invalid-data' | 'unknown-table' | 'not-in-table' | 'invalid-option';
+
+export class TableError extends Error {
+  constructor(message: string, readonly code: TableErrorCode) {
+    super(message);
+    this.name = 'TableError';
+  }
+}
