@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { intFlag } from './flags.js';
 import { linePlotSvg } from './svg-plot.js';
 
 interface Flags {
@@ -12,11 +13,6 @@ interface Flags {
   aging: boolean; metric?: string; data?: string; json?: boolean; out?: string;
 }
 
-function int(flag: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`--${flag} expects an integer of at least ${min}, got '${v}'`);
-  return n;
-}
 
 export function registerBenchmarkStrategies(program: Command): void {
   program
@@ -36,9 +32,9 @@ export function registerBenchmarkStrategies(program: Command): void {
     .action(async (o: Flags) => {
       const { loadTable, runOnTable, summarize, reportPoints, TableError } = await import('../tabular/index.js');
       const { getStrategy, StrategyError } = await import('../strategies/index.js');
-      const seeds = int('seeds', o.seeds, 1);
-      const queries = int('queries', o.queries, 1);
-      const evolution = { populationSize: int('population', o.population, 1), sampleSize: int('sample-size', o.sampleSize, 1), aging: o.aging };
+      const seeds = intFlag('seeds', o.seeds, 1);
+      const queries = intFlag('queries', o.queries, 1);
+      const evolution = { populationSize: intFlag('population', o.population, 1), sampleSize: intFlag('sample-size', o.sampleSize, 1), aging: o.aging };
       if (o.metric !== undefined && o.metric !== 'run' && o.metric !== 'mean') throw new UserError(`--metric expects 'run' or 'mean', got '${o.metric}'`);
       const metric = o.metric as 'run' | 'mean' | undefined;
       const names = o.strategies.split(',').map((s) => s.trim()).filter((s) => s.length > 0);

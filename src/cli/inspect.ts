@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from './errors.js';
+import { intFlag } from './flags.js';
 
 interface InspectFlags {
   space: string; preset?: string; genotype?: string; sample?: string; arch?: string;
@@ -11,11 +12,6 @@ interface InspectFlags {
   latency?: boolean; warmup: string; repeats: string; threads?: string; json?: boolean;
 }
 
-function int(flag: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`--${flag} expects an integer of at least ${min}, got '${v}'`);
-  return n;
-}
 
 /** A genotype given as a file or inline JSON; a file written by `export` ({space, genotype}) works too. */
 function readGenotype(arg: string, space: string): unknown {
@@ -79,17 +75,17 @@ export function registerInspect(program: Command): void {
         } else if (f.genotype !== undefined) {
           genotype = space.validate(readGenotype(f.genotype, space.name));
         } else if (f.sample !== undefined) {
-          genotype = space.sample(new core.Rng(int('sample', f.sample, 0)));
+          genotype = space.sample(new core.Rng(intFlag('sample', f.sample, 0)));
         } else {
           if (!space.parse) throw new UserError(`space '${space.name}' has no short form for --arch; give --genotype, --preset or --sample`);
           genotype = space.parse(f.arch!);
         }
-        for (const k of ['classes', 'cells', 'channels'] as const) if (f[k] !== undefined) stack[k] = int(k, f[k]!, 1);
-        if (f.input !== undefined) input.size = int('input', f.input, 1);
-        if (f.threads !== undefined) torch.setNumThreads(int('threads', f.threads, 1));
+        for (const k of ['classes', 'cells', 'channels'] as const) if (f[k] !== undefined) stack[k] = intFlag(k, f[k]!, 1);
+        if (f.input !== undefined) input.size = intFlag('input', f.input, 1);
+        if (f.threads !== undefined) torch.setNumThreads(intFlag('threads', f.threads, 1));
         const report = estimateCost(space, genotype, {
           stack, input,
-          latency: f.latency ? { warmup: int('warmup', f.warmup, 0), repeats: int('repeats', f.repeats, 1) } : false,
+          latency: f.latency ? { warmup: intFlag('warmup', f.warmup, 0), repeats: intFlag('repeats', f.repeats, 1) } : false,
         });
         const out = {
           space: space.name,

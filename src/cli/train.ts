@@ -1,6 +1,7 @@
 // `nasforge train`: train a named model on a data set with a recipe; print and record the result.
 import type { Command } from 'commander';
 import { UserError } from './errors.js';
+import { intFlag, numFlag } from './flags.js';
 import { DATASET_NAMES, loadDataset } from './datasets.js';
 
 interface TrainFlags {
@@ -11,11 +12,7 @@ interface TrainFlags {
   schedule: string; warmup: string;
 }
 
-function num(flag: string, v: string, int = false): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || (int && !Number.isInteger(n))) throw new UserError(`--${flag} expects ${int ? 'an integer' : 'a number'}, got '${v}'`);
-  return n;
-}
+const num = (flag: string, v: string, int = false): number => (int ? intFlag(flag, v) : numFlag(flag, v));
 
 export function registerTrain(program: Command): void {
   program
