@@ -3,7 +3,7 @@
 // and PyTorch (torch.utils.data.DataLoader + torchvision per-sample transforms, num_workers=0)
 // side by side in the same run. Goal: nasforge ≥ 0.95 × PyTorch's images/s.
 //
-//   npm run bench:train [-- --json] [-- --steps 24 --warmup 3 --rounds 4 --workloads a,b --threads N --omp-passive]
+//   npm run bench:train [-- --json] [-- --steps 20 --warmup 3 --rounds 4 --workloads a,b --threads N --omp-wait PASSIVE|ACTIVE]
 //
 // Each workload runs in a fresh nasforge worker (worker.js) and a fresh PyTorch worker
 // (reference_train.py) with the same thread count; the runner alternates them in rounds so that
@@ -23,13 +23,13 @@ const REFERENCE = resolve(here, '../../../bench/train/reference_train.py');
 
 interface Options {
   json: boolean; warmup: number; steps: number; rounds: number; threads: number; workloads: WorkloadName[];
-  /** OMP_WAIT_POLICY for both workers (libgomp's default spin-waits, which a loaded machine punishes) */
-  ompWait: string | null;
+  /** OMP_WAIT_POLICY for both workers; nasforge sets PASSIVE when it is unset (src/torch/native.ts), so both get that by default */
+  ompWait: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, warmup: 3, steps: 24, rounds: 4, threads: getNumThreads(), workloads: [...WORKLOADS],
-    ompWait: process.env.OMP_WAIT_POLICY ?? null };
+  const o: Options = { json: false, warmup: 3, steps: 20, rounds: 4, threads: getNumThreads(), workloads: [...WORKLOADS],
+    ompWait: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new RangeError(`${flag} needs an integer ≥ ${min}, got ${v}`);
@@ -44,7 +44,13 @@ function parseArgs(argv: string[]): Options {
       case '--steps': o.steps = int(a, v, 1); i++; break;
       case '--rounds': o.rounds = int(a, v, 1); i++; break;
       case '--threads': o.threads = int(a, v, 1); i++; break;
-      case '--omp-passive': o.ompWait = 'PASSIVE'; break;
+      case '--omp-wait': {
+        const p = (v ?? '').toUpperCase();
+        if (p !== 'PASSIVE' && p !== 'ACTIVE') throw new RangeError(`--omp-wait takes PASSIVE or ACTIVE, got '${v}'`);
+        o.ompWait = p;
+        i++;
+        break;
+      }
       case '--workloads': {
         const names = (v ?? '').split(',').filter(Boolean);
         const bad = names.filter((n) => !isWorkloadName(n));
@@ -54,7 +60,7 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       default:
-        throw new RangeError(`unknown option '${a}'; options: --json --steps K --warmup N --rounds N --threads N --workloads a,b --omp-passive`);
+        throw new RangeError(`unknown option '${a}'; options: --json --steps K --warmup N --rounds N --threads N --workloads a,b --omp-wait PASSIVE|ACTIVE`);
     }
   }
   return o;
@@ -104,7 +110,7 @@ function side(batch: number, total: number[], data: number[], rss: number): Side
 }
 
 async function benchWorkload(o: Options, name: WorkloadName, log: (s: string) => void): Promise<Row> {
-  const env = { ...process.env, NASFORGE_THREADS: String(o.threads), OMP_NUM_THREADS: String(o.threads), ...(o.ompWait ? { OMP_WAIT_POLICY: o.ompWait } : {}) };
+  const env = { ...process.env, NASFORGE_THREADS: String(o.threads), OMP_NUM_THREADS: String(o.threads), OMP_WAIT_POLICY: o.ompWait };
   const common = ['--workload', name, '--threads', String(o.threads)];
   const [nf, nfReady] = await LineWorker.start('nasforge', process.execPath, [WORKER, ...common], env);
   let pt: LineWorker | null = null;
@@ -145,7 +151,7 @@ async function benchWorkload(o: Options, name: WorkloadName, log: (s: string) =>
 function table(o: Options, versions: string, rows: Record<string, Row>, load: number[]): string {
   const out: string[] = [];
   out.push('nasforge training-throughput benchmark: full training steps (loader, augmentation, forward, backward, optimiser)');
-  out.push(`threads ${o.threads} (${cpus().length} cores), ${versions}; warm-up ${o.warmup} steps, median of ${o.steps} steps per side, alternating in ${Math.min(o.rounds, o.steps)} rounds; OMP_WAIT_POLICY ${o.ompWait ?? 'default'}; load average at start ${load.map((x) => x.toFixed(2)).join(' ')}`);
+  out.push(`threads ${o.threads} (${cpus().length} cores), ${versions}; warm-up ${o.warmup} steps, median of ${o.steps} steps per side, alternating in ${Math.min(o.rounds, o.steps)} rounds; OMP_WAIT_POLICY ${o.ompWait}; load average at start ${load.map((x) => x.toFixed(2)).join(' ')}`);
   out.push('');
   const head = ['workload', 'batch', 'nasforge img/s', 'PyTorch img/s', 'ratio', 'nf data/train ms', 'pt data/train ms', 'nf RSS MB', 'pt RSS MB'];
   const split = (s: Side): string => `${s.data_ms.toFixed(1)} / ${s.train_ms.toFixed(1)}`;
@@ -170,7 +176,7 @@ async function main(): Promise<void> {
   if (o.json) {
     process.stdout.write(`${JSON.stringify({
       threads: o.threads, cores: cpus().length, warmup: o.warmup, steps: o.steps, rounds: Math.min(o.rounds, o.steps),
-      omp_wait_policy: o.ompWait ?? 'default', versions, load_average: load, workloads: rows,
+      omp_wait_policy: o.ompWait, versions, load_average: load, workloads: rows,
     })}\n`);
   } else {
     process.stdout.write(`${table(o, versions, rows, load)}\n`);

@@ -14,7 +14,7 @@ interface InspectFlags {
 
 
 /** A genotype given as a file or inline JSON; a file written by `export` ({space, genotype}) works too. */
-function readGenotype(arg: string, space: string): unknown {
+export function readGenotype(arg: string, space: string): unknown {
   const inline = arg.trim().startsWith('{');
   if (!inline && !existsSync(arg)) throw new UserError(`--genotype: no file '${arg}' (give a JSON file, or the JSON itself in quotes)`);
   let data: unknown;

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
+import { registerDraw } from './draw.js';
 import { registerBenchmarkStrategies } from './benchmark-strategies.js';
 import { registerTrain } from './train.js';
 import { UserError } from './errors.js';
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   registerInfo(program);
   registerTrain(program);
   registerInspect(program);
+  registerDraw(program);
   registerBenchmarkStrategies(program);
   try {
     await program.parseAsync(argv);

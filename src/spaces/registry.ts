@@ -6,12 +6,23 @@ import { nasBenchMacroSpace } from './nas-bench-macro/index.js';
 import { dartsSpace } from './darts/index.js';
 import { nasnetSpace } from './nasnet/index.js';
 import { nb201Space } from './nas-bench-201/index.js';
+import { enasMacroSpace, enasMicroSpace } from './enas/index.js';
+import { fbnetSpace } from './fbnet/index.js';
+import { proxylessSpace } from './proxylessnas/index.js';
+import { mnasnetSpace } from './mnasnet/index.js';
+import { mobilenetV3Space } from './mobilenetv3/index.js';
 
 export const SPACES: readonly AnySearchSpace[] = [
   nasBenchMacroSpace,
   dartsSpace,
   nasnetSpace,
   nb201Space,
+  enasMicroSpace,
+  enasMacroSpace,
+  fbnetSpace,
+  proxylessSpace,
+  mnasnetSpace,
+  mobilenetV3Space,
 ];
 
 /** The registered space called `name`; throws SpaceError('unknown-space') with "did you mean" help. */

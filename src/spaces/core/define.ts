@@ -10,7 +10,7 @@ import { SpaceError, genotypeError, stackError } from './errors.js';
 import { canonicalJson, checkPlainJson } from './json.js';
 import { type RandomSource } from './random.js';
 import {
-  type Cost, type InputSpec, type Preset, type SearchSpace, type SpaceNetwork, type Stack,
+  type ArchGraph, type Cost, type InputSpec, type Preset, type SearchSpace, type SpaceNetwork, type Stack,
 } from './space.js';
 
 export interface SpaceSpec<G extends object, S extends Stack> {
@@ -36,6 +36,8 @@ export interface SpaceSpec<G extends object, S extends Stack> {
   build(g: G, stack: S): SpaceNetwork;
   /** a space-specific short form of a genotype */
   parse?(text: string): G;
+  /** a drawing of a validated genotype (nodes and edges) */
+  graph?(g: G): ArchGraph;
   /**
    * A one-step neighbour with the space's own proposal distribution (e.g. hidden state or op
    * with equal odds, as in aging evolution); must still change exactly one decision.
@@ -102,6 +104,7 @@ export function defineSpace<G extends object, S extends Stack>(spec: SpaceSpec<G
       return countBuilt(() => build(g, stack), full);
     },
     ...(spec.parse ? { parse: spec.parse } : {}),
+    ...(spec.graph ? { graph: (g: G) => spec.graph!(validate(g)) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // decisions, canonical genotype JSON, typed errors, the seeded generator and `defineSpace`.
 export {
   type Genotype, type SearchSpace, type AnySearchSpace, type Stack, type InputSpec, type Cost, type Preset, type SpaceNetwork,
+  type ArchGraph, type ArchGraphPart, type ArchGraphNode, type ArchGraphEdge,
 } from './space.js';
 export {
   type Decision, type Choice, checkDecisionValues, sampleDecisionValues, mutateDecisionValues, oneHot, oneHotLength,

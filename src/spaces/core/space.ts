@@ -46,6 +46,37 @@ export interface Preset<G extends Genotype, S extends Stack> {
   readonly description: string;
 }
 
+/**
+ * A drawable picture of one genotype (what `nasforge draw` renders): one or more parts (a cell
+ * space's normal and reduction cells, a layer space's one sequence), each a DAG of nodes and
+ * edges. Ops sit on edges in cell spaces and on nodes in layer spaces.
+ */
+export interface ArchGraph {
+  readonly parts: readonly ArchGraphPart[];
+}
+
+export interface ArchGraphPart {
+  /** e.g. 'normal', 'reduce', 'layers' */
+  readonly name: string;
+  readonly nodes: readonly ArchGraphNode[];
+  readonly edges: readonly ArchGraphEdge[];
+}
+
+export interface ArchGraphNode {
+  /** unique within its part */
+  readonly id: string;
+  readonly label: string;
+  /** input and output nodes are drawn apart from the inner ones; `op` marks a node that is an op */
+  readonly kind: 'input' | 'node' | 'op' | 'output';
+}
+
+export interface ArchGraphEdge {
+  readonly from: string;
+  readonly to: string;
+  /** the op the edge applies (cell spaces); none for plain data flow */
+  readonly label?: string;
+}
+
 /** A classifier built from a genotype: (N, C, H, W) → (N, classes) logits. */
 export type SpaceNetwork = Module & Layer;
 
@@ -98,6 +129,8 @@ export interface SearchSpace<G extends Genotype = Genotype, S extends Stack = St
   cost(g: G, stack?: Partial<S>, input?: Partial<InputSpec>): Cost;
   /** The genotype of a space-specific short form, e.g. NAS-Bench-Macro's "22212220". */
   parse?(text: string): G;
+  /** A drawing of `g` as nodes and edges (optional: spaces with a cell or layer structure offer it). */
+  graph?(g: G): ArchGraph;
 }
 
 /** A space with its genotype and stack types erased, as the registry holds them. */

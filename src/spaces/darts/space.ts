@@ -27,6 +27,7 @@ import {
 import { DARTS_PRIMITIVES, checkOpList, cellOpNames, inputOfRank, inputRank, sortPairs, type OpInputPair } from '../cells/index.js';
 import { type CellEdge, type DartsGenotype, DARTS_V1, DARTS_V2, GDAS_V1 } from './genotypes.js';
 import { DartsNetwork, type DartsStack } from './network.js';
+import { cellGraph } from '../graph/index.js';
 
 export type DartsSpaceStack = Required<DartsStack>;
 
@@ -222,6 +223,7 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
     key,
     mutate,
     build,
+    graph: (g) => ({ parts: [cellGraph('normal', g.normal, g.normal_concat), cellGraph('reduce', g.reduce, g.reduce_concat)] }),
   });
 }
 

@@ -3,6 +3,7 @@
 // and the key is that string (the benchmark lists isomorphic cells separately too).
 import { type Decision, type SearchSpace, defineSpace, genotypeError, stackError } from '../core/index.js';
 import { NB201_EDGES, NB201_OPS, Nb201Network, type Nb201Op, type Nb201Stack } from './network.js';
+import { denseCellGraph } from '../graph/index.js';
 
 export type Nb201Genotype = { readonly arch: string };
 export type Nb201SpaceStack = Required<Nb201Stack>;
@@ -76,4 +77,8 @@ export const nb201Space: SearchSpace<Nb201Genotype, Nb201SpaceStack> = defineSpa
     return new Nb201Network(parseNb201Arch(g.arch) as Nb201Op[], stack);
   },
   parse: (text) => validate({ arch: text.trim() }),
+  graph: (g) => {
+    const ops = parseNb201Arch(g.arch) as Nb201Op[];
+    return { parts: [denseCellGraph('cell', 4, NB201_EDGES.map(([to, from], i) => [to, from, ops[i]!] as const))] };
+  },
 });

@@ -8,6 +8,7 @@ import {
   type Decision, type SearchSpace, defineSpace, genotypeError, stackError,
 } from '../core/index.js';
 import { MACRO_CHOICES, MACRO_LAYERS, MACRO_STAGES, MacroNetwork, type MacroStack } from './network.js';
+import { layerGraph } from '../graph/index.js';
 
 export type MacroGenotype = { readonly arch: string };
 export type MacroSpaceStack = Required<MacroStack>;
@@ -73,4 +74,5 @@ export const nasBenchMacroSpace: SearchSpace<MacroGenotype, MacroSpaceStack> = d
     return new MacroNetwork(g.arch, stack);
   },
   parse: (text) => validate({ arch: text.trim() }),
+  graph: (g) => ({ parts: [layerGraph('layers', [...g.arch].map((c) => MACRO_CHOICES[Number(c)]!))] }),
 });

@@ -26,6 +26,7 @@ import {
 } from './genotypes.js';
 import { NasnetNetwork, type NasnetStack } from './network.js';
 import { NASNET_OPS, NASNET_OP_TABLE } from './ops.js';
+import { cellGraph } from '../graph/index.js';
 
 export type NasnetSpaceStack = NasnetStack;
 
@@ -218,6 +219,8 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
     key,
     mutate,
     build,
+    // a concat-combined block draws like an added one: both branches enter its node
+    graph: (g) => ({ parts: KINDS.map((kind) => cellGraph(kind, g[kind], g[`${kind}_concat`])) }),
   });
 }
 

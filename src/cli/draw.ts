@@ -1,0 +1,68 @@
+// `nasforge draw`: a picture of one architecture of a search space (named as `inspect` names
+// it): cell spaces draw their cells as DAGs with ops on the edges, layer spaces their layer
+// sequence. Writes an SVG (laid out here, no Graphviz needed) and/or Graphviz DOT text.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { UserError } from './errors.js';
+import { intFlag } from './flags.js';
+import { readGenotype } from './inspect.js';
+
+interface DrawFlags {
+  space: string; preset?: string; genotype?: string; sample?: string; arch?: string; out?: string; dot?: string;
+}
+
+export function registerDraw(program: Command): void {
+  program
+    .command('draw')
+    .description('draw one architecture of a search space as SVG and/or Graphviz DOT (cells as DAGs, layer spaces as a layer sequence)')
+    .requiredOption('--space <name>', 'search space, e.g. darts')
+    .option('--preset <name>', 'a published architecture of the space')
+    .option('--genotype <file>', 'a genotype as a JSON file (or inline JSON)')
+    .option('--sample <seed>', 'a uniformly sampled architecture for this seed')
+    .option('--arch <string>', "the space's short form, e.g. NAS-Bench-Macro's 22212220")
+    .option('--out <file.svg>', 'write the SVG drawing here')
+    .option('--dot <file.dot>', 'write Graphviz DOT here (with neither --out nor --dot, DOT goes to stdout)')
+    .action(async (f: DrawFlags) => {
+      const { getSpace, findPreset, SpaceError, core, graph: render } = await import('../spaces/index.js');
+      try {
+        const space = getSpace(f.space);
+        const given = (['preset', 'genotype', 'sample', 'arch'] as const).filter((k) => f[k] !== undefined);
+        if (given.length !== 1) {
+          throw new UserError(`name exactly one architecture with --preset, --genotype, --sample or --arch (got ${given.length ? given.map((k) => `--${k}`).join(', ') : 'none'})`);
+        }
+        if (!space.graph) throw new UserError(`space '${space.name}' cannot be drawn: it offers no graph of its genotypes`);
+        let genotype: object;
+        let name: string;
+        if (f.preset !== undefined) {
+          genotype = findPreset(space, f.preset).genotype;
+          name = f.preset;
+        } else if (f.genotype !== undefined) {
+          genotype = space.validate(readGenotype(f.genotype, space.name));
+          name = 'genotype';
+        } else if (f.sample !== undefined) {
+          genotype = space.sample(new core.Rng(intFlag('sample', f.sample, 0)));
+          name = `sample ${f.sample}`;
+        } else {
+          if (!space.parse) throw new UserError(`space '${space.name}' has no short form for --arch; give --genotype, --preset or --sample`);
+          genotype = space.parse(f.arch!);
+          name = f.arch!.length > 40 ? 'arch' : f.arch!;
+        }
+        const g = space.graph(genotype);
+        const title = `${space.name}: ${name}`;
+        const write = (file: string, text: string): void => {
+          try {
+            writeFileSync(file, text);
+          } catch (e) {
+            throw new UserError(`cannot write '${file}': ${(e as Error).message}`);
+          }
+        };
+        if (f.out !== undefined) write(f.out, render.toSvg(g, title));
+        if (f.dot !== undefined) write(f.dot, render.toDot(g, title));
+        if (f.out === undefined && f.dot === undefined) process.stdout.write(render.toDot(g, title));
+        for (const file of [f.out, f.dot]) if (file !== undefined) console.error(`wrote ${file}`);
+      } catch (e) {
+        if (e instanceof SpaceError) throw new UserError(e.message);
+        throw e;
+      }
+    });
+}
