@@ -32,7 +32,10 @@ export interface PlacedPart {
   readonly nodes: readonly PlacedNode[];
   readonly edges: readonly PlacedEdge[];
   readonly width: number;
+  /** the node rows' height; drawing (arcs, labels) spans minY..maxY */
   readonly height: number;
+  readonly minY: number;
+  readonly maxY: number;
 }
 
 const NODE_H = 30;
@@ -102,7 +105,7 @@ export function layoutPart(part: ArchGraphPart): PlacedPart {
   });
   const placed = new Map(nodes.map((n) => [n.id, n]));
   const seen = new Map<string, number>();
-  const raw: PlacedEdge[] = part.edges.map((e, k) => {
+  const curves = part.edges.map((e, k) => {
     const a = placed.get(e.from)!;
     const b = placed.get(e.to)!;
     const [x0, y0, x3, y3] = [a.x + a.w, a.y + a.h / 2, b.x, b.y + b.h / 2];
@@ -113,40 +116,50 @@ export function layoutPart(part: ArchGraphPart): PlacedPart {
     let bend = twin === 0 ? 0 : (twin % 2 === 1 ? 1 : -1) * 14 * Math.ceil(twin / 2);
     // a long edge along one row would run through the nodes between: arc above or below them
     if (span > 1 && y0 === y3) bend = (k % 2 === 0 ? -1 : 1) * (NODE_H / 2 + 10 + 8 * span);
-    // labels sit nearer the target: edges fan out from a shared source, and a node has few inputs
-    const t = 0.66;
-    if (bend === 0) return { ...e, path: `M${f(x0)},${f(y0)} L${f(x3)},${f(y3)}`, labelX: x0 + t * (x3 - x0), labelY: y0 + t * (y3 - y0) - 4 };
     const [x1, y1, x2, y2] = [x0 + (x3 - x0) / 4, y0 + 2 * bend, x3 - (x3 - x0) / 4, y3 + 2 * bend];
-    return {
-      ...e,
-      path: `M${f(x0)},${f(y0)} C${f(x1)},${f(y1)} ${f(x2)},${f(y2)} ${f(x3)},${f(y3)}`,
-      labelX: 0.125 * x0 + 0.375 * x1 + 0.375 * x2 + 0.125 * x3,
-      labelY: 0.125 * y0 + 0.375 * y1 + 0.375 * y2 + 0.125 * y3 - 4,
+    const at = (t: number): [number, number] => {
+      const [u, v] = [(1 - t) ** 3, 3 * (1 - t) ** 2 * t];
+      const [w, z] = [3 * (1 - t) * t * t, t ** 3];
+      return [u * x0 + v * x1 + w * x2 + z * x3, u * y0 + v * y1 + w * y2 + z * y3];
     };
+    const path = bend === 0
+      ? `M${f(x0)},${f(y0)} L${f(x3)},${f(y3)}`
+      : `M${f(x0)},${f(y0)} C${f(x1)},${f(y1)} ${f(x2)},${f(y2)} ${f(x3)},${f(y3)}`;
+    return { e, path, at, straight: bend === 0 };
   });
-  const edges = spreadLabels(raw, nodes);
-  return { name: part.name, nodes, edges, width: x - gap, height };
+  const edges = placeLabels(curves, nodes);
+  // the extent of everything drawn: nodes, arcs (their control points bound them) and labels
+  const ys = [0, height, ...curves.flatMap((c) => [0.25, 0.5, 0.75].map((t) => c.at(t)[1])), ...edges.flatMap((e) => (e.label === undefined ? [] : [e.labelY - 12, e.labelY + 4]))];
+  return { name: part.name, nodes, edges, width: x - gap, height, minY: Math.min(...ys), maxY: Math.max(...ys) };
 }
 
 interface Box { x0: number; y0: number; x1: number; y1: number }
 const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
-/** Moves each edge label up or down (nearest free place first) until it covers no earlier label and no node. */
-function spreadLabels(edges: readonly PlacedEdge[], nodes: readonly PlacedNode[]): PlacedEdge[] {
+/**
+ * Puts each edge label on its edge where it covers no node and no earlier label: first nearer
+ * the target (edges fan out from a shared source, and a node has few inputs), then sliding along
+ * the edge, then a little above or below it.
+ */
+function placeLabels(curves: ReadonlyArray<{ e: ArchGraphPart['edges'][number]; path: string; at: (t: number) => [number, number]; straight: boolean }>, nodes: readonly PlacedNode[]): PlacedEdge[] {
   const taken: Box[] = nodes.map((n) => ({ x0: n.x, y0: n.y, x1: n.x + n.w, y1: n.y + n.h }));
-  return edges.map((e) => {
-    if (e.label === undefined) return e;
+  const ts = [0.66, 0.58, 0.74, 0.5, 0.82, 0.42, 0.34];
+  const lifts = [-4, 10, -14, 22, -26, 34, -38];
+  return curves.map(({ e, path, at, straight }) => {
+    if (e.label === undefined) return { ...e, path, labelX: 0, labelY: 0 };
     const half = (e.label.length * CHAR_W) / 2 + 2;
-    const box = (y: number): Box => ({ x0: e.labelX - half, y0: y - 11, x1: e.labelX + half, y1: y + 3 });
-    for (let step = 0; step < 40; step++) {
-      const y = e.labelY + (step % 2 === 1 ? -1 : 1) * 7 * Math.ceil(step / 2);
-      const b = box(y);
-      if (!taken.some((t) => overlaps(b, t))) {
-        taken.push(b);
-        return { ...e, labelY: y };
+    const first = at(straight ? 0.66 : 0.5);
+    for (const lift of lifts) {
+      for (const t of straight ? ts : [0.5, 0.4, 0.6]) {
+        const [x, y] = at(t);
+        const b = { x0: x - half, y0: y + lift - 11, x1: x + half, y1: y + lift + 3 };
+        if (!taken.some((o) => overlaps(b, o))) {
+          taken.push(b);
+          return { ...e, path, labelX: x, labelY: y + lift };
+        }
       }
     }
-    return e;
+    return { ...e, path, labelX: first[0], labelY: first[1] - 4 };
   });
 }
 

@@ -29,17 +29,12 @@ export function toSvg(graph: ArchGraph, title: string): string {
   const margin = 20;
   const titleH = 24;
   const parts = graph.parts.map(layoutPart);
-  // arcs of long edges may leave the node rows by up to this much
-  const pad = (p: (typeof parts)[number]): number => Math.max(0, ...p.edges.map((e) => {
-    const ys = e.path.match(/-?[\d.]+/g)!.map(Number).filter((_, i) => i % 2 === 1);
-    return Math.max(-Math.min(...ys), Math.max(...ys) - p.height) * 0.75;
-  }));
   const width = Math.max(CHAR_W * title.length, ...parts.map((p) => p.width)) + 2 * margin;
   const body: string[] = [];
   let y = margin + titleH;
   body.push(`<text x="${margin}" y="${margin + 14}" font-size="16" font-weight="bold">${esc(title)}</text>`);
   for (const part of parts) {
-    const top = pad(part);
+    const top = -part.minY;
     body.push(`<text x="${margin}" y="${f(y + 14)}" font-size="14" font-style="italic">${esc(part.name)}</text>`);
     body.push(`<g transform="translate(${margin},${f(y + titleH + top)})">`);
     for (const e of part.edges) {
@@ -53,7 +48,7 @@ export function toSvg(graph: ArchGraph, title: string): string {
       body.push(`<text x="${f(n.x + n.w / 2)}" y="${f(n.y + n.h / 2 + 4)}" font-size="12" text-anchor="middle">${esc(n.label)}</text>`);
     }
     body.push('</g>');
-    y += titleH + 2 * top + part.height + margin;
+    y += titleH + part.maxY - part.minY + margin;
   }
   const height = y + margin;
   return [
