@@ -4,6 +4,7 @@
 // channels only passes its input on, so the key moves such skips behind the other layers of
 // their stage (the same network either way).
 import { type Decision, type SearchSpace, defineSpace, genotypeError, stackError } from '../core/index.js';
+import { layerGraph } from '../graph/index.js';
 import { FBNET_BLOCKS, type FBNetBlockName, fbnetBlockSpec } from './blocks.js';
 import { FBNET_LAYERS, FBNET_STAGE_LAYERS, FBNET_WIDTHS, FBNetNetwork, type FBNetStack, fbnetLayout } from './network.js';
 import { FBNET_A, FBNET_B, FBNET_C } from './presets.js';
@@ -70,6 +71,7 @@ export const fbnetSpace: SearchSpace<FBNetGenotype, FBNetSpaceStack> = defineSpa
   name: NAME,
   description: 'FBNet (Wu et al., CVPR 2019): 22 layers of Table 1\'s ImageNet macro-architecture × Table 2\'s 9 blocks (k3/k5, expansion 1/3/6, grouped-shuffle g2, skip)',
   defaultStack: DEFAULT_STACK,
+  graph: (g) => ({ parts: [layerGraph('layers', [...g.blocks])] }),
   defaultInput: { size: 224, channels: 3 },
   tiny: { stack: { classes: 10, channels: 4, widths: [4, 4, 4, 6, 6, 8, 8], head: 8 }, input: { size: 32 } },
   presets: {

@@ -19,6 +19,7 @@
 import {
   type Decision, type Preset, type SearchSpace, canonicalJson, defineSpace, genotypeError, stackError,
 } from '../core/index.js';
+import { layerGraph } from '../graph/index.js';
 import { makeDivisible } from '../../nn/index.js';
 import { type MobileLayerSpec, identityApplies } from './layer.js';
 import { MobileNetwork } from './network.js';
@@ -195,6 +196,8 @@ export const mnasnetSpace: SearchSpace<MnasnetGenotype, MnasnetStack> = defineSp
   name: NAME,
   description: 'MnasNet (Tan et al., CVPR 2019): factorized hierarchical space, 7 MobileNetV2 blocks × {op, kernel, SE, skip, filters, layers}',
   defaultStack: { classes: 1000, channels: 32, width: 1, head: 1280, dropout: 0.2, strides: 'imagenet', activation: 'relu' },
+  // one node per block: its op, kernel, SE, skip, width and repeat count
+  graph: (g) => ({ parts: [layerGraph('blocks', g.blocks.map((b) => `${b.op} k${b.kernel}${b.se ? ' SE' : ''} ${b.skip} ${b.filters}×${b.layers}`))] }),
   defaultInput: { size: 224, channels: 3 },
   tiny: { stack: { classes: 10, channels: 4, width: 0.1, head: 16, strides: 'cifar' }, input: { size: 16 } },
   presets: PRESETS,

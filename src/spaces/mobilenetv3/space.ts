@@ -19,6 +19,7 @@ import {
   type Decision, type Preset, type RandomSource, type SearchSpace, canonicalJson, defineSpace, genotypeError,
   mutateDecisionValues, stackError,
 } from '../core/index.js';
+import { layerGraph } from '../graph/index.js';
 import { makeDivisible } from '../../nn/index.js';
 import { MobileNetwork, type MobileLayerSpec, type StrideSetting } from '../mnasnet/index.js';
 
@@ -217,6 +218,8 @@ export const mobilenetV3Space: SearchSpace<MobileNetV3Genotype, MobileNetV3Stack
   name: NAME,
   description: 'MobileNetV3 (Howard et al., ICCV 2019) as a MnasNet-style block space: Large/Small skeleton × per block {kernel, expansion, SE, activation, depth}',
   defaultStack: { classes: 1000, width: 1, dropout: 0.2, strides: 'imagenet' },
+  // one node per block: kernel, expansion, SE, activation and depth offset
+  graph: (g) => ({ parts: [layerGraph(`mobilenet-v3-${g.size}`, g.blocks.slice(0, V3_SKELETONS[g.size].layers.length).map((b) => `k${b.kernel} e${b.expansion}${b.se ? ' SE' : ''} ${b.activation} d${b.depth >= 0 ? '+' : ''}${b.depth}`))] }),
   defaultInput: { size: 224, channels: 3 },
   tiny: { stack: { classes: 10, width: 0.25, strides: 'cifar' }, input: { size: 16 } },
   presets: PRESETS,

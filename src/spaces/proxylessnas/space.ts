@@ -4,6 +4,7 @@
 // A genotype is {blocks: [21 op names]}. A `zero` only passes its input on, so the key moves
 // each group's zeros behind its other layers (the same network either way).
 import { type Decision, type SearchSpace, defineSpace, genotypeError, stackError } from '../core/index.js';
+import { layerGraph } from '../graph/index.js';
 import {
   PROXYLESS_GROUP_LAYERS, PROXYLESS_LAYERS, PROXYLESS_MOBILE_WIDTHS, PROXYLESS_OPS, ProxylessNetwork, type ProxylessOp,
   type ProxylessStack, proxylessLayout,
@@ -70,6 +71,7 @@ export const proxylessSpace: SearchSpace<ProxylessGenotype, ProxylessSpaceStack>
   name: NAME,
   description: 'ProxylessNAS (Cai, Zhu and Han, ICLR 2019): 21 MobileNetV2-style layers × MBConv {k3, k5, k7} × {e3, e6}, or zero where a residual exists',
   defaultStack: { classes: 1000, channels: 32, widths: PROXYLESS_MOBILE_WIDTHS, head: 1280 },
+  graph: (g) => ({ parts: [layerGraph('layers', [...g.blocks])] }),
   defaultInput: { size: 224, channels: 3 },
   tiny: { stack: { classes: 10, channels: 4, widths: [2, 4, 4, 6, 6, 8, 8], head: 8 }, input: { size: 32 } },
   presets: {
