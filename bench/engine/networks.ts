@@ -1,7 +1,7 @@
 // The benchmark's reference networks, built with nasforge. reference.py builds the same ones
 // in PyTorch; keep the two files in step.
 import {
-  BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, type LayerModule,
+  BatchNorm2d, Conv2d, Flatten, InplaceReLU, Linear, MaxPool2d, Sequential, type LayerModule,
 } from '../../src/nn/index.js';
 import { DARTS_V2, DartsNetwork } from '../../src/spaces/darts/index.js';
 import { MacroNetwork } from '../../src/spaces/nas-bench-macro/index.js';
@@ -15,10 +15,10 @@ export const DESCRIPTIONS: Record<NetworkName, string> = {
   macro_22222222: 'NAS-Bench-Macro 22222222',
 };
 
-/** conv3x3 (no bias) + BN + ReLU + 2x2 max pool, three times, then a linear classifier. */
+/** conv3x3 (no bias) + BN + ReLU (in place, as reference.py's) + 2x2 max pool, three times, then a linear classifier. */
 function plainCnn(classes: number): LayerModule {
   const block = (cIn: number, cOut: number): LayerModule[] => [
-    new Conv2d(cIn, cOut, 3, { padding: 1, bias: false }), new BatchNorm2d(cOut), new ReLU(), new MaxPool2d(2),
+    new Conv2d(cIn, cOut, 3, { padding: 1, bias: false }), new BatchNorm2d(cOut), new InplaceReLU(), new MaxPool2d(2),
   ];
   return new Sequential(...block(3, 32), ...block(32, 64), ...block(64, 128), new Flatten(), new Linear(128 * 4 * 4, classes));
 }

@@ -1,20 +1,24 @@
 // nasforge's engine benchmark: a full training step of three reference networks, nasforge and
 // PyTorch side by side in the same run, plus the cost of one small op call.
 //
-//   npm run bench:engine [-- --json] [-- --steps 15 --warmup 3 --networks a,b]
+//   npm run -s bench:engine [-- --json] [-- --steps 20 --block 5 --warmup 3 --networks a,b]
+//   (with --json, stdout holds one JSON object; -s keeps npm's banner out of it)
 //
 // Each network runs in a fresh nasforge worker (worker.js) and a fresh PyTorch worker
-// (reference.py), with the same thread count; the runner alternates them step by step so that
-// both see the same machine load, and reports the median step time of each. It also reports
-// how much CPU other processes took during the run: on a shared machine that is the noise.
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+// (reference.py), with the same thread count. The runner alternates them in blocks of
+// consecutive steps, so both see the same machine load, and reports the median step time of
+// each. The first step after each switch is run but not timed: it pays for the other process
+// having evicted caches and put threads to sleep, which a real training loop never sees. The
+// report also says how much CPU other processes took during the run: on a shared machine that
+// is the noise.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { getNumThreads, setNumThreads } from '../../src/torch/index.js';
 import { DESCRIPTIONS, NETWORKS, type NetworkName, isNetworkName } from './networks.js';
+import { Worker, median } from './proc.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,13 +26,13 @@ const WORKER = resolve(here, 'worker.js');
 const REFERENCE = resolve(here, '../../../bench/engine/reference.py');
 
 interface Options {
-  json: boolean; warmup: number; steps: number; batch: number;
+  json: boolean; warmup: number; steps: number; block: number; batch: number;
   threads: number; networks: NetworkName[]; overheadCalls: number;
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    json: false, warmup: 3, steps: 15, batch: 64, threads: getNumThreads(),
+    json: false, warmup: 3, steps: 20, block: 5, batch: 64, threads: getNumThreads(),
     networks: [...NETWORKS], overheadCalls: 20000,
   };
   const int = (flag: string, v: string | undefined, min: number): number => {
@@ -43,6 +47,7 @@ function parseArgs(argv: string[]): Options {
       case '--json': o.json = true; break;
       case '--warmup': o.warmup = int(a, v, 0); i++; break;
       case '--steps': o.steps = int(a, v, 1); i++; break;
+      case '--block': o.block = int(a, v, 1); i++; break;
       case '--batch': o.batch = int(a, v, 1); i++; break;
       case '--threads': o.threads = int(a, v, 1); i++; break;
       case '--overhead-calls': o.overheadCalls = int(a, v, 1); i++; break;
@@ -55,100 +60,42 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       default:
-        throw new RangeError(`unknown option '${a}'; options: --json --warmup N --steps N --batch N --threads N --networks a,b --overhead-calls N`);
+        throw new RangeError(`unknown option '${a}'; options: --json --warmup N --steps N --block N --batch N --threads N --networks a,b --overhead-calls N`);
     }
   }
   return o;
 }
 
-/** A worker process answering one JSON line per command. */
-class Worker {
-  private readonly lines: string[] = [];
-  private waiting: ((line: string) => void) | null = null;
-  private stderr = '';
-
-  private constructor(readonly label: string, private readonly proc: ChildProcessWithoutNullStreams) {
-    createInterface({ input: proc.stdout }).on('line', (l) => {
-      if (this.waiting) {
-        const w = this.waiting;
-        this.waiting = null;
-        w(l);
-      } else {
-        this.lines.push(l);
-      }
-    });
-    proc.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
-    proc.on('exit', (code) => {
-      if (this.waiting) this.waiting(JSON.stringify({ error: `${label} worker exited with code ${code}: ${this.stderr.trim().slice(-2000)}` }));
-    });
-  }
-
-  static async start(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Worker> {
-    const w = new Worker(label, spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }));
-    await w.read();
-    return w;
-  }
-
-  private read(): Promise<Record<string, unknown>> {
-    const got = this.lines.shift();
-    const parse = (l: string): Record<string, unknown> => {
-      const o = JSON.parse(l) as Record<string, unknown>;
-      if (typeof o.error === 'string') throw new Error(`${this.label}: ${o.error}`);
-      return o;
-    };
-    if (got !== undefined) return Promise.resolve(parse(got));
-    return new Promise((res, rej) => {
-      this.waiting = (l) => { try { res(parse(l)); } catch (e) { rej(e); } };
-    });
-  }
-
-  async ask(cmd: string): Promise<Record<string, unknown>> {
-    this.proc.stdin.write(`${cmd}\n`);
-    return this.read();
-  }
-
-  async quit(): Promise<number> {
-    const r = await this.ask('quit');
-    return r.maxRssMb as number;
-  }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function ensurePyTorch(log: (s: string) => void): string {
+/** The PyTorch version /usr/bin/python3 imports, installing Debian's python3-torch if missing. */
+function ensurePyTorch(log: (s: string) => void): { version: string; installed: boolean } {
   const probe = (): string | null => {
     const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
     return r.status === 0 ? r.stdout.trim() : null;
   };
-  let v = probe();
-  if (v === null) {
-    log('PyTorch is missing for /usr/bin/python3: installing Debian python3-torch with apt-get (once) ...');
-    const install = (): number | null =>
-      spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: ['ignore', 'ignore', 'inherit'] }).status;
-    let status = install();
-    if (status !== 0) {
-      // a fresh machine may not have the package lists yet
-      spawnSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      status = install();
-    }
-    const r = { status };
-    v = probe();
-    if (r.status !== 0 || v === null) {
-      throw new Error('could not install python3-torch (apt-get install -y python3-torch failed); install it, then run the benchmark again');
-    }
-    log(`installed python3-torch ${v}`);
+  const found = probe();
+  if (found !== null) return { version: found, installed: false };
+  log('PyTorch is missing for /usr/bin/python3: installing Debian python3-torch with apt-get ...');
+  const install = (): number | null =>
+    spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: ['ignore', 'ignore', 'inherit'] }).status;
+  if (install() !== 0) {
+    // a fresh machine may not have the package lists yet
+    spawnSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    install();
   }
-  return v;
+  const version = probe();
+  if (version === null) {
+    throw new Error('could not install python3-torch (apt-get install -y python3-torch failed); install it, then run the benchmark again');
+  }
+  log(`installed python3-torch ${version}`);
+  return { version, installed: true };
 }
 
 interface Row {
   nasforge_ms: number; pytorch_ms: number; ratio: number;
   nasforge_min_ms: number; pytorch_min_ms: number;
   nasforge_rss_mb: number; pytorch_rss_mb: number;
+  /** every timed step, in run order */
+  nasforge_steps_ms: number[]; pytorch_steps_ms: number[];
 }
 
 /** CPU seconds the workers used (they report their own at quit). */
@@ -183,15 +130,21 @@ async function benchNetwork(o: Options, name: NetworkName, log: (s: string) => v
     await nf.ask(`steps ${o.warmup}`);
     await pt.ask(`steps ${o.warmup}`);
   }
-  // One step each in turn, the first side swapping every pair: both see the same load.
-  for (let i = 0; i < o.steps; i++) {
-    const order: [Worker, number[]][] = i % 2 === 0 ? [[nf, times.nf], [pt, times.pt]] : [[pt, times.pt], [nf, times.nf]];
-    for (const [w, into] of order) into.push(...((await w.ask('steps 1')).times as number[]));
+  // Blocks of steps in turn, the first side swapping every round: both see the same load.
+  for (let done = 0, round = 0; done < o.steps; round++) {
+    const k = Math.min(o.block, o.steps - done);
+    const order: [Worker, number[]][] = round % 2 === 0 ? [[nf, times.nf], [pt, times.pt]] : [[pt, times.pt], [nf, times.nf]];
+    for (const [w, into] of order) {
+      await w.ask('steps 1'); // re-warm after the switch, untimed
+      into.push(...((await w.ask(`steps ${k}`)).times as number[]));
+    }
+    done += k;
   }
   const row: Row = {
     nasforge_ms: median(times.nf), pytorch_ms: median(times.pt), ratio: 0,
     nasforge_min_ms: Math.min(...times.nf), pytorch_min_ms: Math.min(...times.pt),
     nasforge_rss_mb: await finish(nf), pytorch_rss_mb: await finish(pt),
+    nasforge_steps_ms: times.nf, pytorch_steps_ms: times.pt,
   };
   row.ratio = row.nasforge_ms / row.pytorch_ms;
   log(`${name}: nasforge ${row.nasforge_ms.toFixed(1)} ms, PyTorch ${row.pytorch_ms.toFixed(1)} ms (ratio ${row.ratio.toFixed(3)})`);
@@ -213,7 +166,9 @@ async function benchOverhead(o: Options): Promise<{ nasforge: number; pytorch: n
 }
 
 interface Report {
-  threads: number; batch: number; warmup: number; steps: number; pytorch_version: string;
+  threads: number; batch: number; warmup: number; steps: number; block: number; pytorch_version: string;
+  /** true when this run had to install python3-torch with apt-get */
+  pytorch_installed: boolean;
   cores: number; wall_s: number;
   /** average cores that processes other than this benchmark kept busy during the run */
   other_load_cores: number;
@@ -224,7 +179,8 @@ interface Report {
 function table(r: Report): string {
   const out: string[] = [];
   out.push(`nasforge engine benchmark: training step (forward, cross-entropy backward, SGD momentum), batch ${r.batch}, 3x32x32, 10 classes`);
-  out.push(`threads ${r.threads} (${r.cores} cores), PyTorch ${r.pytorch_version}; warm-up ${r.warmup} steps, then ${r.steps} steps each, alternating step by step`);
+  if (r.pytorch_installed) out.push(`(PyTorch was missing: this run installed Debian's python3-torch ${r.pytorch_version} with apt-get)`);
+  out.push(`threads ${r.threads} (${r.cores} cores), PyTorch ${r.pytorch_version}; warm-up ${r.warmup} steps, then ${r.steps} timed steps each, alternating in blocks of ${r.block}`);
   out.push(`other processes kept ${r.other_load_cores.toFixed(2)} of ${r.cores} cores busy on average during the ${r.wall_s.toFixed(0)} s run${r.other_load_cores > 0.2 ? ' (the machine was shared: expect noise)' : ''}`);
   out.push('');
   const head = ['network', 'nasforge ms', 'PyTorch ms', 'ratio', 'min nasforge', 'min PyTorch', 'RSS MB nasforge', 'RSS MB PyTorch'];
@@ -245,7 +201,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   setNumThreads(o.threads);
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
-  const torchVersion = ensurePyTorch(log);
+  const torch = ensurePyTorch(log);
   const t0 = performance.now();
   const busy0 = machineBusyS();
   const self0 = process.cpuUsage();
@@ -256,7 +212,8 @@ async function main(): Promise<void> {
   const self = process.cpuUsage(self0);
   const ours = workerCpuS + (self.user + self.system) / 1e6;
   const report: Report = {
-    threads: o.threads, batch: o.batch, warmup: o.warmup, steps: o.steps, pytorch_version: torchVersion,
+    threads: o.threads, batch: o.batch, warmup: o.warmup, steps: o.steps, block: o.block, pytorch_version: torch.version,
+    pytorch_installed: torch.installed,
     cores: cpus().length, wall_s: wall, other_load_cores: Math.max(0, (machineBusyS() - busy0 - ours) / wall),
     networks, op_overhead_us: over,
   };

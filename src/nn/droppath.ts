@@ -8,6 +8,17 @@ function checkProb(p: number): void {
   if (!(p >= 0 && p < 1)) throw new RangeError(`drop path probability must be in [0, 1), got ${p}`);
 }
 
+/** The per-sample keep mask, already divided by keepProb, shaped (N, 1, 1, ...) like x. */
+function scaledMask(x: Tensor, keepProb: number): Tensor {
+  const shape = x.shape.map((d, i) => (i === 0 ? d : 1));
+  return noGrad(() => {
+    const probs = empty(shape, { dtype: x.dtype, device: x.device });
+    const m = bernoulli(probs, keepProb);
+    probs.dispose();
+    return m.div_(keepProb);
+  });
+}
+
 /**
  * Drop whole samples' paths of an NCHW (or any N-first) tensor with probability p. Returns `x`
  * itself when nothing is dropped (p = 0 or not training), otherwise a new tensor.
@@ -15,19 +26,25 @@ function checkProb(p: number): void {
 export function dropPath(x: Tensor, p: number, training: boolean): Tensor {
   checkProb(p);
   if (!training || p === 0) return x;
-  const keepProb = 1 - p;
-  const shape = x.shape.map((d, i) => (i === 0 ? d : 1));
-  // One multiply by a per-sample mask already divided by keepProb: the mask is tiny, the
-  // full-size tensor is touched once (DARTS' drop_path does div_ then mul_ on it).
-  const mask = noGrad(() => {
-    const probs = empty(shape, { dtype: x.dtype, device: x.device });
-    const m = bernoulli(probs, keepProb);
-    probs.dispose();
-    return m.div_(keepProb);
-  });
+  // One multiply by the tiny pre-scaled mask: the full-size tensor is touched once.
+  const mask = scaledMask(x, 1 - p);
   const out = x.mul(mask);
   mask.dispose();
   return out;
+}
+
+/**
+ * Drop path in place, as DARTS' utils.drop_path: no new tensor. Only for a tensor nothing else
+ * reads and whose producer's backward does not need it (a cell op's output: batch norm,
+ * pooling, zero). Returns `x`.
+ */
+export function dropPath_(x: Tensor, p: number, training: boolean): Tensor {
+  checkProb(p);
+  if (!training || p === 0) return x;
+  const mask = scaledMask(x, 1 - p);
+  x.mul_(mask);
+  mask.dispose();
+  return x;
 }
 
 /** Drop path as a layer; `p` may be changed between epochs (DARTS ramps it linearly). */

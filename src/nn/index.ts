@@ -3,7 +3,7 @@ export { Module, type Layer, type LayerModule } from './module.js';
 export * from './layers.js';
 export * as init from './init.js';
 export * from './cellops.js';
-export { DropPath, dropPath } from './droppath.js';
+export { DropPath, dropPath, dropPath_ } from './droppath.js';
 export { MBConv, type MBConvOptions, type MBActivation } from './mbconv.js';
 export {
   SqueezeExcite, type SqueezeExciteOptions, type SEActivation, type SEGate,
@@ -20,3 +20,4 @@ export {
 export {
   traceMacs, countMacs, tracing, withoutInit, initSkipped, convOutputShape, type ConvGeometry,
 } from './trace.js';
+export { InplaceReLU, InplaceReLU6 } from './inplace.js';

@@ -1,7 +1,8 @@
 // MobileNetV2's inverted residual block (MBConv): 1x1 expand → kxk depthwise (with the stride)
 // → 1x1 linear projection, with a residual add when the shape is kept.
 import { type Tensor } from '../torch/index.js';
-import { BatchNorm2d, Conv2d, ReLU, ReLU6, Sequential } from './layers.js';
+import { BatchNorm2d, Conv2d, Sequential } from './layers.js';
+import { InplaceReLU, InplaceReLU6 } from './inplace.js';
 import { type Layer, type LayerModule, Module } from './module.js';
 
 export type MBActivation = 'relu6' | 'relu';
@@ -15,8 +16,9 @@ export interface MBConvOptions {
   activation?: MBActivation;
 }
 
+// Activations follow batch norm, so they can overwrite its output (as PyTorch's inplace=True).
 function act(kind: MBActivation): LayerModule {
-  return kind === 'relu6' ? new ReLU6() : new ReLU();
+  return kind === 'relu6' ? new InplaceReLU6() : new InplaceReLU();
 }
 
 export class MBConv extends Module implements Layer {

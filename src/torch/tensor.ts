@@ -41,6 +41,7 @@ const O = {
   addcmul_: op('addcmul_'), addcdiv_: op('addcdiv_'), copy_: op('copy_'), zero_: op('zero_'),
   fill_: op('fill_.Scalar'), clamp_: op('clamp_'), lerp_: op('lerp_.Scalar'), uniform_: op('uniform_'),
   normal_: op('normal_'), sqrt_: op('sqrt_'), maskedFill_: op('masked_fill_.Scalar'),
+  relu_: op('relu_'), hardtanh_: op('hardtanh_'),
   requiresGrad_: op('requires_grad_'),
 };
 
@@ -330,6 +331,10 @@ export class Tensor {
   clamp_(min: number | null, max: number | null = null): this { return this.ip(O.clamp_, [h(this), min, max]); }
   lerp_(end: Tensor, weight: number): this { return this.ip(O.lerp_, [h(this), h(end), weight]); }
   sqrt_(): this { return this.ip(O.sqrt_, [h(this)]); }
+  /** In-place ReLU (autograd needs only the result, so it is safe right after batch norm or a conv). */
+  relu_(): this { return this.ip(O.relu_, [h(this)]); }
+  /** In-place ReLU6 (min(max(x, 0), 6)); safe where relu_ is. */
+  relu6_(): this { return this.ip(O.hardtanh_, [h(this), 0, 6]); }
   maskedFill_(mask: Tensor, value: number): this { return this.ip(O.maskedFill_, [h(this), h(mask), value]); }
   /** Fill with U(low, high) from the global generator. */
   uniform_(low = 0, high = 1): this { return this.ip(O.uniform_, [h(this), low, high]); }

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  CELL_OPS, DARTS_PRIMITIVES, DropPath, FactorizedReduce, Identity, MBConv, Zero, cellOp, dropPath,
+  BatchNorm2d, CELL_OPS, DARTS_PRIMITIVES, DropPath, FactorizedReduce, Identity, InplaceReLU, InplaceReLU6, MBConv,
+  ReLU, ReLU6, Sequential, Zero, cellOp, dropPath, dropPath_,
 } from '../../src/nn/index.js';
-import { undisposedTensors, manualSeed, noGrad, ones, randn, tidy } from '../../src/torch/index.js';
+import { type Tensor, undisposedTensors, manualSeed, noGrad, ones, randn, tidy } from '../../src/torch/index.js';
 
 test('every cell op keeps C channels and applies its stride', () => {
   manualSeed(0);
@@ -105,4 +106,57 @@ test('MBConv: expand-depthwise-project, residual only when the shape is kept', (
   assert.throws(() => new MBConv(8, 8, { kernel: 4 }), /kernel must be odd/);
   a.dispose();
   b.dispose();
+});
+
+test('dropPath_ overwrites a fresh op output with the same per-sample mask, and gradients flow through it', () => {
+  manualSeed(3);
+  tidy(() => {
+    const x = randn([500, 2, 3, 3]).requiresGrad_();
+    const h = x.mul(2); // a fresh op output whose backward does not read it
+    const y = dropPath_(h, 0.5, true);
+    assert.equal(y, h, 'the same tensor comes back');
+    const v = y.data() as Float32Array;
+    const xv = x.data() as Float32Array;
+    let dropped = 0;
+    for (let n = 0; n < 500; n++) {
+      const kept = v[n * 18] !== 0 || xv[n * 18] === 0;
+      if (!kept) dropped++;
+      for (let j = n * 18; j < (n + 1) * 18; j++) {
+        assert.ok(Math.abs(v[j]! - (kept ? 4 * xv[j]! : 0)) < 1e-5, `sample ${n} element ${j}`);
+      }
+    }
+    assert.ok(dropped > 200 && dropped < 300, `dropped ${dropped} of 500`);
+    y.sum().backward();
+    const g = x.grad!.data() as Float32Array;
+    for (let j = 0; j < v.length; j++) {
+      const kept = v[j - (j % 18)] !== 0 || xv[j - (j % 18)] === 0;
+      assert.equal(g[j], kept ? 4 : 0);
+    }
+    assert.equal(dropPath_(h, 0.5, false), h, 'identity outside training');
+  });
+});
+
+test('in-place ReLU and ReLU6 after batch norm give the same outputs and gradients as the copying ones', () => {
+  for (const [Copying, InPlace] of [[ReLU, InplaceReLU], [ReLU6, InplaceReLU6]] as const) {
+    manualSeed(5);
+    const run = (act: ReLU | InplaceReLU | ReLU6 | InplaceReLU6): { y: number[]; g: number[] } => {
+      const bn = new BatchNorm2d(4);
+      const net = new Sequential(bn, act);
+      noGrad(() => bn.weight!.fill_(3)); // push values past 6 so ReLU6's clamp matters
+      const out = tidy(() => {
+        const x = randn([2, 4, 5, 5]);
+        const y: Tensor = net.forward(x);
+        y.mul(randn([2, 4, 5, 5])).sum().backward();
+        return { y: y.toArray(), g: bn.weight!.grad!.toArray() };
+      });
+      net.dispose();
+      return out;
+    };
+    manualSeed(9);
+    const a = run(new Copying());
+    manualSeed(9);
+    const b = run(new InPlace());
+    assert.deepEqual(b.y, a.y, `${InPlace.name} output`);
+    assert.deepEqual(b.g, a.g, `${InPlace.name} gradient`);
+  }
 });

@@ -10,7 +10,7 @@
 import { type Tensor, F, tidy } from '../../torch/index.js';
 import {
   AuxiliaryHeadCIFAR, AuxiliaryHeadImageNet, BatchNorm2d, Conv2d, FactorizedReduce, Identity, Linear, Module, ReLU,
-  ReLUConvBN, Sequential, dropPath, type Layer, type LayerModule,
+  ReLUConvBN, Sequential, dropPath, dropPath_, type Layer, type LayerModule,
 } from '../../nn/index.js';
 import { ModuleList, buildCellOp } from '../cells/index.js';
 import { type CellEdge, type DartsGenotype, validateGenotype } from './genotypes.js';
@@ -70,9 +70,8 @@ export class DartsCell extends Module {
   private edge(op: LayerModule, x: Tensor, dropProb: number): Tensor {
     const h = op.forward(x);
     if (!this.training || dropProb <= 0 || op instanceof Identity) return h;
-    const dropped = dropPath(h, dropProb, true);
-    if (h !== x) h.dispose();
-    return dropped;
+    // a non-identity op's output is fresh and its backward does not read it: drop in place
+    return h === x ? dropPath(h, dropProb, true) : dropPath_(h, dropProb, true);
   }
 }
 

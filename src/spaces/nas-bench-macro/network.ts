@@ -2,10 +2,11 @@
 // searchable layers in three stages of 2, 3 and 3; each stage's first layer has stride 2 and
 // doubles the channels (32 → 64 → 128 → 256). Per layer: 0 identity (a 1x1 conv + BN where the
 // shape changes), 1 inverted residual k3 e3, 2 inverted residual k5 e6, with ReLU as the
-// benchmark's code uses. Parameter counts equal the benchmark file's `params`.
+// benchmark's code uses (in place after batch norm, as there). Parameter counts equal the
+// benchmark file's `params`.
 import { type Tensor, F } from '../../torch/index.js';
 import {
-  BatchNorm2d, Conv2d, Identity, Linear, MBConv, Module, ReLU, Sequential, type Layer, type LayerModule,
+  BatchNorm2d, Conv2d, Identity, InplaceReLU, Linear, MBConv, Module, Sequential, type Layer, type LayerModule,
 } from '../../nn/index.js';
 
 export const MACRO_LAYERS = 8;
@@ -46,7 +47,7 @@ export class MacroNetwork extends Module implements Layer {
     let c = stack.channels ?? 32;
     if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`NAS-Bench-Macro: classes must be a positive integer, got ${classes}`);
     if (!Number.isInteger(c) || c < 1) throw new RangeError(`NAS-Bench-Macro: channels must be a positive integer, got ${c}`);
-    this.stem = this.child('stem', new Sequential(new Conv2d(3, c, 3, { padding: 1, bias: false }), new BatchNorm2d(c), new ReLU()));
+    this.stem = this.child('stem', new Sequential(new Conv2d(3, c, 3, { padding: 1, bias: false }), new BatchNorm2d(c), new InplaceReLU()));
     const layers: LayerModule[] = [];
     let k = 0;
     for (const n of MACRO_STAGES) {
@@ -57,7 +58,7 @@ export class MacroNetwork extends Module implements Layer {
       }
     }
     this.features = this.child('features', new Sequential(...layers));
-    this.out = this.child('out', new Sequential(new Conv2d(c, 1280, 1, { bias: false }), new BatchNorm2d(1280), new ReLU()));
+    this.out = this.child('out', new Sequential(new Conv2d(c, 1280, 1, { bias: false }), new BatchNorm2d(1280), new InplaceReLU()));
     this.classifier = this.child('classifier', new Linear(1280, classes));
   }
 
