@@ -67,12 +67,13 @@ function findAddon(): string {
 // (other workers, the loader, the other side of a benchmark): on this 2-core machine under load a
 // small CNN step took 5-9x longer. libgomp reads this when libtorch loads, so set it first.
 // But not spinning at all puts the second thread to sleep at every one of the thousands of
-// back-to-back parallel regions in a training step (a futex wake-up each): DARTS V2's step
-// took 946 ms instead of 699 (PyTorch, which spins: 661). A bounded spin (GOMP_SPINCOUNT wins
-// over the policy) keeps it awake between ops and still gives the core up after about 2.5 ms
-// (100k pause loops at 25 ns here). Measured on 2 cores: DARTS V2 step 761 / 699 / 698 ms at 30k / 100k / 300k
-// spins; plain CNN with both cores taken by other processes 140 / 190 / 304 / 378 ms at
-// 0 / 30k / 100k / 300k (libgomp's default). Only when the user chose neither variable.
+// back-to-back parallel regions in a training step (a futex wake-up each): DARTS V2's step took
+// 946 ms where PyTorch's, which spins, took 638. A bounded spin (GOMP_SPINCOUNT wins over the
+// policy; 100k pause loops are about 2.5 ms here) keeps it awake between ops and still gives a
+// busy core up: DARTS V2 761 / 699 / 698 ms at 30k / 100k / 300k spins; a plain CNN on cores
+// taken by busy loops 140 / 190 / 304 ms at 0 / 30k / 100k (in another such run 195 / 206 /
+// 378 ms at 0 / 30k / libgomp's default 300k).
+// See docs/benchmarks.md. Only when the user chose neither variable.
 if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
   process.env.GOMP_SPINCOUNT = '100000';
 }
