@@ -1,0 +1,84 @@
+// The study model shared by the storage backends, the worker loop and the CLI: a study is a
+// named search with its config; trials are its candidates with their state and results.
+import { type Json } from '../spaces/core/index.js';
+import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
+import { type Metrics, type Objective, type StrategyOptions } from '../strategies/index.js';
+
+/** queued → running → complete | failed | pruned; a running trial whose worker died goes back to queued. */
+export type TrialState = 'queued' | 'running' | 'complete' | 'failed' | 'pruned';
+
+export interface StudyRecord {
+  readonly name: string;
+  /** the resolved config the study was created with (a later run must agree with it) */
+  readonly config: Json;
+  /** ms since the epoch */
+  readonly createdAt: number;
+}
+
+export interface Trial {
+  /** 0, 1, 2, ... in order of creation within the study */
+  readonly number: number;
+  readonly state: TrialState;
+  readonly genotype: Json;
+  /** the space's canonical key of `genotype` */
+  readonly key: string;
+  /** training budget for multi-fidelity schedulers (e.g. epochs); null = the evaluator's full budget */
+  readonly fidelity: number | null;
+  readonly metrics: Metrics | null;
+  /** the objective's value of `metrics` (higher is better); null until complete */
+  readonly score: number | null;
+  /** why it failed (failed trials), or why it was re-queued last */
+  readonly error: string | null;
+  /** how many times a worker claimed it */
+  readonly attempts: number;
+  /** the worker that holds (or last held) it */
+  readonly worker: string | null;
+  /** name → path: weights, checkpoint directory, log, ... */
+  readonly artifacts: Readonly<Record<string, string>>;
+  /** ms since the epoch */
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly heartbeatAt: number | null;
+}
+
+/** One intermediate value of a trial, e.g. the validation accuracy after an epoch. */
+export interface Intermediate {
+  readonly trial: number;
+  readonly step: number;
+  readonly metrics: Metrics;
+}
+
+/** Everything a worker needs to run trials of a study: built from the stored config. */
+export interface StudyDefinition {
+  readonly name: string;
+  /** stored on creation; re-running with a different config is refused, naming the fields that differ */
+  readonly config: Json;
+  readonly space: AnySearchSpace;
+  readonly strategy: { readonly name: string; readonly options: StrategyOptions };
+  readonly objective: Objective;
+  /** stop asking after `trials` trials (complete + failed + pruned + pending) or `minutes` since the study began */
+  readonly budget: { readonly trials: number; readonly minutes?: number };
+  /** claims of one trial before it is failed for good (default 3) */
+  readonly maxAttempts?: number;
+  /** how often a running trial's worker beats (default 5 s); stale after 3 missed beats */
+  readonly heartbeatSeconds?: number;
+}
+
+/** What an evaluator gets for one trial. */
+export interface TrialContext {
+  readonly study: string;
+  readonly trial: Trial;
+  readonly genotype: Genotype;
+  /** aborted on SIGINT: the evaluator checkpoints into `workdir` and throws (the trial is re-queued) */
+  readonly signal: AbortSignal;
+  /** a directory of this trial's own, kept across attempts (checkpoints to resume from, artifacts) */
+  readonly workdir: string;
+  /** records an intermediate value (and beats the heartbeat) */
+  report(step: number, metrics: Metrics): Promise<void>;
+  /** records an artifact path under `name` */
+  artifact(name: string, path: string): Promise<void>;
+}
+
+/** Turns one trial into metrics; throwing fails the trial with the error's message. */
+export type Evaluate = (ctx: TrialContext) => Promise<Metrics>;
