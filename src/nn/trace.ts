@@ -2,14 +2,17 @@
 // so the layers that do the arithmetic (Conv2d, Linear) consult the active trace themselves:
 // inside `traceMacs` they add their MACs and return zeros of their output's shape instead of
 // computing it, so every other op (batch norm, pooling, adds, concatenation, slicing) still runs
-// and a network's own forward decides the shapes. Counted as the NAS papers (and
+// and a network's own forward decides the shapes. Code that calls `F.conv2d` / `F.linear`
+// directly (supernets, sliced weights) is counted the same way through the dry-run hook that
+// `traceMacs` installs in torch/functional.ts; the modules answer before reaching F, so nothing
+// is counted twice, and outside a trace F pays one null check. Counted as the NAS papers (and
 // NAS-Bench-Macro's `flops`) count: conv out.numel·(cin/groups)·kh·kw, linear in·out per row;
 // biases, batch norm, activations and pooling are not counted.
 //
 // `withoutInit` builds modules without drawing initial values: a network built only to be
 // counted never reads its weights, so counting is cheap and leaves the global random stream
 // (and so every seeded run) untouched.
-import { EngineError, type Tensor, noGrad, tidy, zeros } from '../torch/index.js';
+import { EngineError, F, type Tensor, noGrad, tidy, zeros } from '../torch/index.js';
 import { type Layer, type Module } from './module.js';
 
 interface MacTrace {
@@ -19,15 +22,20 @@ interface MacTrace {
 let active: MacTrace | null = null;
 let initSkips = 0;
 
-/** Runs `fn` as a dry run and returns its value with the MACs of the Conv2d and Linear calls in it. */
+/**
+ * Runs `fn` as a dry run and returns its value with the MACs of the convolutions and linear
+ * maps in it: Conv2d and Linear modules, and direct F.conv2d / F.linear calls.
+ */
 export function traceMacs<T>(fn: () => T): { value: T; macs: number } {
   const outer = active;
   const trace: MacTrace = { macs: 0 };
   active = trace;
+  const outerHook = F.setDryRunHook(FUNCTIONAL_DRY_RUN);
   try {
     return { value: fn(), macs: trace.macs };
   } finally {
     active = outer;
+    F.setDryRunHook(outerHook);
   }
 }
 
@@ -111,3 +119,19 @@ export function traceLinear(l: { readonly inFeatures: number; readonly outFeatur
   active.macs += (shape.reduce((a, b) => a * b, 1) / l.outFeatures) * l.inFeatures * l.outFeatures;
   return zeros(shape, { dtype: x.dtype, device: x.device });
 }
+
+/** F.conv2d and F.linear inside a trace: the geometry is read off the weight (OIHW; out × in). */
+const FUNCTIONAL_DRY_RUN: F.DryRunHook = {
+  conv2d(x, weight, o) {
+    const [outChannels, inPerGroup, kh, kw] = weight.shape as [number, number, number, number];
+    const groups = o.groups ?? 1;
+    return traceConv2d({
+      inChannels: inPerGroup * groups, outChannels, kernel: [kh, kw], stride: o.stride ?? 1, padding: o.padding ?? 0,
+      dilation: o.dilation ?? 1, groups,
+    }, x)!;
+  },
+  linear(x, weight) {
+    const [outFeatures, inFeatures] = weight.shape as [number, number];
+    return traceLinear({ inFeatures, outFeatures }, x)!;
+  },
+};

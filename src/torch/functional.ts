@@ -27,14 +27,35 @@ const O = {
 
 export interface ConvOptions { stride?: Pair; padding?: Pair; dilation?: Pair; groups?: number }
 
+/**
+ * Stand-ins for conv2d and linear during a MAC-counting dry run (nn/trace.ts installs one for
+ * the run's length), so networks that call them directly (supernets, weight slices) are counted
+ * like Conv2d and Linear modules, which count themselves and never reach these functions then.
+ */
+export interface DryRunHook {
+  conv2d(x: Tensor, weight: Tensor, o: ConvOptions): Tensor;
+  linear(x: Tensor, weight: Tensor): Tensor;
+}
+
+let dryRun: DryRunHook | null = null;
+
+/** Installs `hook` (null removes it) and returns the one it replaces. */
+export function setDryRunHook(hook: DryRunHook | null): DryRunHook | null {
+  const previous = dryRun;
+  dryRun = hook;
+  return previous;
+}
+
 /** 2-d convolution of NCHW input with OIHW weight. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, o: ConvOptions = {}): Tensor {
+  if (dryRun !== null) return dryRun.conv2d(x, weight, o);
   return T(call(O.conv2d, [H(x, 'conv2d'), H(weight, 'conv2d'), opt(bias), pair(o.stride ?? 1), pair(o.padding ?? 0),
     pair(o.dilation ?? 1), o.groups ?? 1]));
 }
 
 /** y = x Wᵀ + b */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (dryRun !== null) return dryRun.linear(x, weight);
   return T(call(O.linear, [H(x, 'linear'), H(weight, 'linear'), opt(bias)]));
 }
 

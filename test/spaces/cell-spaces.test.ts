@@ -55,7 +55,9 @@ const PAPER_COUNTS: Record<string, [number, number]> = {
   'nasnet/enas-micro': [fixture.counts.enas_6x36!, 4.6],
   // DARTS' train.py logs "param size = 3.349342MB" (it skips the auxiliary head)
   'darts/darts-v2': [fixture.counts.darts_v2_20x36!, 3.3],
-  // the paper's table gives first-order DARTS 3.3M too; the released DARTS_V1 cells count 3.17M
+  // the paper's first-order row says 3.3M, but DARTS_V1 is the first released cell, not that
+  // row's (the first-order cell was never released): 3.17M without the head, 3.65M with it,
+  // neither 3.3M (docs/spaces.md)
   'darts/darts-v1': [fixture.counts.darts_v1_20x36!, 3.2],
   'darts/gdas': [fixture.counts.gdas_20x36!, 3.4],
   'darts/darts-v2-imagenet': [fixture.counts.darts_v2_imagenet_14x48!, 4.7],

@@ -91,6 +91,15 @@ describe('enas-macro', () => {
     assert.equal(paramsWithoutAux(() => MACRO_24.build(p.genotype, p.stack) as unknown as Module), 30947424);
   });
 
+  test('as the released fixed-arc code builds it (separable ops as full convs, _fixed_layer): 42,559,392 params', () => {
+    // general_child.py's fixed path builds ops 0-3 alike, a full k×k conv; the arc has no pools
+    const p = MACRO_24.presets.enas!;
+    const released = { layers: p.genotype.layers.map((x) => ({ ...x, op: x.op.replace('sep_', '') as typeof x.op })) };
+    assert.ok(p.genotype.layers.every((x) => !x.op.includes('pool')));
+    assert.equal(paramsWithoutAux(() => MACRO_24.build(released, p.stack) as unknown as Module), 42559392);
+    // neither reading gives the paper's 21.3M at the script's width (F=96)
+  });
+
   test('every op with every skip builds at a tiny stack, runs forward and backward, and frees its tensors', () => {
     manualSeed(0);
     const layers = Array.from({ length: 12 }, (_, l) => ({ op: ENAS_MACRO_OPS[l % 6]!, skips: Array.from({ length: l }, (_, i) => (l === 11 || (i + l) % 2 === 1 ? 1 : 0)) }));

@@ -3,4 +3,4 @@
 export { type CellOpFactory, DARTS_PRIMITIVES, buildCellOp, cellOpNames, isCellOp, isMorphOpName, MORPH_OP_NAMES } from './ops.js';
 export { MorphCellOp, type MorphOpName } from './morph-ops.js';
 export { ModuleList, ModuleMap } from './containers.js';
-export { type OpInputPair, sortPairs, inputRank, inputOfRank, checkOpList } from './pairs.js';
+export { type OpInputPair, type CellEdgeRule, sortPairs, inputRank, inputOfRank, checkOpList, checkCellEdges } from './pairs.js';

@@ -1,6 +1,6 @@
 // Cell genotypes list (op, input) pairs, two per node or block. Helpers for what every cell space
 // does with them: canonical order, the rank encoding of a second, distinct input, op lists.
-import { SpaceError, didYouMean } from '../core/index.js';
+import { SpaceError, didYouMean, genotypeError } from '../core/index.js';
 
 export type OpInputPair = readonly [op: string, input: number];
 
@@ -48,4 +48,38 @@ export function checkOpList(space: string, ops: readonly string[], known: readon
     seen.add(op);
   });
   return Object.freeze([...ops]);
+}
+
+export interface CellEdgeRule {
+  /** the space's name, for the messages */
+  space: string;
+  /** nodes (DARTS, ENAS) or blocks (NASNet) per cell, two pairs each */
+  units: number;
+  unit: 'node' | 'block';
+  /** the ops a pair may name */
+  ops: readonly string[];
+  /** the allowed ops as a message says them, e.g. "one of this space's ops: ..." */
+  opsAllowed: string;
+  /** what the inputs 0..unit+1 are, e.g. "the two cell inputs and earlier nodes" */
+  statesAllowed: string;
+}
+
+/**
+ * Checks one cell's edge list (`kind` is its genotype field): 2·units [op, input] pairs, each op
+ * among the rule's ops and each input a state its node or block can read (0..k+1). Throws the
+ * space's genotype error with the path to the first bad value.
+ */
+export function checkCellEdges(kind: string, edges: unknown, r: CellEdgeRule): asserts edges is OpInputPair[] {
+  if (!Array.isArray(edges) || edges.length !== 2 * r.units) {
+    throw genotypeError(r.space, kind, edges, `a list of ${2 * r.units} [op, input] pairs (two per ${r.unit}, ${r.units} ${r.unit}s)`);
+  }
+  edges.forEach((e: unknown, i) => {
+    const k = Math.floor(i / 2);
+    if (!Array.isArray(e) || e.length !== 2) throw genotypeError(r.space, `${kind}[${i}]`, e, 'an [op, input] pair');
+    if (!r.ops.includes(e[0] as string)) throw genotypeError(r.space, `${kind}[${i}][0]`, e[0], r.opsAllowed);
+    const input = e[1] as unknown;
+    if (!Number.isInteger(input) || (input as number) < 0 || (input as number) > k + 1) {
+      throw genotypeError(r.space, `${kind}[${i}][1]`, input, `a state of ${r.unit} ${k}: 0..${k + 1} (${r.statesAllowed})`);
+    }
+  });
 }

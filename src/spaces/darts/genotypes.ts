@@ -14,7 +14,12 @@ export interface DartsGenotype {
   readonly reduce_concat: readonly number[];
 }
 
-/** First-order DARTS' cell (Liu et al., 2019). */
+/**
+ * DARTS' first released cell (Liu et al., 2019): named `DARTS` in the June 2018 code release and
+ * renamed `DARTS_V1` when `DARTS_V2` (a rerun) was added. "V1" numbers the release, not the
+ * first-order search: the paper's first-order cell (3.3M) was never released; this one counts
+ * 3.17M at 20 cells and 36 channels (docs/spaces.md).
+ */
 export const DARTS_V1: DartsGenotype = {
   normal: [
     ['sep_conv_3x3', 1], ['sep_conv_3x3', 0], ['skip_connect', 0], ['sep_conv_3x3', 1],

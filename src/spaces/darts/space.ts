@@ -24,7 +24,7 @@
 import {
   type Decision, type Preset, type RandomSource, type SearchSpace, SpaceError, defineSpace, genotypeError, stackError,
 } from '../core/index.js';
-import { DARTS_PRIMITIVES, checkOpList, cellOpNames, inputOfRank, inputRank, sortPairs, type OpInputPair } from '../cells/index.js';
+import { DARTS_PRIMITIVES, checkCellEdges, checkOpList, cellOpNames, inputOfRank, inputRank, sortPairs } from '../cells/index.js';
 import { type CellEdge, type DartsGenotype, DARTS_V1, DARTS_V2, GDAS_V1 } from './genotypes.js';
 import { DartsNetwork, type DartsStack } from './network.js';
 import { cellGraph } from '../graph/index.js';
@@ -50,7 +50,7 @@ const PRESETS: Record<string, Preset<DartsGenotype, DartsSpaceStack>> = {
   'darts-v1': {
     genotype: DARTS_V1,
     stack: { cells: 20, channels: 36, auxiliary: true, dropPath: 0.2 },
-    description: 'first-order DARTS\' CIFAR-10 cells (3.00% test error, 3.3M params)',
+    description: 'DARTS\' first released CIFAR-10 cells (DARTS_V1: the June 2018 release, not the paper\'s first-order row; 3.2M params)',
   },
   'darts-v2': {
     genotype: DARTS_V2,
@@ -130,21 +130,14 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
     if (extra.length) throw genotypeError(name, extra[0]!, rec[extra[0]!], `only the fields ${fields.join(', ')} (DARTS' Genotype)`);
     for (const kind of KINDS) {
       const edges = rec[kind];
-      if (!Array.isArray(edges) || edges.length !== 2 * nodes) {
-        throw genotypeError(name, kind, edges, `a list of ${2 * nodes} [op, input] pairs (two per node, ${nodes} nodes)`);
-      }
-      edges.forEach((e: unknown, i) => {
-        const node = Math.floor(i / 2);
-        if (!Array.isArray(e) || e.length !== 2) throw genotypeError(name, `${kind}[${i}]`, e, 'an [op, input] pair');
-        if (!opIndex.has(e[0] as string)) throw genotypeError(name, `${kind}[${i}][0]`, e[0], `one of this space's ops: ${ops.join(', ')}`);
-        const input = e[1] as unknown;
-        if (!Number.isInteger(input) || (input as number) < 0 || (input as number) > node + 1) {
-          throw genotypeError(name, `${kind}[${i}][1]`, input, `a state of node ${node}: 0..${node + 1} (the two cell inputs and earlier nodes)`);
-        }
+      checkCellEdges(kind, edges, {
+        space: name, units: nodes, unit: 'node', ops, opsAllowed: `one of this space's ops: ${ops.join(', ')}`,
+        statesAllowed: 'the two cell inputs and earlier nodes',
       });
       for (let k = 0; k < nodes; k++) {
-        if ((edges[2 * k] as OpInputPair)[1] === (edges[2 * k + 1] as OpInputPair)[1]) {
-          throw genotypeError(name, `${kind}[${2 * k + 1}][1]`, (edges[2 * k + 1] as OpInputPair)[1], `an input other than ${(edges[2 * k] as OpInputPair)[1]}: a node's two inputs differ`);
+        const [first, second] = [edges[2 * k]![1], edges[2 * k + 1]![1]];
+        if (first === second) {
+          throw genotypeError(name, `${kind}[${2 * k + 1}][1]`, second, `an input other than ${first}: a node's two inputs differ`);
         }
       }
       const c = rec[`${kind}_concat`];

@@ -12,7 +12,7 @@
 import {
   type Decision, type Preset, type SearchSpace, SpaceError, checkDecisionValues, defineSpace, genotypeError,
 } from '../core/index.js';
-import { sortPairs } from '../cells/index.js';
+import { checkCellEdges, sortPairs } from '../cells/index.js';
 import { cellGraph } from '../graph/index.js';
 import { ENAS_MICRO, type NasnetGenotype, createNasnetSpace, type NasnetSpaceStack } from '../nasnet/index.js';
 
@@ -75,16 +75,9 @@ function validate(g: object): EnasMicroGenotype {
   if (extra.length) throw genotypeError(NAME, extra[0]!, rec[extra[0]!], `only the fields ${FIELDS.join(', ')}`);
   for (const kind of KINDS) {
     const edges = rec[kind];
-    if (!Array.isArray(edges) || edges.length !== 2 * NODES) {
-      throw genotypeError(NAME, kind, edges, `a list of ${2 * NODES} [op, input] pairs (two per node, ${NODES} nodes)`);
-    }
-    edges.forEach((e: unknown, i) => {
-      const b = Math.floor(i / 2);
-      if (!Array.isArray(e) || e.length !== 2) throw genotypeError(NAME, `${kind}[${i}]`, e, 'an [op, input] pair');
-      if (!OPS.includes(e[0] as string)) throw genotypeError(NAME, `${kind}[${i}][0]`, e[0], `one of ENAS' micro ops: ${OPS.join(', ')}`);
-      if (!Number.isInteger(e[1]) || (e[1] as number) < 0 || (e[1] as number) > b + 1) {
-        throw genotypeError(NAME, `${kind}[${i}][1]`, e[1], `a state of node ${b}: 0..${b + 1} (the two cell inputs and earlier nodes)`);
-      }
+    checkCellEdges(kind, edges, {
+      space: NAME, units: NODES, unit: 'node', ops: OPS, opsAllowed: `one of ENAS' micro ops: ${OPS.join(', ')}`,
+      statesAllowed: 'the two cell inputs and earlier nodes',
     });
     const concat = rec[`${kind}_concat`];
     const rule = enasUnusedStates(edges as EnasCellEdge[]);

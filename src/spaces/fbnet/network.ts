@@ -3,8 +3,9 @@
 // 64, 112, 184, 352 channels, the first layer of stages 2, 3, 4 and 6 with stride 2), a 1x1
 // conv to 1984, global average pooling and a fully connected classifier. Convs are followed by
 // BN and ReLU as in the released builder.
-import { type Tensor, F } from '../../torch/index.js';
-import { BatchNorm2d, Conv2d, Linear, Module, ReLU, Sequential, type Layer } from '../../nn/index.js';
+import { type Tensor } from '../../torch/index.js';
+import { Linear, Module, Sequential, type Layer } from '../../nn/index.js';
+import { convBnAct, headAndClassify } from '../mobile/index.js';
 import { type FBNetBlockName, fbnetLayer } from './blocks.js';
 
 /** layers per stage (Table 1's n) */
@@ -46,12 +47,11 @@ export class FBNetNetwork extends Module implements Layer {
   constructor(readonly blocks: readonly FBNetBlockName[], stack: Required<FBNetStack>) {
     super();
     const { classes, channels, widths, head } = stack;
-    this.stem = this.child('stem', new Sequential(
-      new Conv2d(3, channels, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(channels), new ReLU()));
+    this.stem = this.child('stem', convBnAct(3, channels, 3, 2, 'relu'));
     const layout = fbnetLayout(channels, widths);
     this.features = this.child('features', new Sequential(...layout.map((l, i) => fbnetLayer(blocks[i]!, l.cIn, l.cOut, l.stride))));
     const last = widths[widths.length - 1]!;
-    this.out = this.child('out', new Sequential(new Conv2d(last, head, 1, { bias: false }), new BatchNorm2d(head), new ReLU()));
+    this.out = this.child('out', convBnAct(last, head, 1, 1, 'relu'));
     this.classifier = this.child('classifier', new Linear(head, classes));
   }
 
@@ -59,12 +59,6 @@ export class FBNetNetwork extends Module implements Layer {
     const s = this.stem.forward(x);
     const f = this.features.forward(s);
     if (f !== s) s.dispose();
-    const h = this.out.forward(f);
-    f.dispose();
-    const pooled = F.globalAvgPool(h);
-    h.dispose();
-    const logits = this.classifier.forward(pooled);
-    pooled.dispose();
-    return logits;
+    return headAndClassify(f, this.out, this.classifier);
   }
 }

@@ -20,7 +20,7 @@
 import {
   type Decision, type Preset, type RandomSource, type SearchSpace, SpaceError, defineSpace, genotypeError, stackError,
 } from '../core/index.js';
-import { checkOpList, sortPairs } from '../cells/index.js';
+import { checkCellEdges, checkOpList, sortPairs } from '../cells/index.js';
 import {
   AMOEBANET_A, type BlockInput, type Combine, ENAS_MICRO, NASNET_A, type NasnetGenotype, PNASNET_5, unusedBlocks,
 } from './genotypes.js';
@@ -130,17 +130,9 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
     const extra = Object.keys(rec).filter((k) => !FIELDS.includes(k));
     if (extra.length) throw genotypeError(name, extra[0]!, rec[extra[0]!], `only the fields ${FIELDS.join(', ')}`);
     for (const kind of KINDS) {
-      const edges = rec[kind];
-      if (!Array.isArray(edges) || edges.length !== 2 * blocks) {
-        throw genotypeError(name, kind, edges, `a list of ${2 * blocks} [op, input] pairs (two per block, ${blocks} blocks)`);
-      }
-      edges.forEach((e: unknown, i) => {
-        const b = Math.floor(i / 2);
-        if (!Array.isArray(e) || e.length !== 2) throw genotypeError(name, `${kind}[${i}]`, e, 'an [op, input] pair');
-        if (!opIndex.has(e[0] as string)) throw genotypeError(name, `${kind}[${i}][0]`, e[0], `one of this space's ops: ${ops.join(', ')}`);
-        if (!Number.isInteger(e[1]) || (e[1] as number) < 0 || (e[1] as number) > b + 1) {
-          throw genotypeError(name, `${kind}[${i}][1]`, e[1], `a state of block ${b}: 0..${b + 1} (h_{i-1}, h_i and earlier blocks)`);
-        }
+      checkCellEdges(kind, rec[kind], {
+        space: name, units: blocks, unit: 'block', ops, opsAllowed: `one of this space's ops: ${ops.join(', ')}`,
+        statesAllowed: 'h_{i-1}, h_i and earlier blocks',
       });
       const combine = rec[`${kind}_combine`];
       if (!Array.isArray(combine) || combine.length !== blocks) {

@@ -6,10 +6,9 @@
 // pooling and a linear classifier. A searchable layer is an MBConv (ReLU6; residual where the
 // shape is kept) or, except as the first layer of a group, `zero`: the layer is left out and
 // only its residual (the input) remains.
-import { type Tensor, F } from '../../torch/index.js';
-import {
-  BatchNorm2d, Conv2d, Identity, Linear, MBConv, Module, ReLU6, Sequential, type Layer, type LayerModule,
-} from '../../nn/index.js';
+import { type Tensor } from '../../torch/index.js';
+import { Identity, Linear, MBConv, Module, Sequential, type Layer, type LayerModule } from '../../nn/index.js';
+import { convBnAct, headAndClassify } from '../mobile/index.js';
 
 /** searchable layers per group (each group's first layer has no `zero`) */
 export const PROXYLESS_GROUP_LAYERS: readonly number[] = [4, 4, 4, 4, 4, 1];
@@ -70,12 +69,11 @@ export class ProxylessNetwork extends Module implements Layer {
   constructor(readonly blocks: readonly ProxylessOp[], stack: Required<ProxylessStack>) {
     super();
     const { classes, channels, widths, head } = stack;
-    this.stem = this.child('stem', new Sequential(
-      new Conv2d(3, channels, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(channels), new ReLU6()));
+    this.stem = this.child('stem', convBnAct(3, channels, 3, 2, 'relu6'));
     this.first = this.child('first', new MBConv(channels, widths[0]!, { kernel: 3, expansion: 1, activation: 'relu6' }));
     this.features = this.child('features', new Sequential(...proxylessLayout(widths).map((s, i) => opLayer(blocks[i]!, s))));
     const last = widths[widths.length - 1]!;
-    this.out = this.child('out', new Sequential(new Conv2d(last, head, 1, { bias: false }), new BatchNorm2d(head), new ReLU6()));
+    this.out = this.child('out', convBnAct(last, head, 1, 1, 'relu6'));
     this.classifier = this.child('classifier', new Linear(head, classes));
   }
 
@@ -85,12 +83,6 @@ export class ProxylessNetwork extends Module implements Layer {
     s.dispose();
     const f = this.features.forward(a);
     if (f !== a) a.dispose();
-    const h = this.out.forward(f);
-    f.dispose();
-    const pooled = F.globalAvgPool(h);
-    h.dispose();
-    const logits = this.classifier.forward(pooled);
-    pooled.dispose();
-    return logits;
+    return headAndClassify(f, this.out, this.classifier);
   }
 }

@@ -1,0 +1,2 @@
+// Pieces shared by the layer-wise mobile spaces (fbnet, proxylessnas).
+export { type MobileActivation, convBnAct, headAndClassify } from './backbone.js';
