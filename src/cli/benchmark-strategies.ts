@@ -1,16 +1,19 @@
 // `nasforge benchmark-strategies`: every named strategy for many seeds on a tabular benchmark,
 // reporting at 25/50/100/200/300 queries the mean ± standard error of the best-found
 // architecture's reported accuracy, its rank in the table and how often it is the optimum.
+// With a Pareto objective (--pareto valAccuracy,-flops) it also reports each run's front and
+// its hypervolume vs. queries, as a fraction of the table front's (pareto-report.ts).
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
 import { intFlag } from './flags.js';
 import { linePlotSvg } from './svg-plot.js';
+import { paretoReport, printParetoReport } from './pareto-report.js';
 
 interface Flags {
   table: string; strategies: string; seeds: string; queries: string; population: string; sampleSize: string;
-  aging: boolean; metric?: string; data?: string; json?: boolean; out?: string;
+  aging: boolean; metric?: string; data?: string; json?: boolean; out?: string; objective?: string; pareto?: string; paretoSelection: boolean;
 }
 
 
@@ -26,12 +29,15 @@ export function registerBenchmarkStrategies(program: Command): void {
     .option('--sample-size <n>', 'evolution: tournament sample size S', '10')
     .option('--no-aging', 'evolution: remove the worst member instead of the oldest')
     .option('--metric <run|mean>', "what strategies select by: one recorded run (seeded) or the mean (default: 'run' where the table has several runs)")
+    .option('--objective <spec>', "what strategies score by: 'accuracy', a metric ('-flops' minimizes), a Pareto list, or a JSON spec, e.g. '{\"name\":\"mnasnet\",\"metric\":\"flops\",\"target\":100}'")
+    .option('--pareto <metrics>', "a multi-objective run over these metrics, e.g. valAccuracy,-flops (same as --objective 'valAccuracy,-flops')")
+    .option('--no-pareto-selection', 'multi-objective runs: evolution selects by the scalar score (the first metric) instead of Pareto rank')
     .option('--data <file>', 'the table file (default: $NASFORGE_DATA or ../shared/data beside the repository)')
     .option('--out <dir>', 'write runs.json and best-found.svg there')
     .option('--json', 'print one JSON object')
     .action(async (o: Flags) => {
       const { loadTable, runOnTable, summarize, reportPoints, TableError } = await import('../tabular/index.js');
-      const { getStrategy, StrategyError } = await import('../strategies/index.js');
+      const { getStrategy, StrategyError, objectiveFromSpec, formatParetoMetrics } = await import('../strategies/index.js');
       const seeds = intFlag('seeds', o.seeds, 1);
       const queries = intFlag('queries', o.queries, 1);
       const evolution = { populationSize: intFlag('population', o.population, 1), sampleSize: intFlag('sample-size', o.sampleSize, 1), aging: o.aging };
@@ -39,23 +45,34 @@ export function registerBenchmarkStrategies(program: Command): void {
       const metric = o.metric as 'run' | 'mean' | undefined;
       const names = o.strategies.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
       if (names.length === 0) throw new UserError('--strategies names no strategy (e.g. --strategies random,evolution)');
+      if (o.objective !== undefined && o.pareto !== undefined) throw new UserError('give --objective or --pareto, not both (--pareto A,B is --objective A,B)');
       try {
         for (const n of names) getStrategy(n);
+        const objective = objectiveFromSpec(o.pareto ?? o.objective ?? 'accuracy');
         const table = loadTable(o.table, o.data);
         const at = reportPoints(queries);
-        const options = (name: string) => (name === 'evolution' ? evolution : {});
+        const pareto = objective.pareto ? paretoReport(table, objective.pareto, metric) : undefined;
+        // evolution selects parents by Pareto rank in a multi-objective run
+        const paretoOption = objective.pareto && o.paretoSelection ? { pareto: formatParetoMetrics(objective.pareto) } : {};
+        const options = (name: string) => (name === 'evolution' ? { ...evolution, ...paretoOption } : {});
         const runs = names.map((name) => {
-          const rs = Array.from({ length: seeds }, (_, seed) => runOnTable(table, name, { queries, seed, options: options(name), ...(metric ? { metric } : {}) }));
+          const rs = Array.from({ length: seeds }, (_, seed) => runOnTable(table, name, {
+            queries, seed, options: options(name), objective, ...(metric ? { metric } : {}), ...(pareto ? { pareto: pareto.setup(seed) } : {}),
+          }));
           const ms = rs.reduce((a, r) => a + r.ms, 0);
           process.stderr.write(`${name}: ${seeds} runs of ${queries} queries in ${(ms / 1000).toFixed(2)} s (${(ms / seeds).toFixed(1)} ms per run)\n`);
           return { name, runs: rs, summary: summarize(table, rs, at), msPerRun: ms / seeds };
         });
         const report = {
           table: table.name, file: table.file, seeds, queries, metric: metric ?? (table.runs > 1 ? 'run' : 'mean'),
-          optimum: table.optimum, evolution,
-          results: Object.fromEntries(runs.map((r) => [r.name, Object.fromEntries(r.summary.map((c) => [String(c.queries),
-            { mean: c.mean, stderr: c.stderr, meanRank: c.meanRank, optimumRate: c.optimumRate }]))])),
+          optimum: table.optimum, evolution: { ...evolution, ...paretoOption }, objective: objective.spec ?? null,
+          results: Object.fromEntries(runs.map((r) => {
+            const hv = pareto?.summarize(r.runs, at);
+            return [r.name, Object.fromEntries(r.summary.map((c, i) => [String(c.queries),
+              { mean: c.mean, stderr: c.stderr, meanRank: c.meanRank, optimumRate: c.optimumRate, ...(hv ? { hypervolume: { mean: hv[i]!.mean, stderr: hv[i]!.stderr } } : {}) }]))];
+          })),
           msPerRun: Object.fromEntries(runs.map((r) => [r.name, r.msPerRun])),
+          ...(pareto ? { pareto: pareto.json(runs) } : {}),
         };
         if (o.out) {
           mkdirSync(o.out, { recursive: true });
@@ -66,6 +83,7 @@ export function registerBenchmarkStrategies(program: Command): void {
           });
           writeFileSync(join(o.out, 'best-found.svg'), linePlotSvg(
             `${table.name}: best-found architecture, ${seeds} seeds (±1 s.e.)`, 'queries', 'reported accuracy of best found (%)', series));
+          if (pareto) writeFileSync(join(o.out, 'hypervolume.svg'), pareto.svg(runs, seeds));
         }
         if (o.json) {
           console.log(JSON.stringify(report));
@@ -80,6 +98,7 @@ export function registerBenchmarkStrategies(program: Command): void {
           });
           console.log([String(q).padEnd(8), ...cells].join(''));
         });
+        if (pareto) printParetoReport(pareto, runs, at);
       } catch (e) {
         if (e instanceof TableError || e instanceof StrategyError) throw new UserError(e.message);
         throw e;

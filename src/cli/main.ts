@@ -9,6 +9,7 @@ import { registerInspect } from './inspect.js';
 import { registerDraw } from './draw.js';
 import { registerBenchmarkStrategies } from './benchmark-strategies.js';
 import { registerTrain } from './train.js';
+import { registerStudyCommands } from './search/index.js';
 import { UserError } from './errors.js';
 
 function packageVersion(): string {
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   registerInspect(program);
   registerDraw(program);
   registerBenchmarkStrategies(program);
+  registerStudyCommands(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -3,15 +3,20 @@
 // draws), mutates the best of the sample into a child, adds the child and removes the oldest
 // member. With `aging: false` the worst member is removed instead (the paper's non-regularized
 // tournament baseline). Until P results are in, proposals are uniform samples.
+// With `pareto` (signed metrics, e.g. 'valAccuracy,-flops') "best" and "worst" are NSGA-II's
+// order over the population's metrics instead of the score: lower non-dominated rank first,
+// then larger crowding distance (Deb et al., 2002), so the population spreads along the front.
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
 import { type Json, Rng } from '../spaces/core/index.js';
 import { StrategyError } from './errors.js';
 import { checkInteger, checkState, resolveOptions, rngFromState } from './options.js';
-import { type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult } from './strategy.js';
+import { readMetric } from './objective.js';
+import { type ParetoMetric, crowdingDistances, nonDominatedRanks, parseParetoMetrics } from './pareto.js';
+import { type Metrics, type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult } from './strategy.js';
 
 const KIND = 'evolution';
 /** AmoebaNet's CIFAR search used P = 100, S = 25; benchmarks scale both to the query budget. */
-const DEFAULTS = { populationSize: 100, sampleSize: 25, aging: true };
+const DEFAULTS = { populationSize: 100, sampleSize: 25, aging: true, pareto: '' };
 const STREAM = 0xa70eba;
 
 /** A population member: its genotype, key and score, in order of arrival (oldest first). */
@@ -19,12 +24,16 @@ export interface Member {
   readonly genotype: Genotype;
   readonly key: string;
   readonly score: number;
+  /** the metrics a Pareto selection reads (kept only with the `pareto` option) */
+  readonly metrics?: Metrics;
 }
 
 export interface EvolutionOptions {
   readonly populationSize: number;
   readonly sampleSize: number;
   readonly aging: boolean;
+  /** '' (select by score) or signed metrics to select by Pareto rank, e.g. 'valAccuracy,-flops' */
+  readonly pareto: string;
 }
 
 export class RegularizedEvolution implements Strategy {
@@ -37,7 +46,11 @@ export class RegularizedEvolution implements Strategy {
     private readonly members: Member[] = [],
     /** initial random proposals asked but not yet told, so a batch ask does not overfill the population */
     private outstanding = 0,
-  ) {}
+  ) {
+    this.paretoMetrics = options.pareto ? parseParetoMetrics(options.pareto) : undefined;
+  }
+
+  private readonly paretoMetrics: readonly ParetoMetric[] | undefined;
 
   /** The current population, oldest first. */
   get population(): readonly Member[] {
@@ -60,19 +73,31 @@ export class RegularizedEvolution implements Strategy {
 
   /** The best of `sampleSize` members drawn uniformly with replacement (the first drawn wins ties). */
   private tournament(): Member {
-    let best: Member | undefined;
+    const better = this.comparator();
+    let best: number | undefined;
     for (let i = 0; i < this.options.sampleSize; i++) {
-      const m = this.members[this.rng.int(this.members.length)]!;
-      if (best === undefined || m.score > best.score) best = m;
+      const j = this.rng.int(this.members.length);
+      if (best === undefined || better(j, best)) best = j;
     }
-    return best!;
+    return this.members[best!]!;
+  }
+
+  /** Whether member i is strictly better than member j: by score, or by NSGA-II order with `pareto`. */
+  private comparator(): (i: number, j: number) => boolean {
+    const ms = this.paretoMetrics;
+    if (!ms) return (i, j) => this.members[i]!.score > this.members[j]!.score;
+    const points = this.members.map((m) => ms.map((x) => m.metrics![x.name]!));
+    const rank = nonDominatedRanks(points, ms.map((x) => x.direction));
+    const crowd = crowdingDistances(points, rank);
+    return (i, j) => rank[i]! < rank[j]! || (rank[i] === rank[j] && crowd[i]! > crowd[j]!);
   }
 
   tell(results: readonly TrialResult[]): void {
     for (const r of results) {
       if (!Number.isFinite(r.score)) throw new StrategyError(`evolution: the score of '${r.key}' is ${r.score}; scores must be finite numbers`, 'missing-metric');
       this.outstanding = Math.max(0, this.outstanding - 1);
-      this.members.push({ genotype: r.genotype, key: r.key, score: r.score });
+      const metrics = this.paretoMetrics ? Object.fromEntries(this.paretoMetrics.map((m) => [m.name, readMetric(m.name, r.metrics)])) : undefined;
+      this.members.push({ genotype: r.genotype, key: r.key, score: r.score, ...(metrics ? { metrics } : {}) });
       if (this.members.length > this.options.populationSize) this.members.splice(this.victim(), 1);
     }
   }
@@ -80,8 +105,9 @@ export class RegularizedEvolution implements Strategy {
   /** The index of the member that dies: the oldest (aging) or the worst, the oldest among equals. */
   private victim(): number {
     if (this.options.aging) return 0;
+    const better = this.comparator();
     let worst = 0;
-    this.members.forEach((m, i) => { if (m.score < this.members[worst]!.score) worst = i; });
+    this.members.forEach((_, i) => { if (better(worst, i)) worst = i; });
     return worst;
   }
 
@@ -89,7 +115,7 @@ export class RegularizedEvolution implements Strategy {
     return {
       kind: KIND, version: 1, space: this.space.name, rng: this.rng.state(),
       options: { ...this.options }, outstanding: this.outstanding,
-      population: this.members.map((m) => ({ genotype: m.genotype as Json, key: m.key, score: m.score })),
+      population: this.members.map((m) => ({ genotype: m.genotype as Json, key: m.key, score: m.score, ...(m.metrics ? { metrics: { ...m.metrics } } : {}) })),
     };
   }
 }
@@ -97,6 +123,11 @@ export class RegularizedEvolution implements Strategy {
 function checkOptions(o: EvolutionOptions): void {
   checkInteger(KIND, 'populationSize', o.populationSize, 1);
   checkInteger(KIND, 'sampleSize', o.sampleSize, 1);
+  try {
+    if (o.pareto) parseParetoMetrics(o.pareto);
+  } catch (e) {
+    throw new StrategyError(`evolution: option 'pareto': ${(e as Error).message}`, 'invalid-option');
+  }
   if (o.sampleSize > o.populationSize) {
     throw new StrategyError(`evolution: sampleSize (${o.sampleSize}) must not exceed populationSize (${o.populationSize})`, 'invalid-option');
   }
@@ -104,7 +135,7 @@ function checkOptions(o: EvolutionOptions): void {
 
 export const evolutionStrategy: StrategyFactory = {
   kind: KIND,
-  description: 'regularized (aging) evolution, AmoebaNet (Real et al., 2019); aging: false removes the worst instead',
+  description: "regularized (aging) evolution, AmoebaNet (Real et al., 2019); aging: false removes the worst instead; pareto: 'valAccuracy,-flops' selects by non-dominated rank and crowding (NSGA-II)",
   defaults: DEFAULTS,
   create(space: AnySearchSpace, options: StrategyOptions): RegularizedEvolution {
     const { seed, ...o } = resolveOptions(KIND, DEFAULTS, options);
@@ -118,11 +149,15 @@ export const evolutionStrategy: StrategyFactory = {
     const pop = state.population;
     if (!Array.isArray(pop)) throw new StrategyError('evolution: state.population must be a list', 'invalid-state');
     const members = pop.map((m, i) => {
-      const r = m as { genotype?: unknown; key?: unknown; score?: unknown };
+      const r = m as { genotype?: unknown; key?: unknown; score?: unknown; metrics?: unknown };
       if (typeof r.key !== 'string' || typeof r.score !== 'number') {
         throw new StrategyError(`evolution: state.population[${i}] needs a key and a score`, 'invalid-state');
       }
-      return { genotype: space.validate(r.genotype), key: r.key, score: r.score };
+      const metrics = r.metrics as Metrics | undefined;
+      if (o.pareto && (metrics === undefined || parseParetoMetrics(o.pareto).some((x) => typeof metrics[x.name] !== 'number'))) {
+        throw new StrategyError(`evolution: state.population[${i}] lacks the metrics ${o.pareto} that its Pareto selection reads`, 'invalid-state');
+      }
+      return { genotype: space.validate(r.genotype), key: r.key, score: r.score, ...(o.pareto ? { metrics: metrics! } : {}) };
     });
     const outstanding = Number(state.outstanding);
     if (!Number.isInteger(outstanding) || outstanding < 0) throw new StrategyError('evolution: state.outstanding must be a count', 'invalid-state');

@@ -6,9 +6,9 @@ import { StrategyError } from './errors.js';
 import { type StrategyOptions, type StrategyState } from './strategy.js';
 
 /** The options over the kind's defaults; unknown names and values of the wrong type are refused. */
-export function resolveOptions<T extends Record<string, number | boolean>>(kind: string, defaults: T, options: StrategyOptions): T & { seed: number } {
+export function resolveOptions<T extends Record<string, number | boolean | string>>(kind: string, defaults: T, options: StrategyOptions): T & { seed: number } {
   const known = ['seed', ...Object.keys(defaults)];
-  const out: Record<string, number | boolean> = { seed: 0, ...defaults };
+  const out: Record<string, number | boolean | string> = { seed: 0, ...defaults };
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined) continue;
     if (!known.includes(k)) {
@@ -17,7 +17,7 @@ export function resolveOptions<T extends Record<string, number | boolean>>(kind:
     if (typeof v !== typeof out[k] || (typeof v === 'number' && !Number.isFinite(v))) {
       throw new StrategyError(`${kind}: option '${k}' must be a ${typeof out[k]}, got ${JSON.stringify(v)}`, 'invalid-option');
     }
-    out[k] = v as number | boolean;
+    out[k] = v as number | boolean | string;
   }
   if (!Number.isInteger(out.seed)) throw new StrategyError(`${kind}: option 'seed' must be an integer, got ${out.seed}`, 'invalid-option');
   return out as T & { seed: number };

@@ -5,9 +5,12 @@ import { didYouMean } from '../spaces/core/index.js';
 import { StrategyError } from './errors.js';
 import { evolutionStrategy } from './evolution.js';
 import { randomStrategy } from './random.js';
+import { reinforceStrategy } from './reinforce.js';
+import { ppoStrategy } from './ppo.js';
+import { pnasStrategy, popnasStrategy } from './pnas/index.js';
 import { type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState } from './strategy.js';
 
-export const STRATEGIES: readonly StrategyFactory[] = [randomStrategy, evolutionStrategy];
+export const STRATEGIES: readonly StrategyFactory[] = [randomStrategy, evolutionStrategy, reinforceStrategy, ppoStrategy, pnasStrategy, popnasStrategy];
 
 export function strategyNames(): string[] {
   return STRATEGIES.map((s) => s.kind);

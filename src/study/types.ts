@@ -29,7 +29,7 @@ export interface Trial {
   readonly score: number | null;
   /** why it failed (failed trials), or why it was re-queued last */
   readonly error: string | null;
-  /** how many times a worker claimed it */
+  /** how many times a worker claimed it (a claim interrupted cleanly, by SIGINT, is given back) */
   readonly attempts: number;
   /** the worker that holds (or last held) it */
   readonly worker: string | null;
@@ -56,6 +56,8 @@ export interface StudyDefinition {
   readonly config: Json;
   readonly space: AnySearchSpace;
   readonly strategy: { readonly name: string; readonly options: StrategyOptions };
+  /** seeds a new strategy (overrides `strategy.options.seed`); a stored strategy keeps its own generator */
+  readonly seed?: number;
   readonly objective: Objective;
   /** stop asking after `trials` trials (complete + failed + pruned + pending) or `minutes` since the study began */
   readonly budget: { readonly trials: number; readonly minutes?: number };

@@ -1,9 +1,12 @@
 // Running search strategies on a tabular benchmark: many seeded runs per strategy, each
 // querying the table one candidate at a time, recording after every query the reported
-// (test/mean) accuracy of the best-found architecture (best by the strategy's own score).
+// (test/mean) accuracy of the best-found architecture (best by the strategy's own score) and,
+// in a multi-objective run, the Pareto front of the distinct architectures evaluated so far
+// and its hypervolume.
 import { type Genotype } from '../spaces/index.js';
-import { type StrategyOptions, createStrategy, maximize } from '../strategies/index.js';
-import { tableEvaluator } from './evaluator.js';
+import { type Objective, type StrategyOptions, IncrementalFront, createStrategy, maximize, paretoFront } from '../strategies/index.js';
+import { type TableEvaluator, tableEvaluator } from './evaluator.js';
+import { type ParetoSetup, paretoPoint } from './pareto-benchmark.js';
 import { type TabularBenchmark } from './table.js';
 
 export const REPORT_AT: readonly number[] = [25, 50, 100, 200, 300];
@@ -18,6 +21,12 @@ export interface BenchmarkRun {
   /** distinct keys queried */
   readonly distinct: number;
   readonly ms: number;
+  /** multi-objective runs: the front's hypervolume after each query, as a fraction of the table front's */
+  readonly hypervolume?: number[];
+  /** multi-objective runs: the keys of the front found (of the distinct architectures evaluated), in order of arrival */
+  readonly front?: string[];
+  /** multi-objective runs: whether the front found equals the front of the evaluated set recomputed from scratch */
+  readonly frontVerified?: boolean;
 }
 
 export interface RunOptions {
@@ -26,14 +35,24 @@ export interface RunOptions {
   readonly options?: StrategyOptions;
   /** what the strategy selects by: one recorded run ('run') or the mean (default: the table's) */
   readonly metric?: 'run' | 'mean';
+  /** what the strategy's score is (default: maximize valAccuracy) */
+  readonly objective?: Objective;
+  /** a multi-objective run: the metrics, reference point and table front to measure against */
+  readonly pareto?: ParetoSetup;
+  /** the evaluator to use (default: tableEvaluator(table, {seed, metric})) */
+  readonly evaluate?: TableEvaluator;
 }
 
 /** One seeded run of `strategy` on `table`, one query at a time. */
 export function runOnTable(table: TabularBenchmark, strategy: string, o: RunOptions): BenchmarkRun {
   const t0 = performance.now();
   const s = createStrategy(strategy, table.space, { ...o.options, seed: o.seed });
-  const evaluate = tableEvaluator(table, { seed: o.seed, ...(o.metric ? { metric: o.metric } : {}) });
-  const objective = maximize('valAccuracy');
+  const evaluate = o.evaluate ?? tableEvaluator(table, { seed: o.seed, ...(o.metric ? { metric: o.metric } : {}) });
+  const objective = o.objective ?? maximize('valAccuracy');
+  const p = o.pareto;
+  const front = p ? new IncrementalFront<string>(p.directions) : undefined;
+  const hv: number[] = [];
+  const evaluated = new Map<string, number[]>();
   const best: number[] = [];
   const keys = new Set<string>();
   let bestScore = -Infinity;
@@ -47,13 +66,28 @@ export function runOnTable(table: TabularBenchmark, strategy: string, o: RunOpti
     const score = objective.score(metrics);
     s.tell([{ genotype: g!, key, metrics, score }]);
     keys.add(key);
+    if (p && front) {
+      if (!evaluated.has(key)) {
+        const point = paretoPoint(metrics, p.metrics);
+        evaluated.set(key, point);
+        front.add(key, point);
+      }
+      hv.push(front.hypervolume(p.ref) / p.tableHypervolume);
+    }
     if (score > bestScore) {
       [bestScore, bestG, bestKey] = [score, g, key];
       bestReported = table.reportedAccuracy(bestG!);
     }
     best.push(bestReported);
   }
-  return { strategy, seed: o.seed, best, bestKey, distinct: keys.size, ms: performance.now() - t0 };
+  const ms = performance.now() - t0;
+  if (!p || !front) return { strategy, seed: o.seed, best, bestKey, distinct: keys.size, ms };
+  // the acceptance check, on every run: the incremental front is the evaluated set's front
+  const all = [...evaluated];
+  const brute = new Set(paretoFront(all.map(([, pt]) => pt), p.directions).map((i) => all[i]![0]));
+  const found = front.items;
+  const frontVerified = found.length === brute.size && found.every((k) => brute.has(k));
+  return { strategy, seed: o.seed, best, bestKey, distinct: keys.size, ms, hypervolume: hv, front: found, frontVerified };
 }
 
 export interface Checkpoint {
@@ -90,4 +124,22 @@ export function summarize(table: TabularBenchmark, runs: readonly BenchmarkRun[]
 export function reportPoints(queries: number): number[] {
   const at = REPORT_AT.filter((q) => q <= queries);
   return at.includes(queries) ? at : [...at, queries];
+}
+
+export interface HypervolumeCheckpoint {
+  readonly queries: number;
+  /** mean over runs of the front's hypervolume as a fraction of the table front's */
+  readonly mean: number;
+  readonly stderr: number;
+}
+
+/** Mean ± standard error of the hypervolume fraction of multi-objective `runs` after each of `at` queries. */
+export function summarizeHypervolume(runs: readonly BenchmarkRun[], at: readonly number[]): HypervolumeCheckpoint[] {
+  return at.map((q) => {
+    const v = runs.map((r) => r.hypervolume![q - 1]!);
+    const n = v.length;
+    const mean = v.reduce((a, b) => a + b, 0) / n;
+    const sd = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+    return { queries: q, mean, stderr: sd / Math.sqrt(n) };
+  });
 }

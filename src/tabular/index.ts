@@ -9,3 +9,5 @@ export { loadTable, tableNames } from './registry.js';
 export {
   runOnTable, summarize, reportPoints, REPORT_AT, type BenchmarkRun, type RunOptions, type Checkpoint,
 } from './benchmark.js';
+export { summarizeHypervolume, type HypervolumeCheckpoint } from './benchmark.js';
+export { paretoSetup, paretoPoint, distinctGenotypes, type ParetoSetup } from './pareto-benchmark.js';

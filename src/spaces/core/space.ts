@@ -131,6 +131,13 @@ export interface SearchSpace<G extends Genotype = Genotype, S extends Stack = St
   parse?(text: string): G;
   /** A drawing of `g` as nodes and edges (optional: spaces with a cell or layer structure offer it). */
   graph?(g: G): ArchGraph;
+  /**
+   * How a cell (or network) grows one block at a time, for progressive search (PNAS): `blocks`
+   * lists decision indices in growth order (every decision in exactly one block); `fill[i]` is
+   * decision i's value while its block is not yet grown (it must mean "absent": an identity
+   * layer, a `none` edge). Spaces without it are grown by the strategy's generic rule.
+   */
+  readonly progressive?: { readonly blocks: readonly (readonly number[])[]; readonly fill: readonly number[] };
 }
 
 /** A space with its genotype and stack types erased, as the registry holds them. */

@@ -56,7 +56,19 @@ function checkStack(s: Nb201SpaceStack): void {
   }
 }
 
-export const nb201Space: SearchSpace<Nb201Genotype, Nb201SpaceStack> = defineSpace<Nb201Genotype, Nb201SpaceStack>({
+/**
+ * Progressive growth (PNAS): the cell grows one node at a time while its output (node 3) stays
+ * connected: step 1 searches the edge input→output (node3.input0); step 2 adds node 1 (its edge
+ * from the input and its edge to the output); step 3 adds node 2 (its two inputs and its edge to
+ * the output). Edges not yet grown are `none`, so every partial cell is an entry of the table.
+ */
+const edgeIndex = (to: number, from: number): number => NB201_EDGES.findIndex(([t, f]) => t === to && f === from);
+const PROGRESSIVE = {
+  blocks: [[edgeIndex(3, 0)], [edgeIndex(1, 0), edgeIndex(3, 1)], [edgeIndex(2, 0), edgeIndex(2, 1), edgeIndex(3, 2)]],
+  fill: DECISIONS.map(() => NB201_OPS.indexOf('none')),
+};
+
+export const nb201Space: SearchSpace<Nb201Genotype, Nb201SpaceStack> = { ...defineSpace<Nb201Genotype, Nb201SpaceStack>({
   name: NAME,
   description: 'NAS-Bench-201 (Dong & Yang, ICLR 2020): a 4-node cell, 6 edges × {none, skip, conv1x1, conv3x3, avgpool3x3}, 15,625 cells with recorded CIFAR-10 results',
   defaultStack: { classes: 10, channels: 16, cellsPerStage: 5 },
@@ -81,4 +93,4 @@ export const nb201Space: SearchSpace<Nb201Genotype, Nb201SpaceStack> = defineSpa
     const ops = parseNb201Arch(g.arch) as Nb201Op[];
     return { parts: [denseCellGraph('cell', 4, NB201_EDGES.map(([to, from], i) => [to, from, ops[i]!] as const))] };
   },
-});
+}), progressive: PROGRESSIVE };

@@ -50,7 +50,17 @@ function checkStack(s: MacroSpaceStack): void {
   }
 }
 
-export const nasBenchMacroSpace: SearchSpace<MacroGenotype, MacroSpaceStack> = defineSpace<MacroGenotype, MacroSpaceStack>({
+/**
+ * Progressive growth (PNAS): the network grows one layer at a time from the input side; a layer
+ * not yet grown is the identity (choice 0), which every position accepts (at a strided position
+ * only the strided 1x1 conv remains), so every partial network is an entry of the table.
+ */
+const PROGRESSIVE = {
+  blocks: DECISIONS.map((_, i) => [i]),
+  fill: DECISIONS.map(() => MACRO_CHOICES.indexOf('id')),
+};
+
+export const nasBenchMacroSpace: SearchSpace<MacroGenotype, MacroSpaceStack> = { ...defineSpace<MacroGenotype, MacroSpaceStack>({
   name: NAME,
   description: 'NAS-Bench-Macro (Su et al., CVPR 2021): 8 MobileNetV2-style layers × {identity, MB k3 e3, MB k5 e6} on CIFAR-10, 6,561 archs with trained accuracies',
   defaultStack: { classes: 10, channels: 32 },
@@ -75,4 +85,4 @@ export const nasBenchMacroSpace: SearchSpace<MacroGenotype, MacroSpaceStack> = d
   },
   parse: (text) => validate({ arch: text.trim() }),
   graph: (g) => ({ parts: [layerGraph('layers', [...g.arch].map((c) => MACRO_CHOICES[Number(c)]!))] }),
-});
+}), progressive: PROGRESSIVE };

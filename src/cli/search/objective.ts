@@ -1,0 +1,20 @@
+// The config's objective: checked by the strategies' own reader, stored as written.
+import { type Json } from '../../spaces/core/index.js';
+import { type Objective, StrategyError, objectiveFromSpec } from '../../strategies/index.js';
+import { ConfigError } from './config-errors.js';
+
+/** Throws a ConfigError naming `objective` unless `spec` names an objective; returns it unchanged. */
+export function resolveObjectiveSpec(file: string, spec: Json): Json {
+  objectiveOf(spec, file);
+  return spec;
+}
+
+/** The objective a (stored) config names. */
+export function objectiveOf(spec: Json, file = 'config'): Objective {
+  try {
+    return objectiveFromSpec(spec);
+  } catch (e) {
+    if (e instanceof StrategyError) throw new ConfigError(file, '', e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,11 @@
+// Errors a user can cause when configuring a one-shot method (FBNet, ProxylessNAS, one-shot):
+// an unknown option, a wrong type, a space the method has no supernet for, an unreadable
+// checkpoint. Each message says what was wrong and what to do.
+export type OneShotErrorCode = 'invalid-option' | 'unsupported-space' | 'checkpoint' | 'nonfinite-loss' | 'data';
+
+export class OneShotError extends Error {
+  constructor(message: string, readonly code: OneShotErrorCode) {
+    super(message);
+    this.name = 'OneShotError';
+  }
+}

@@ -1,0 +1,96 @@
+// Versioned schema: an ordered list of migrations, each run once in a transaction; the
+// database's `schema_version` row says how many have run. A database written by a newer
+// nasforge (a version this code does not know) is refused rather than misread.
+import { type Db, type Sql, num } from './db.js';
+import { StudyError } from './errors.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  /** statements valid on both SQLite and PostgreSQL */
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'studies, trials, intermediate values',
+    statements: [
+      `CREATE TABLE studies (
+        name TEXT PRIMARY KEY,
+        config TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        strategy_state TEXT,
+        state_seq INTEGER NOT NULL DEFAULT 0
+      )`,
+      `CREATE TABLE trials (
+        study TEXT NOT NULL REFERENCES studies(name) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        genotype TEXT NOT NULL,
+        key TEXT NOT NULL,
+        fidelity DOUBLE PRECISION,
+        metrics TEXT,
+        score DOUBLE PRECISION,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        worker TEXT,
+        artifacts TEXT NOT NULL DEFAULT '{}',
+        told INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        finished_at BIGINT,
+        heartbeat_at BIGINT,
+        PRIMARY KEY (study, number)
+      )`,
+      'CREATE INDEX trials_by_state ON trials (study, state)',
+      'CREATE INDEX trials_by_key ON trials (study, key)',
+      `CREATE TABLE intermediates (
+        study TEXT NOT NULL,
+        trial INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        metrics TEXT NOT NULL,
+        PRIMARY KEY (study, trial, step),
+        FOREIGN KEY (study, trial) REFERENCES trials(study, number) ON DELETE CASCADE
+      )`,
+    ],
+  },
+];
+
+/** the advisory lock id PostgreSQL migrations hold (any constant shared by every nasforge) */
+const MIGRATION_LOCK = 0x6e6173;
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+async function foreignTables(db: Db, tx: Sql): Promise<string[]> {
+  if (db.kind !== 'sqlite') return [];
+  const rows = await tx.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  return rows.map((r) => String(r.name));
+}
+
+/** Brings the schema up to date (each missing migration in order); refuses a newer schema. */
+export async function migrate(db: Db, where: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  return db.transaction({ global: MIGRATION_LOCK }, async (tx) => {
+    const before = await foreignTables(db, tx);
+    if (before.length > 0 && !before.includes('schema_version')) {
+      throw new StudyError(
+        `${where} is a SQLite database of another program (tables: ${before.slice(0, 5).join(', ')}); `
+        + 'nasforge will not write into it: pass a new file with --storage sqlite:NEW_PATH', 'invalid-storage');
+    }
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const rows = await tx.all('SELECT version FROM schema_version');
+    const current = rows.length ? num(rows[0]!.version) : 0;
+    if (rows.length === 0) await tx.run('INSERT INTO schema_version (version) VALUES (0)');
+    const known = migrations.length;
+    if (current > known) {
+      throw new StudyError(
+        `${where} has study schema version ${current}, newer than this nasforge knows (${known}); `
+        + 'upgrade nasforge to read it (the database was not changed)', 'schema-too-new');
+    }
+    for (const m of migrations.slice(current)) {
+      for (const s of m.statements) await tx.run(s);
+      await tx.run('UPDATE schema_version SET version = $1', [m.version]);
+    }
+    return known;
+  });
+}

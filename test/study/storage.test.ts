@@ -1,0 +1,96 @@
+// The storage contract, run on every backend: studies, configs, trials, intermediate values,
+// migrations. The same suite on SQLite and PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SCHEMA_VERSION, StudyError, openStorage, type Storage } from '../../src/study/index.js';
+import { type SqlStorage } from '../../src/study/storage.js';
+import { backends, type Backend } from './helpers.js';
+
+for (const backend of backends()) {
+  describe(`storage on ${backend.name}`, () => {
+    let storage: Storage;
+    let url: string;
+    before(async () => {
+      url = await backend.url();
+      storage = await openStorage(url);
+    });
+    after(async () => {
+      await storage?.close();
+      await backend.cleanup();
+    });
+
+    test('creates, finds and lists studies; a taken name is refused', async () => {
+      const s = await storage.createStudy('alpha', { space: 'darts', budget: { trials: 5 } });
+      assert.equal(s.name, 'alpha');
+      assert.deepEqual(s.config, { budget: { trials: 5 }, space: 'darts' });
+      assert.ok(Math.abs(s.createdAt - Date.now()) < 60_000, 'createdAt is the database clock in ms');
+      assert.equal((await storage.getStudy('alpha'))?.createdAt, s.createdAt);
+      assert.equal(await storage.getStudy('nope'), null);
+      await assert.rejects(storage.createStudy('alpha', {}), (e: StudyError) => e.code === 'study-exists');
+      await storage.createStudy('beta', {});
+      assert.deepEqual((await storage.listStudies()).map((x) => x.name), ['alpha', 'beta']);
+      await assert.rejects(storage.createStudy('bad name/..', {}), (e: StudyError) => e.code === 'invalid-name');
+    });
+
+    test('ensureStudy creates once, accepts the same config in any key order, and names each differing field', async () => {
+      const config = { space: 'darts', strategy: { name: 'evolution', population: 20 }, seed: 0 };
+      await storage.ensureStudy('gamma', config);
+      await storage.ensureStudy('gamma', { seed: 0, strategy: { population: 20, name: 'evolution' }, space: 'darts' });
+      await assert.rejects(
+        storage.ensureStudy('gamma', { space: 'darts', strategy: { name: 'evolution', population: 30 }, seed: 0, extra: true }),
+        (e: StudyError) => e.code === 'config-mismatch'
+          && /strategy\.population: stored 20, given 30/.test(e.message) && /extra: stored \(absent\), given true/.test(e.message)
+          && !/seed/.test(e.message));
+    });
+
+    test('adds trials with numbers in order, filters by state, keeps results and intermediate values', async () => {
+      await storage.createStudy('delta', {});
+      const q = await storage.addTrial('delta', { genotype: { arch: '00000000' }, key: '00000000' });
+      assert.equal(q.number, 0);
+      assert.equal(q.state, 'queued');
+      const c = await storage.addTrial('delta', { genotype: { arch: '11111111' }, key: '11111111', metrics: { valAccuracy: 91.5 }, score: 91.5, fidelity: 3 });
+      assert.equal(c.number, 1);
+      assert.equal(c.state, 'complete');
+      assert.deepEqual(c.metrics, { valAccuracy: 91.5 });
+      assert.equal(c.score, 91.5);
+      assert.equal(c.fidelity, 3);
+      assert.ok(c.finishedAt !== null);
+      assert.deepEqual((await storage.trials('delta', { states: ['complete'] })).map((t) => t.number), [1]);
+      assert.deepEqual((await storage.trials('delta')).map((t) => t.key), ['00000000', '11111111']);
+      await assert.rejects(storage.addTrial('delta', { genotype: { arch: 'x' }, key: 'x', metrics: { valAccuracy: Number.NaN }, score: 1 }),
+        (e: StudyError) => e.code === 'invalid-trial' && /valAccuracy/.test(e.message));
+      await assert.rejects(storage.addTrial('delta', { genotype: { arch: 'x' }, key: 'x', state: 'complete' }),
+        (e: StudyError) => e.code === 'invalid-trial' && /score/.test(e.message));
+      assert.equal((await storage.trials('delta')).length, 2, 'a refused trial is not stored');
+      assert.deepEqual(await storage.intermediates('delta', 0), []);
+      assert.equal(await storage.strategyState('delta'), null);
+    });
+
+    test('an unknown study is a StudyError that suggests the nearest name', async () => {
+      await assert.rejects(storage.trials('alpah'), (e: StudyError) => e.code === 'unknown-study' && /did you mean 'alpha'/.test(e.message));
+      await assert.rejects(storage.addTrial('zzz', { genotype: {}, key: 'k' }), (e: StudyError) => e.code === 'unknown-study');
+    });
+
+    test('deleteStudy removes the study with its trials', async () => {
+      await storage.createStudy('epsilon', {});
+      await storage.addTrial('epsilon', { genotype: {}, key: 'k' });
+      assert.equal(await storage.deleteStudy('epsilon'), true);
+      assert.equal(await storage.getStudy('epsilon'), null);
+      assert.equal(await storage.deleteStudy('epsilon'), false);
+    });
+
+    test('migrations are versioned: reopening keeps the data, concurrent opens agree, a newer schema is refused untouched', async () => {
+      const again = await Promise.all([openStorage(url), openStorage(url), openStorage(url)]);
+      for (const s of again) assert.ok((await s.getStudy('alpha')) !== null);
+      const db = (again[0] as SqlStorage).db;
+      assert.deepEqual((await db.all('SELECT version FROM schema_version')).map((r) => Number(r.version)), [SCHEMA_VERSION]);
+      await db.run('UPDATE schema_version SET version = $1', [SCHEMA_VERSION + 1]);
+      await assert.rejects(openStorage(url), (e: StudyError) => e.code === 'schema-too-new' && /upgrade nasforge/.test(e.message));
+      assert.equal(Number((await db.all('SELECT version FROM schema_version'))[0]!.version), SCHEMA_VERSION + 1);
+      await db.run('UPDATE schema_version SET version = $1', [SCHEMA_VERSION]);
+      for (const s of again) await s.close();
+    });
+  });
+}
+
+export type { Backend };

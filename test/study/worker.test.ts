@@ -1,0 +1,174 @@
+// The worker loop in one process, on every backend: failure isolation, pruning, interruption
+// and resume from the trial's workdir, stale heartbeats, strategy state that resumes exactly,
+// duplicates never evaluated twice.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { StudyError, TrialPruned, openStorage, runWorker, type Evaluate, type Storage } from '../../src/study/index.js';
+import { type SqlStorage } from '../../src/study/storage.js';
+import { backends, definition, pseudoAccuracy, sleep } from './helpers.js';
+
+const cheap: Evaluate = async (ctx) => ({ valAccuracy: pseudoAccuracy(ctx.trial.key) });
+
+for (const backend of backends()) {
+  describe(`worker on ${backend.name}`, () => {
+    let storage: Storage;
+    before(async () => {
+      storage = await openStorage(await backend.url());
+    });
+    after(async () => {
+      await storage?.close();
+      await backend.cleanup();
+    });
+
+    test('a trial that throws, gives NaN or is pruned is recorded so, and the search goes on', async () => {
+      const def = definition('failures', 6);
+      let n = 0;
+      const evaluate: Evaluate = async (ctx) => {
+        await ctx.report(0, { valAccuracy: 50 });
+        n++;
+        if (n === 1) throw new RangeError('out of memory (simulated)');
+        if (n === 2) return { valAccuracy: Number.NaN };
+        if (n === 3) throw new TrialPruned('below the median at epoch 1', { valAccuracy: 50 });
+        if (n === 4) return { loss: 1 };
+        return cheap(ctx);
+      };
+      const summary = await runWorker(storage, def, evaluate);
+      assert.deepEqual(summary, { completed: 2, failed: 3, pruned: 1 });
+      const trials = await storage.trials('failures');
+      assert.deepEqual(trials.map((t) => t.state), ['failed', 'failed', 'pruned', 'failed', 'complete', 'complete']);
+      assert.match(trials[0]!.error!, /RangeError: out of memory/);
+      assert.match(trials[1]!.error!, /valAccuracy.*NaN/);
+      assert.match(trials[3]!.error!, /valAccuracy/, 'the objective names the missing metric');
+      assert.deepEqual(trials[2]!.metrics, { valAccuracy: 50 });
+      assert.equal(trials[4]!.score, pseudoAccuracy(trials[4]!.key));
+      assert.deepEqual(await storage.intermediates('failures', 0), [{ trial: 0, step: 0, metrics: { valAccuracy: 50 } }]);
+      assert.equal(new Set(trials.map((t) => t.key)).size, 6);
+    });
+
+    test('an abort re-queues the running trial, which resumes from its workdir checkpoint', async () => {
+      const def = definition('interrupt', 3);
+      const stop = new AbortController();
+      const calls: string[] = [];
+      const evaluate: Evaluate = async (ctx) => {
+        const ckpt = join(ctx.workdir, 'checkpoint.json');
+        const from = existsSync(ckpt) ? (JSON.parse(readFileSync(ckpt, 'utf8')) as { epoch: number }).epoch : 0;
+        calls.push(`${ctx.trial.number}@${from}`);
+        for (let epoch = from; epoch < 3; epoch++) {
+          if (ctx.signal.aborted) throw new Error('interrupted');
+          await ctx.report(epoch, { valAccuracy: 60 + epoch });
+          writeFileSync(ckpt, JSON.stringify({ epoch: epoch + 1 }));
+          if (ctx.trial.number === 1 && epoch === 0 && ctx.trial.attempts === 1) stop.abort();
+        }
+        return cheap(ctx);
+      };
+      const first = await runWorker(storage, def, evaluate, { signal: stop.signal });
+      assert.deepEqual(first, { completed: 1, failed: 0, pruned: 0 });
+      const held = (await storage.trials('interrupt'))[1]!;
+      assert.equal(held.state, 'queued');
+      assert.equal(held.attempts, 0, 'a clean interruption gives the claim back');
+      assert.match(held.error!, /interrupted/);
+      const second = await runWorker(storage, def, evaluate);
+      assert.deepEqual(second, { completed: 2, failed: 0, pruned: 0 });
+      assert.deepEqual(calls, ['0@0', '1@0', '1@1', '2@0']);
+      const trials = await storage.trials('interrupt');
+      assert.deepEqual(trials.map((t) => [t.state, t.attempts]), [['complete', 1], ['complete', 1], ['complete', 1]]);
+      assert.deepEqual((await storage.intermediates('interrupt', 1)).map((i) => i.step), [0, 1, 2]);
+    });
+
+    test('a running trial with a stale heartbeat is re-queued, and failed after maxAttempts claims', async () => {
+      const def = definition('stale', 2, 'random', { maxAttempts: 2, heartbeatSeconds: 0.2 });
+      await storage.ensureStudy(def.name, def.config);
+      const db = (storage as SqlStorage).db;
+      const a = await storage.addTrial('stale', { genotype: { arch: '00000000' }, key: '00000000' });
+      const b = await storage.addTrial('stale', { genotype: { arch: '11111111' }, key: '11111111' });
+      // as a worker that died: claimed once (a) or twice (b), heartbeat long ago
+      await db.run("UPDATE trials SET state = 'running', attempts = 1, worker = 'dead', heartbeat_at = 0 WHERE study = 'stale' AND number = $1", [a.number]);
+      await db.run("UPDATE trials SET state = 'running', attempts = 2, worker = 'dead', heartbeat_at = 0 WHERE study = 'stale' AND number = $1", [b.number]);
+      const lines: string[] = [];
+      const summary = await runWorker(storage, def, cheap, { worker: 'alive', log: (l) => lines.push(l) });
+      assert.deepEqual(summary, { completed: 1, failed: 0, pruned: 0 });
+      const [ta, tb] = await storage.trials('stale');
+      assert.deepEqual([ta!.state, ta!.attempts, ta!.worker], ['complete', 2, 'alive']);
+      assert.equal(tb!.state, 'failed');
+      assert.match(tb!.error!, /worker dead stopped beating .* attempt 2 of 2; failed for good/);
+      assert.ok(lines.some((l) => /trial 0 re-queued/.test(l)));
+    });
+
+    test('a trial taken back from a slow worker is not recorded twice', async () => {
+      const def = definition('slow', 1, 'random', { heartbeatSeconds: 0.1 });
+      const db = (storage as SqlStorage).db;
+      const lines: string[] = [];
+      const evaluate: Evaluate = async (ctx) => {
+        // another worker takes the trial back while this one still runs it
+        await db.run("UPDATE trials SET state = 'queued', worker = NULL WHERE study = 'slow' AND number = $1", [ctx.trial.number]);
+        await sleep(350);
+        if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+        return cheap(ctx);
+      };
+      const first = await runWorker(storage, def, evaluate, { worker: 'slow', log: (l) => lines.push(l) });
+      assert.equal(first.completed, 1, 'the trial came back to the queue and was run again');
+      assert.ok(lines.some((l) => /taken back/.test(l)), lines.join('\n'));
+      const trials = await storage.trials('slow');
+      assert.equal(trials.length, 1);
+      assert.equal(trials[0]!.state, 'complete');
+    });
+
+    test('the strategy resumes from its stored state: a study run in two halves proposes what one run proposes', async () => {
+      const whole = definition('evo-whole', 16, 'evolution');
+      const half = definition('evo-half', 8, 'evolution');
+      await runWorker(storage, whole, cheap);
+      await runWorker(storage, half, cheap);
+      // a new process's view: the same study with a larger budget (the config records only what is compared)
+      await runWorker(storage, { ...half, budget: { trials: 16 } }, cheap);
+      const keys = async (s: string): Promise<string[]> => (await storage.trials(s)).map((t) => t.key);
+      assert.deepEqual(await keys('evo-half'), await keys('evo-whole'));
+      const state = await storage.strategyState('evo-half');
+      assert.equal(state?.kind, 'evolution');
+      assert.deepEqual(state, await storage.strategyState('evo-whole'));
+    });
+
+    test('a proposal equal to a pending or complete trial is not evaluated again', async () => {
+      // evolution over 6 trials with a population of 2 proposes many one-step neighbours of
+      // the same parents: duplicates come up and must be told, not evaluated
+      const def = definition('dupes', 40, 'evolution', { strategy: { name: 'evolution', options: { population: 2, sample: 2 } } });
+      const evaluated: string[] = [];
+      await runWorker(storage, def, async (ctx) => {
+        evaluated.push(ctx.trial.key);
+        return cheap(ctx);
+      });
+      assert.equal(evaluated.length, 40);
+      assert.equal(new Set(evaluated).size, 40, 'every evaluated architecture is new');
+    });
+
+    test('a user-added queued trial is evaluated, a complete one is told to the strategy', async () => {
+      const def = definition('added', 3);
+      await storage.ensureStudy(def.name, def.config);
+      await storage.addTrial('added', { genotype: { arch: '22222222' }, key: '22222222', metrics: { valAccuracy: 90 }, score: 90 });
+      await storage.addTrial('added', { genotype: { arch: '01201201' }, key: '01201201' });
+      await runWorker(storage, def, cheap);
+      const trials = await storage.trials('added');
+      assert.deepEqual(trials.map((t) => [t.key, t.state]).slice(0, 2), [['22222222', 'complete'], ['01201201', 'complete']]);
+      assert.equal(trials.length, 3);
+      const seen = (await storage.strategyState('added'))!.seen as string[];
+      assert.ok(seen.includes('22222222'));
+    });
+
+    test('a bad genotype in the queue fails its trial with the reason', async () => {
+      const def = definition('badgeno', 1);
+      await storage.ensureStudy(def.name, def.config);
+      await storage.addTrial('badgeno', { genotype: { arch: '9' }, key: 'bad' });
+      await runWorker(storage, def, cheap);
+      const [t] = await storage.trials('badgeno');
+      assert.equal(t!.state, 'failed');
+      assert.match(t!.error!, /arch/);
+    });
+
+    test('runWorker refuses a study whose stored config differs', async () => {
+      const def = definition('cfg', 2);
+      await storage.ensureStudy('cfg', { other: true });
+      await assert.rejects(runWorker(storage, def, cheap), (e: StudyError) => e.code === 'config-mismatch');
+    });
+  });
+}
