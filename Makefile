@@ -19,12 +19,15 @@ build: native ts
 test: build
 	node --test --test-concurrency=1 dist/test/
 
-# The main job: until `nasforge search` exists, the most complete real job is training a
-# network on a real data set (Fashion-MNIST from Debian's dataset-fashion-mnist).
-# 7 epochs reach about 92.4% test accuracy in 6-9 minutes on 2 cores.
-MAIN_FLAGS ?= --epochs 7 --lr 0.1 --flip
+# The main job: a search on Fashion-MNIST (aging evolution over NAS-Bench-201 cells, proxy
+# training, 2 worker processes on the SQLite default), its leaderboard and best genotype, then
+# the best cell retrained at a larger stack and its test accuracy. About 10 minutes on 2 cores.
+# Re-running continues the study in runs/main (delete that folder to search again).
+MAIN_STORAGE ?= sqlite:runs/main/nasforge.db
+RETRAIN_FLAGS ?= --epochs 3 --channels 16 --limit 10000 --threads 1
 main: build
-	node dist/src/cli/main.js train --dataset fashion-mnist --model resnet-small $(MAIN_FLAGS)
+	node dist/src/cli/main.js search --config examples/fmnist-evolution.yaml --storage $(MAIN_STORAGE) --workers 2
+	node dist/src/cli/main.js retrain --study fmnist-evolution --storage $(MAIN_STORAGE) $(RETRAIN_FLAGS)
 
 bench: build
 	node dist/bench/engine/run.js

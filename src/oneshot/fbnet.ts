@@ -196,6 +196,7 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
     disposeAll(thetas);
     disposeAll(vecs);
     wOpt.dispose();
+    net.dispose();
     tOpt.dispose();
   }
 }

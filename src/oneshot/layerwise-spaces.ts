@@ -16,6 +16,7 @@ function fbnetSupernet(space: AnySearchSpace, stack: Partial<Stack>): LayerwiseS
   const probe = space.build({ blocks: new Array(fbnet.FBNET_LAYERS).fill('k3_e1_g2') }, stack) as fbnet.FBNetNetwork;
   const full = { ...(space.defaultStack as fbnet.FBNetSpaceStack), ...stack } as fbnet.FBNetSpaceStack;
   const layout = fbnet.fbnetLayout(full.channels, full.widths);
+  probe.features.dispose(); // only the stem and head are taken
   return new LayerwiseSupernet({
     space: space.name,
     stem: probe.stem,
@@ -36,6 +37,7 @@ function proxylessSupernet(space: AnySearchSpace, stack: Partial<Stack>): Layerw
   const probe = space.build(space.fromDecisions(space.decisions().map(() => 0)), stack) as proxylessnas.ProxylessNetwork;
   const full = { ...(space.defaultStack as proxylessnas.ProxylessSpaceStack), ...stack } as proxylessnas.ProxylessSpaceStack;
   const layout = proxylessnas.proxylessLayout(full.widths);
+  probe.features.dispose(); // only the stem, first block and head are taken
   return new LayerwiseSupernet({
     space: space.name,
     stem: new Sequential(probe.stem, probe.first),

@@ -175,6 +175,7 @@ export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
     };
   } finally {
     opt.dispose();
+    net.dispose();
   }
 }
 

@@ -264,6 +264,7 @@ export async function runProxyless(ctx: OneShotContext): Promise<OneShotResult> 
     disposeAll(alphas);
     disposeAll(term.vectors);
     wOpt.dispose();
+    net.dispose();
     aOpt.dispose();
   }
 }

@@ -5,6 +5,7 @@ import { gdasMethod } from './gdas.js';
 import { oneshotMethod } from './oneshot.js';
 import { fbnetMethod } from './fbnet.js';
 import { proxylessMethod } from './proxyless.js';
+import { enasMethod } from './enas.js';
 
 export const ONESHOT_METHODS: OneShotMethod[] = [
   dartsMethod,
@@ -12,4 +13,5 @@ export const ONESHOT_METHODS: OneShotMethod[] = [
   oneshotMethod,
   fbnetMethod,
   proxylessMethod,
+  enasMethod,
 ];

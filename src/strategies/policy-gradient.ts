@@ -7,6 +7,11 @@
 // Results of genotypes the strategy did not propose (trials a user added) are used: they enter
 // the batch with their decision vector, and their log-probability under the policy that made
 // them is taken to be the current policy's (REINFORCE needs none; PPO's ratio starts at 1).
+//
+// With `unique` (the default) a sample whose key was already proposed or told is redrawn: on a
+// query budget a converging controller would otherwise spend queries on repeats. Proposals are
+// then draws of the policy restricted to unseen keys; the update still uses each proposal's
+// log-probability under the unrestricted policy (the usual approximation).
 import { type Tensor, tensor } from '../torch/index.js';
 import { Adam, type OptimizerMeta } from '../optim/index.js';
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
@@ -61,10 +66,18 @@ export interface ControllerRun {
   updates: number;
   /** keys proposed or told so far (with `unique`, a sample of one of them is redrawn) */
   seen: Set<string>;
+  /** with `unique`: samples of the current policy not proposed yet (dropped at each update) */
+  cache: Candidate[];
 }
 
-/** With `unique`: candidates drawn in each pass (a batch costs about what one sample does). */
-const REDRAW_PASSES = [8, 64, 256];
+/** A sample of the policy with its log-probability. */
+export interface Candidate {
+  readonly decisions: number[];
+  readonly logProb: number;
+}
+
+/** With `unique`: the sizes of the batches drawn, in turn, until one holds a new key. */
+const REDRAW_PASSES = [32, 256];
 
 export abstract class ControllerStrategy<O extends ControllerStrategyOptions = ControllerStrategyOptions> implements Strategy {
   abstract readonly kind: string;
@@ -99,19 +112,25 @@ export abstract class ControllerStrategy<O extends ControllerStrategyOptions = C
   }
 
   /**
-   * A sample whose key was neither proposed nor told before: passes of REDRAW_PASSES[i]
-   * samples until one is new (the first new one in a pass is taken); when none is, the space
-   * is taken as exhausted near the policy and the first sample is proposed again.
+   * A sample whose key was neither proposed nor told before: rejection sampling, with the
+   * policy's samples drawn in batches (one batch costs about what one sample does) and kept
+   * until the next update changes the policy. When no batch of REDRAW_PASSES holds a new key,
+   * the space is taken as exhausted near the policy and a repeat is proposed.
    */
   private proposeUnseen(): Genotype {
-    let first: { d: number[]; lp: number } | undefined;
-    for (const size of REDRAW_PASSES) {
-      const { decisions, logProbs } = this.run.controller.sample(size, this.run.rng);
-      const fresh = decisions.findIndex((d) => !this.run.seen.has(this.space.key(this.space.fromDecisions(d))));
-      if (fresh >= 0) return this.propose(decisions[fresh]!, logProbs[fresh]!);
-      first ??= { d: decisions[0]!, lp: logProbs[0]! };
+    const fresh = (c: Candidate): boolean => !this.run.seen.has(this.space.key(this.space.fromDecisions(c.decisions)));
+    let repeat: Candidate | undefined;
+    for (let pass = 0; pass <= REDRAW_PASSES.length; pass++) {
+      while (this.run.cache.length > 0) {
+        const c = this.run.cache.shift()!;
+        repeat ??= c;
+        if (fresh(c)) return this.propose(c.decisions, c.logProb);
+      }
+      if (pass === REDRAW_PASSES.length) break;
+      const { decisions, logProbs } = this.run.controller.sample(REDRAW_PASSES[pass]!, this.run.rng);
+      this.run.cache = decisions.map((d, i) => ({ decisions: d, logProb: logProbs[i]! }));
     }
-    return this.propose(first!.d, first!.lp);
+    return this.propose(repeat!.decisions, repeat!.logProb);
   }
 
   private propose(decisions: number[], logProb: number): Genotype {
@@ -149,6 +168,7 @@ export abstract class ControllerStrategy<O extends ControllerStrategyOptions = C
       return a;
     });
     this.run.baseline = b;
+    this.run.cache = [];
     this.update(batch, advantages);
     this.run.updates++;
   }
@@ -178,6 +198,7 @@ export abstract class ControllerStrategy<O extends ControllerStrategyOptions = C
       weights: controller.weights(),
       adam: { meta: sd.meta as unknown as Json, tensors: Object.fromEntries(Object.entries(sd.tensors).map(([k, t]) => [k, t.toArray()])) },
       baseline, updates, seen: [...this.run.seen],
+      cache: this.run.cache.map((c) => ({ decisions: c.decisions, logProb: c.logProb })),
       pending: pending.map((p) => ({ key: p.key, decisions: p.decisions, logProb: p.logProb })),
       batch: batch.map((s) => ({ decisions: s.decisions, reward: s.reward, logProb: s.logProb })),
     };
@@ -211,7 +232,7 @@ function freshRun(space: AnySearchSpace, o: ControllerStrategyOptions, rng: Rng)
   const copts: ControllerOptions = { hidden: o.hidden, layers: o.layers, temperature: o.temperature, tanhC: o.tanhC };
   const controller = new Controller(space.decisions().map((d) => d.choices.length), copts, rng);
   const optimizer = new Adam(controller.parameters(), { lr: o.lr });
-  return { rng, controller, optimizer, pending: [], batch: [], baseline: null, updates: 0, seen: new Set() };
+  return { rng, controller, optimizer, pending: [], batch: [], baseline: null, updates: 0, seen: new Set(), cache: [] };
 }
 
 function invalid(kind: string, what: string): StrategyError {
@@ -230,36 +251,8 @@ function decisionList(kind: string, space: AnySearchSpace, v: unknown, where: st
 
 /** The run stored in `state` (checked piece by piece, so a bad state fails with what is wrong). */
 function restoredRun(kind: string, space: AnySearchSpace, o: ControllerStrategyOptions, state: StrategyState): ControllerRun {
+  // the plain fields first, so a bad state is refused before any tensor exists
   const rng = rngFromState(kind, state.rng);
-  // the initial draws are overwritten by the stored weights; a throwaway generator keeps `rng` as saved
-  const run = freshRun(space, o, new Rng(0));
-  try {
-    run.controller.loadWeights(state.weights as number[][]);
-  } catch (e) {
-    run.optimizer.dispose();
-    run.controller.dispose();
-    throw invalid(kind, `state.weights do not fit the controller (${(e as Error).message})`);
-  }
-  const adam = state.adam as { meta?: unknown; tensors?: unknown } | undefined;
-  const params = run.controller.parameters();
-  try {
-    if (!adam || typeof adam.meta !== 'object' || typeof adam.tensors !== 'object' || adam.tensors === null) throw new Error('state.adam needs meta and tensors');
-    const tensors: Record<string, Tensor> = {};
-    try {
-      for (const [name, values] of Object.entries(adam.tensors as Record<string, unknown>)) {
-        const p = params[Number(/^state\.(\d+)\./.exec(name)?.[1] ?? -1)];
-        if (p === undefined || !Array.isArray(values) || values.length !== p.numel) throw new Error(`'${name}' does not match a parameter`);
-        tensors[name] = tensor(Float32Array.from(values as number[]), p.shape);
-      }
-      run.optimizer.loadStateDict({ meta: adam.meta as OptimizerMeta, tensors });
-    } finally {
-      for (const t of Object.values(tensors)) t.dispose();
-    }
-  } catch (e) {
-    run.optimizer.dispose();
-    run.controller.dispose();
-    throw invalid(kind, `the optimiser state is unreadable (${(e as Error).message})`);
-  }
   const list = (v: unknown, name: string): Record<string, unknown>[] => {
     if (!Array.isArray(v)) throw invalid(kind, `state.${name} must be a list`);
     return v as Record<string, unknown>[];
@@ -278,7 +271,42 @@ function restoredRun(kind: string, space: AnySearchSpace, o: ControllerStrategyO
   if (!Number.isInteger(updates) || updates < 0) throw invalid(kind, 'state.updates must be a count');
   const seen = state.seen;
   if (!Array.isArray(seen) || !seen.every((k) => typeof k === 'string')) throw invalid(kind, 'state.seen must be a list of keys');
-  return { ...run, rng, pending, batch, baseline, updates, seen: new Set(seen as string[]) };
+  const cache = list(state.cache, 'cache').map((c, i) => {
+    if (typeof c.logProb !== 'number') throw invalid(kind, `state.cache[${i}] needs a logProb`);
+    return { decisions: decisionList(kind, space, c.decisions, `state.cache[${i}]`), logProb: c.logProb };
+  });
+  const adam = state.adam as { meta?: unknown; tensors?: unknown } | undefined;
+  if (!adam || typeof adam.meta !== 'object' || adam.meta === null || typeof adam.tensors !== 'object' || adam.tensors === null) {
+    throw invalid(kind, 'state.adam needs meta and tensors');
+  }
+  // the initial draws are overwritten by the stored weights; a throwaway generator keeps `rng` as saved
+  const run = freshRun(space, o, new Rng(0));
+  try {
+    try {
+      run.controller.loadWeights(state.weights as number[][]);
+    } catch (e) {
+      throw invalid(kind, `state.weights do not fit the controller (${(e as Error).message})`);
+    }
+    const params = run.controller.parameters();
+    const tensors: Record<string, Tensor> = {};
+    try {
+      for (const [name, values] of Object.entries(adam.tensors as Record<string, unknown>)) {
+        const p = params[Number(/^state\.(\d+)\./.exec(name)?.[1] ?? -1)];
+        if (p === undefined || !Array.isArray(values) || values.length !== p.numel) throw new Error(`'${name}' does not match a parameter`);
+        tensors[name] = tensor(Float32Array.from(values as number[]), p.shape);
+      }
+      run.optimizer.loadStateDict({ meta: adam.meta as OptimizerMeta, tensors });
+    } catch (e) {
+      throw invalid(kind, `the optimiser state is unreadable (${(e as Error).message})`);
+    } finally {
+      for (const t of Object.values(tensors)) t.dispose();
+    }
+  } catch (e) {
+    run.optimizer.dispose();
+    run.controller.dispose();
+    throw e;
+  }
+  return { ...run, rng, pending, batch, baseline, updates, seen: new Set(seen as string[]), cache };
 }
 
 /** The registry entry of a controller strategy kind. */

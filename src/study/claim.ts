@@ -38,10 +38,10 @@ export async function claimTrial(store: SqlStorage, def: StudyDefinition, cache:
   const db = store.db;
   let nextCache: StrategyCache | null = null;
   const claim = await db.transaction({ study: def.name }, async (tx) => {
-    const now = num((await tx.all(`SELECT ${db.nowSql} AS now`))[0]!.now);
-    const studyRows = await tx.all('SELECT created_at, strategy_state, state_seq FROM studies WHERE name = $1', [def.name]);
+    const studyRows = await tx.all(`SELECT created_at, strategy_state, state_seq, ${db.nowSql} AS now FROM studies WHERE name = $1`, [def.name]);
     if (studyRows.length === 0) throw new StudyError(`study '${def.name}' no longer exists in ${store.url}`, 'unknown-study');
     const study = studyRows[0]!;
+    const now = num(study.now);
     await takeBackStale(tx, def.name, now, o);
 
     // (b) the strategy, told every complete result it has not heard yet, in finish order
@@ -54,7 +54,7 @@ export async function claimTrial(store: SqlStorage, def: StudyDefinition, cache:
       [def.name]);
     if (untold.length > 0) {
       strategy.tell(untold.map(resultOf));
-      for (const r of untold) await tx.run('UPDATE trials SET told = 1 WHERE study = $1 AND number = $2', [def.name, num(r.number)]);
+      await tx.run(`UPDATE trials SET told = 1 WHERE study = $1 AND number IN (${untold.map((r) => num(r.number)).join(', ')})`, [def.name]);
       changed = true;
     }
 
@@ -153,6 +153,8 @@ function resultOf(r: Row): TrialResult {
 async function insertProposal(tx: Sql, def: StudyDefinition, strategy: Strategy, now: number, o: ClaimOptions): Promise<number> {
   let genotype: object | null = null;
   let key = '';
+  let pending = 0;
+  let complete = 0;
   for (let i = 0; i <= o.maxReask; i++) {
     const [g] = strategy.ask(1);
     if (!g) throw new StudyError(`strategy '${def.strategy.name}' proposed nothing`, 'invalid-trial');
@@ -163,9 +165,13 @@ async function insertProposal(tx: Sql, def: StudyDefinition, strategy: Strategy,
       [def.name, key]);
     if (dup.length === 0) break;
     if (i === o.maxReask) o.log(`no new architecture after ${o.maxReask + 1} proposals: the space looks exhausted, evaluating ${key} again`);
-    else if (dup[0]!.state === 'complete') strategy.tell([{ ...resultOf(dup[0]!), genotype: g }]);
+    else if (dup[0]!.state === 'complete') {
+      strategy.tell([{ ...resultOf(dup[0]!), genotype: g }]);
+      complete++;
+    } else pending++;
   }
   const number = await nextTrialNumber(tx, def.name);
+  if (pending + complete > 0) o.log(`trial ${number}: skipped ${pending + complete} duplicate proposals (${complete} complete, told their results; ${pending} pending)`);
   await tx.run(
     `INSERT INTO trials (study, number, state, genotype, key, attempts, worker, created_at, started_at, heartbeat_at)
      VALUES ($1, $2, 'running', $3, $4, 1, $5, $6, $6, $6)`,

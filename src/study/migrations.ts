@@ -1,7 +1,7 @@
 // Versioned schema: an ordered list of migrations, each run once in a transaction; the
 // database's `schema_version` row says how many have run. A database written by a newer
 // nasforge (a version this code does not know) is refused rather than misread.
-import { type Db, type Sql, num } from './db.js';
+import { type Db, num } from './db.js';
 import { StudyError } from './errors.js';
 
 export interface Migration {
@@ -62,21 +62,9 @@ const MIGRATION_LOCK = 0x6e6173;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-async function foreignTables(db: Db, tx: Sql): Promise<string[]> {
-  if (db.kind !== 'sqlite') return [];
-  const rows = await tx.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-  return rows.map((r) => String(r.name));
-}
-
 /** Brings the schema up to date (each missing migration in order); refuses a newer schema. */
 export async function migrate(db: Db, where: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
   return db.transaction({ global: MIGRATION_LOCK }, async (tx) => {
-    const before = await foreignTables(db, tx);
-    if (before.length > 0 && !before.includes('schema_version')) {
-      throw new StudyError(
-        `${where} is a SQLite database of another program (tables: ${before.slice(0, 5).join(', ')}); `
-        + 'nasforge will not write into it: pass a new file with --storage sqlite:NEW_PATH', 'invalid-storage');
-    }
     await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
     const rows = await tx.all('SELECT version FROM schema_version');
     const current = rows.length ? num(rows[0]!.version) : 0;

@@ -96,6 +96,12 @@ function connect(path: string): Connection {
     // here, before WAL mode or a migration could touch it.
     const check = retryBusy(() => db.pragma('quick_check', { simple: true }));
     if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+    if (tables.length > 0 && !tables.includes('schema_version')) {
+      throw new StudyError(
+        `${path} is a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}); `
+        + 'nasforge will not write into it: pass a new file with --storage sqlite:NEW_PATH', 'invalid-storage');
+    }
     retryBusy(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a killed process never loses a commit
     db.pragma('foreign_keys = ON');

@@ -92,7 +92,7 @@ export async function runTrial(store: SqlStorage, def: StudyDefinition, evaluate
 
   const finish = async (state: string, m: Metrics | null, score: number | null, err: string | null): Promise<boolean> => {
     const n = await db.run(
-      `UPDATE trials SET state = $5, metrics = $6, score = $7, error = $8, finished_at = ${db.nowSql}, heartbeat_at = ${db.nowSql} WHERE ${OWNED}`,
+      `UPDATE trials SET state = $5, metrics = $6, score = $7, error = COALESCE($8, error), finished_at = ${db.nowSql}, heartbeat_at = ${db.nowSql} WHERE ${OWNED}`,
       [...owned, state, m && canonicalJson(m), score, err]);
     if (n === 0) lost = true;
     return n > 0;

@@ -54,8 +54,9 @@ export async function runWorker(storage: Storage, def: StudyDefinition, evaluate
     const claim = await claimTrial(storage, def, cache, claimOptions);
     if (claim.kind === 'done') break;
     if (claim.kind === 'wait') {
-      // the budget is used, but a trial still runs elsewhere and may come back to the queue
-      await sleep(Math.max(100, Math.min(heartbeatMs, 2000)), opts.signal);
+      // the budget is used, but a trial still runs elsewhere and may come back to the queue;
+      // a short poll (one small transaction) so that the worker leaves soon after the last trial
+      await sleep(Math.max(50, Math.min(heartbeatMs / 2, 250)), opts.signal);
       continue;
     }
     const outcome = await runTrial(storage, def, evaluate, claim.trial, runOptions);

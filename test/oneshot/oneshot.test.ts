@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import { BatchNorm2d } from '../../src/nn/index.js';
-import { noGrad, setNumThreads, tidy } from '../../src/torch/index.js';
+import { liveTensors, noGrad, setNumThreads, tidy } from '../../src/torch/index.js';
 import { Rng } from '../../src/spaces/core/index.js';
 import { type FBNetGenotype, fbnetSpace } from '../../src/spaces/fbnet/index.js';
 import { type AnySearchSpace } from '../../src/spaces/index.js';
@@ -102,9 +102,11 @@ test('oneshot: seeded ranking picks its best-scored architecture; aborted search
 });
 
 test('oneshot: the evolution sampler and path dropout run on proxylessnas and give a valid genotype', async () => {
+  const live = liveTensors();
   const r = await run(join(dir.path, 'evo'), { sampler: 'evolution', populationSize: 3, sampleSize: 2, training: 'path-dropout', epochs: 1 }, undefined, proxylessSpace as unknown as AnySearchSpace);
   assert.doesNotThrow(() => proxylessSpace.validate(r.genotype));
   assert.equal((r.details as { sampler: string }).sampler, 'evolution');
   assert.ok(Number(r.metrics.ranked) >= 2);
+  assert.equal(liveTensors(), live, 'the search frees its supernet and every tensor it made');
   await assert.rejects(run(join(dir.path, 'bad'), { sampler: 'evolutoin' }), /'sampler' must be one of 'random', 'evolution'/);
 });

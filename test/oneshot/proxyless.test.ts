@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
-import { setNumThreads } from '../../src/torch/index.js';
+import { setNumThreads, tidy } from '../../src/torch/index.js';
 import { type LatencyTable, measureLatencyTable, saveLatencyTable } from '../../src/estimate/index.js';
 import { Rng } from '../../src/spaces/core/index.js';
 import { proxylessSpace } from '../../src/spaces/proxylessnas/index.js';
@@ -89,8 +89,11 @@ test('proxylessnas: a weight step runs exactly one candidate per layer', () => {
   const calls = net.searchable.map(() => 0);
   const path = net.searchable.map((c) => c.candidates.length - 1);
   const mixer = pathMixer(path);
-  const { x } = train.getBatch([0, 1]);
-  net.forward(x, (l, cell, h) => { calls[l]!++; return mixer(l, cell, h); });
+  tidy(() => {
+    const { x } = train.getBatch([0, 1]);
+    net.forward(x, (l, cell, h) => { calls[l]!++; return mixer(l, cell, h); });
+  });
+  net.dispose();
   assert.deepEqual(calls, net.searchable.map(() => 1));
 });
 

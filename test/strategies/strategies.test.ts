@@ -24,7 +24,8 @@ function fakeScore(key: string): number {
 function evaluate(space: AnySearchSpace, gs: readonly Genotype[]): TrialResult[] {
   return gs.map((genotype) => {
     const key = space.key(genotype);
-    const metrics = { valAccuracy: fakeScore(key) };
+    // a training time too, as the tables and the trainer report it (POPNAS predicts it)
+    const metrics = { valAccuracy: fakeScore(key), trainTime: fakeScore(`${key}/time`) };
     return { genotype, key, metrics, score: maximize().score(metrics) };
   });
 }
@@ -42,7 +43,10 @@ function drive(space: AnySearchSpace, s: Strategy, rounds: number, batch: number
   return keys;
 }
 
-const SMALL = { evolution: { populationSize: 6, sampleSize: 3 } } as Record<string, Record<string, number>>;
+const SMALL_PROGRESSIVE = { beamSize: 2, maxExpansions: 40, epochs: 5, ensembleSize: 2, hidden: 8 };
+const SMALL = {
+  evolution: { populationSize: 6, sampleSize: 3 }, pnas: SMALL_PROGRESSIVE, popnas: SMALL_PROGRESSIVE,
+} as Record<string, Record<string, number>>;
 
 for (const factory of STRATEGIES) {
   describe(`strategy '${factory.kind}'`, () => {

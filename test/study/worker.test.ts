@@ -2,24 +2,30 @@
 // and resume from the trial's workdir, stale heartbeats, strategy state that resumes exactly,
 // duplicates never evaluated twice.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { StudyError, TrialPruned, openStorage, runWorker, type Evaluate, type Storage } from '../../src/study/index.js';
+import { tmpdir } from 'node:os';
+import {
+  StudyError, TrialPruned, openStorage, runWorker as run, type Evaluate, type Storage, type StudyDefinition, type WorkerOptions,
+} from '../../src/study/index.js';
 import { type SqlStorage } from '../../src/study/storage.js';
 import { backends, definition, pseudoAccuracy, sleep } from './helpers.js';
 
 const cheap: Evaluate = async (ctx) => ({ valAccuracy: pseudoAccuracy(ctx.trial.key) });
 
 for (const backend of backends()) {
-  describe(`worker on ${backend.name}`, () => {
+  describe(`worker on ${backend.name}`, { timeout: 60_000 }, () => {
     let storage: Storage;
+    const root = mkdtempSync(join(tmpdir(), 'nasforge-workdirs-'));
+    const runWorker = (s: Storage, def: StudyDefinition, ev: Evaluate, o: WorkerOptions = {}) => run(s, def, ev, { workdirRoot: root, ...o });
     before(async () => {
       storage = await openStorage(await backend.url());
     });
     after(async () => {
       await storage?.close();
       await backend.cleanup();
+      rmSync(root, { recursive: true, force: true });
     });
 
     test('a trial that throws, gives NaN or is pruned is recorded so, and the search goes on', async () => {
@@ -101,8 +107,8 @@ for (const backend of backends()) {
       const db = (storage as SqlStorage).db;
       const lines: string[] = [];
       const evaluate: Evaluate = async (ctx) => {
-        // another worker takes the trial back while this one still runs it
-        await db.run("UPDATE trials SET state = 'queued', worker = NULL WHERE study = 'slow' AND number = $1", [ctx.trial.number]);
+        // another worker takes the trial back while this one still runs it (first attempt only)
+        if (ctx.trial.attempts === 1) await db.run("UPDATE trials SET state = 'queued', worker = NULL WHERE study = 'slow' AND number = $1", [ctx.trial.number]);
         await sleep(350);
         if (ctx.signal.aborted) throw ctx.signal.reason as Error;
         return cheap(ctx);
@@ -132,12 +138,14 @@ for (const backend of backends()) {
     test('a proposal equal to a pending or complete trial is not evaluated again', async () => {
       // evolution over 6 trials with a population of 2 proposes many one-step neighbours of
       // the same parents: duplicates come up and must be told, not evaluated
-      const def = definition('dupes', 40, 'evolution', { strategy: { name: 'evolution', options: { population: 2, sample: 2 } } });
+      const def = definition('dupes', 40, 'evolution', { strategy: { name: 'evolution', options: { populationSize: 2, sampleSize: 2 } } });
       const evaluated: string[] = [];
+      const lines: string[] = [];
       await runWorker(storage, def, async (ctx) => {
         evaluated.push(ctx.trial.key);
         return cheap(ctx);
-      });
+      }, { log: (l) => lines.push(l) });
+      assert.ok(lines.some((l) => /skipped \d+ duplicate proposals \([1-9]\d* complete/.test(l)), 'duplicates were proposed');
       assert.equal(evaluated.length, 40);
       assert.equal(new Set(evaluated).size, 40, 'every evaluated architecture is new');
     });

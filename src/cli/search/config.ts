@@ -105,7 +105,7 @@ export async function resolveConfig(raw: unknown, o: ResolveOptions = {}): Promi
     throw new ConfigError(file, 'dataset.name', `is ${show(dataset.name)}, not a known data set.${didYouMean(dataset.name, DATASET_NAMES)} Allowed: ${DATASET_NAMES.join(', ')}`);
   }
 
-  const spaceName = c.space ?? (evaluator.kind === 'table' ? evaluator.name : 'darts');
+  const spaceName = c.space ?? (evaluator.kind === 'table' ? evaluator.name : 'nas-bench-201');
   let space: AnySearchSpace;
   try {
     space = getSpace(spaceName);

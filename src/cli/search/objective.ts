@@ -14,7 +14,10 @@ export function objectiveOf(spec: Json, file = 'config'): Objective {
   try {
     return objectiveFromSpec(spec);
   } catch (e) {
-    if (e instanceof StrategyError) throw new ConfigError(file, '', e.message);
+    if (e instanceof StrategyError) {
+      // the reader's messages mostly start with the field ('objective.metric: ...'); name it when not
+      throw e.message.startsWith('objective') ? new ConfigError(file, '', e.message) : new ConfigError(file, 'objective', `is invalid: ${e.message}`);
+    }
     throw e;
   }
 }

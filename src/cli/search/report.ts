@@ -26,6 +26,9 @@ export async function pickStudy(storage: Storage, name?: string): Promise<StudyR
     : `${storage.url} holds ${all.length} studies (${all.map((s) => s.name).join(', ')}); name one with --study`);
 }
 
+/** A metric for reading: four decimals at most. */
+const round = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : String(Number(v.toFixed(4))));
+
 function configField(record: StudyRecord, field: string): Json | undefined {
   const c = record.config;
   return c !== null && typeof c === 'object' && !Array.isArray(c) ? (c as Record<string, Json>)[field] : undefined;
@@ -74,7 +77,7 @@ export function status(f: StudyFlags): Promise<void> {
     console.log(`space ${String(configField(s, 'space'))}, strategy ${JSON.stringify(configField(s, 'strategy'))}, objective ${JSON.stringify(configField(s, 'objective'))}`);
     const done = counts.complete! + counts.failed! + counts.pruned!;
     console.log(`trials: ${countsText(counts)}; ${done} of ${budget?.trials ?? '?'} finished; ${minutes.toFixed(1)} minutes since the start${budget?.minutes ? ` (budget ${budget.minutes})` : ''}`);
-    console.log(best ? `best so far: trial ${best.number}, ${objective.metric} ${best.metrics?.[objective.metric] ?? '-'} (score ${best.score}), ${best.key}` : 'best so far: none');
+    console.log(best ? `best so far: trial ${best.number}, ${objective.metric} ${round(best.metrics?.[objective.metric])} (score ${round(best.score)}), ${best.key}` : 'best so far: none');
     for (const r of running) console.log(`running: trial ${r.number} on ${r.worker}, last heartbeat ${r.heartbeatSecondsAgo ?? '?'} s ago`);
     for (const x of failures) console.log(`failed: trial ${x.number}: ${x.error}`);
   });
@@ -89,8 +92,8 @@ export function best(f: StudyFlags): Promise<void> {
       return;
     }
     const objective = studyObjective(s);
-    console.log(`study '${s.name}': best is trial ${best.number} (${objective.metric} ${best.metrics?.[objective.metric] ?? '-'}, score ${best.score})`);
-    console.log(`metrics: ${Object.entries(best.metrics ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`study '${s.name}': best is trial ${best.number} (${objective.metric} ${round(best.metrics?.[objective.metric])}, score ${round(best.score)})`);
+    console.log(`metrics: ${Object.entries(best.metrics ?? {}).map(([k, v]) => `${k} ${round(v)}`).join(', ')}`);
     for (const [k, v] of Object.entries(best.artifacts)) console.log(`${k}: ${v}`);
     console.log(`key: ${best.key}`);
     console.log(JSON.stringify(best.genotype, null, 2));

@@ -22,7 +22,8 @@ export interface SearchFlags {
 export interface WorkerFlags { study: string; storage?: string; threads?: string; workdir?: string }
 
 const log = (line: string): void => {
-  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  // on a terminal the line replaces a training progress bar being redrawn
+  process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${new Date().toISOString().slice(11, 19)} ${line}\n`);
 };
 
 /** Exit code of a search stopped by SIGINT (128 + 2, as a shell reports it). */
@@ -130,7 +131,8 @@ async function printResult(storage: Storage, config: SearchConfig, def: StudyDef
   console.log(`study '${config.study}': ${countsText(counts)}`);
   console.log(leaderboard(trials, def.objective));
   if (best) {
-    console.log(`best: trial ${best.number}, ${def.objective.metric} ${best.metrics?.[def.objective.metric] ?? best.score}`);
+    const value = best.metrics?.[def.objective.metric];
+    console.log(`best: trial ${best.number}, ${def.objective.metric} ${value === undefined ? '-' : Number(value.toFixed(4))} (score ${Number(best.score!.toFixed(4))}), key ${best.key}`);
     console.log(JSON.stringify(best.genotype));
   }
 }

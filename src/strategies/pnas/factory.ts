@@ -18,6 +18,9 @@ const STREAM: Record<Kind, number> = { pnas: 0x9a5, popnas: 0x909a5 };
 
 /** The options over the kind's defaults, checked. */
 function resolve(kind: Kind, options: StrategyOptions): ProgressiveOptions & { seed: number } {
+  if (kind === 'pnas' && options.costMetric !== undefined) {
+    throw new StrategyError(`pnas has no option 'costMetric' (it predicts accuracy only); use the strategy 'popnas' to trade accuracy against a cost`, 'invalid-option');
+  }
   const defaults = kind === 'pnas' ? PNAS_DEFAULTS : POPNAS_DEFAULTS;
   // resolveOptions checks names and types (a string default takes strings only)
   const o = resolveOptions(kind, defaults as unknown as Record<string, number>, options) as unknown as typeof POPNAS_DEFAULTS & { seed: number };

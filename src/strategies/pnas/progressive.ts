@@ -222,14 +222,9 @@ export class ProgressiveSearch implements Strategy {
     const k = this.options.beamSize;
     const keepReserve = RESERVE_PER_BEAM * k;
     const seed = this.rng.int(0x7fffffff);
-    if (candidates.length <= k) {
-      // every candidate is trained: nothing to choose
-      this.queue = candidates;
-      this.reserve = [];
-      return;
-    }
-    if (this.history.length < 2) {
-      // nothing to learn from yet: a uniform choice among the candidates
+    if (candidates.length <= k || this.history.length < 2) {
+      // every candidate is trained (nothing to choose), or nothing to learn from yet: a
+      // uniform choice, in a random order
       const order = Array.from(this.rng.permutation(candidates.length));
       this.queue = order.slice(0, k).map((i) => candidates[i]!);
       this.reserve = order.slice(k, k + keepReserve).map((i) => candidates[i]!);
