@@ -188,3 +188,21 @@ test('reading a study back: unknown names, several studies, a changed config', {
   assert.match(text.out, /^trial\s+state\s+score\s+valAccuracy\s+attempts\s+key/m);
   assert.match(text.out, /2 complete/);
 });
+
+test('storage mistakes: a corrupt SQLite file (left untouched) and an unreachable server exit 3, an unknown URL 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nasforge-storage-'));
+  const corrupt = join(dir, 'corrupt.db');
+  const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251));
+  writeFileSync(corrupt, bytes);
+  const c = run(dir, 'status', '--storage', `sqlite:${corrupt}`);
+  assert.equal(c.code, 3);
+  assert.match(c.err, /corrupt\.db is not a readable SQLite database/);
+  assert.deepEqual(readFileSync(corrupt), bytes, 'the file is left as it was');
+  const pg = run(dir, 'best', '--storage', 'postgres://someone:secret@127.0.0.1:1/none');
+  assert.equal(pg.code, 3);
+  assert.match(pg.err, /cannot connect to PostgreSQL at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/none/);
+  assert.doesNotMatch(pg.err, /secret/, 'no password in messages');
+  const url = run(dir, 'trials', '--storage', 'mysql://x');
+  assert.equal(url.code, 2);
+  assert.match(url.err, /unknown storage URL 'mysql:\/\/x': use 'sqlite:PATH'/);
+});

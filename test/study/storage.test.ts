@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SCHEMA_VERSION, StudyError, openStorage, type Storage } from '../../src/study/index.js';
 import { type SqlStorage } from '../../src/study/storage.js';
-import { backends, type Backend } from './helpers.js';
+import { backends } from './helpers.js';
 
 for (const backend of backends()) {
   describe(`storage on ${backend.name}`, () => {
@@ -93,4 +93,3 @@ for (const backend of backends()) {
   });
 }
 
-export type { Backend };
