@@ -149,4 +149,6 @@ test('a DARTS search stopped after one epoch resumes and ends as an uninterrupte
 test('darts refuses unknown options and other spaces with a clear error', async () => {
   await assert.rejects(dartsMethod.run(tinyContext({ options: { epoch: 1 } })), /no option 'epoch'.*epochs/s);
   await assert.rejects(dartsMethod.run(tinyContext({ options: { order: 3 } })), /order' must be 1 .* or 2/);
+  const other = { ...tinyContext({ options: {} }), space: { ...dartsSpace, name: 'nas-bench-macro' } };
+  await assert.rejects(dartsMethod.run(other), /cell supernet of the darts space, not 'nas-bench-macro'/);
 });
