@@ -24,7 +24,7 @@ test: build
 # the best cell retrained at a larger stack and its test accuracy. About 10 minutes on 2 cores.
 # Re-running continues the study in runs/main (delete that folder to search again).
 MAIN_STORAGE ?= sqlite:runs/main/nasforge.db
-RETRAIN_FLAGS ?= --epochs 3 --channels 16 --limit 10000 --threads 1
+RETRAIN_FLAGS ?= --epochs 4 --lr 0.1 --channels 16 --limit 10000 --threads 1
 main: build
 	node dist/src/cli/main.js search --config examples/fmnist-evolution.yaml --storage $(MAIN_STORAGE) --workers 2
 	node dist/src/cli/main.js retrain --study fmnist-evolution --storage $(MAIN_STORAGE) $(RETRAIN_FLAGS)

@@ -11,3 +11,4 @@ export {
 } from './benchmark.js';
 export { summarizeHypervolume, type HypervolumeCheckpoint } from './benchmark.js';
 export { paretoSetup, paretoPoint, distinctGenotypes, type ParetoSetup } from './pareto-benchmark.js';
+export { summarizeBudget, spread, type BudgetSummary, type Spread } from './budget.js';

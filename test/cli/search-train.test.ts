@@ -90,3 +90,26 @@ test('search with proxy training, export with weights, retrain at a larger stack
   assert.equal(bad.code, 2);
   assert.match(bad.err, /dataset mnist: .*not found in .*nowhere/);
 });
+
+test('a weight-sharing strategy runs as the study: one supernet search, its derived genotype recorded as a complete trial', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nasforge-oneshot-search-'));
+  const data = join(dir, 'data');
+  mkdirSync(data);
+  writeIdx(data, 'train', 120, 3);
+  writeIdx(data, 't10k', 20, 4);
+  const config = join(dir, 'ws.yaml');
+  writeFileSync(config, [
+    'dataset: {name: mnist, root: data, valFraction: 0.25}', 'space: darts', 'stack: {cells: 3, channels: 4}',
+    'strategy: {name: darts, epochs: 1, batchSize: 30}', 'evaluator: {kind: train, epochs: 1, batchSize: 30}', '',
+  ].join('\n'));
+  const s = run(dir, 'search', '--config', config, '--json');
+  assert.equal(s.code, 0, s.err);
+  assert.match(s.err, /darts derived .*; proxy-training it as the study's trial/);
+  const out = JSON.parse(s.out) as { counts: Record<string, number>; best: { key: string; metrics: Record<string, number> } };
+  assert.equal(out.counts.complete, 1);
+  assert.ok(Number.isFinite(out.best.metrics.valAccuracy), 'scored like any other trial');
+  assert.ok('supernetSearchSeconds' in out.best.metrics, 'with what the supernet search measured');
+  const again = run(dir, 'search', '--config', config, '--json');
+  assert.equal(again.code, 0, again.err);
+  assert.equal((JSON.parse(again.out) as { counts: Record<string, number> }).counts.complete, 1, 'a finished weight-sharing study is not searched again');
+});

@@ -2,7 +2,8 @@
 // objective, budget) and the evaluator (proxy training on the data set, or a table lookup).
 import { type Json } from '../../spaces/core/index.js';
 import { type AnySearchSpace, getSpace } from '../../spaces/index.js';
-import { type Evaluate, type StudyDefinition } from '../../study/index.js';
+import { type GenotypeEvaluator } from '../../estimate/index.js';
+import { type StudyDefinition } from '../../study/index.js';
 import { type ProgressSink } from '../../train/index.js';
 import { loadDataset } from '../datasets.js';
 import { UserError } from '../errors.js';
@@ -39,7 +40,7 @@ export interface EvaluatorOptions {
 }
 
 /** The evaluator a config names; the data set or table is read now, so a missing file stops the search before it starts. */
-export async function buildEvaluator(config: SearchConfig, space: AnySearchSpace, o: EvaluatorOptions = {}): Promise<Evaluate> {
+export async function buildEvaluator(config: SearchConfig, space: AnySearchSpace, o: EvaluatorOptions = {}): Promise<GenotypeEvaluator> {
   const { proxyTrainingEvaluator, tabularEvaluator } = await import('../../estimate/index.js');
   const e = config.evaluator;
   if (e.kind === 'table') {

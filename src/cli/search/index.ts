@@ -62,7 +62,7 @@ export function registerStudyCommands(program: Command): void {
     .option('--lr <x>', 'initial learning rate (SGD, momentum 0.9)', '0.025')
     .option('--cutout <px>', 'cutout square side (default: a quarter of the image side; 0 = off)')
     .option('--drop-path <p>', 'final drop-path probability (ScheduledDropPath; spaces that have it)', '0.2')
-    .option('--aux-weight <w>', 'auxiliary head loss weight (spaces that have one; 0 = no head)', '0.4')
+    .option('--aux-weight <w>', 'auxiliary head loss weight (spaces that have one; 0 = no head; default 0.4 on images of 32x32 and larger, else 0)')
     .option('--dataset <name>', `data set (default: the study's): ${DATASET_NAMES.join(', ')}`)
     .option('--data-root <dir>', "folder with the data set's files")
     .option('--limit <n>', 'train on the first N training examples only (default: all)')

@@ -1,14 +1,18 @@
 // A weight-sharing method as a study's search: one supernet run (checkpointed in the study's
 // workdir, so an interrupted run resumes), whose derived genotype is recorded as a complete trial.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainValSplit } from '../../data/index.js';
 import { withClasses } from '../../estimate/index.js';
+import { type Json } from '../../spaces/core/index.js';
 import { getSpace } from '../../spaces/index.js';
+import { type Metrics } from '../../strategies/index.js';
 import { type Storage } from '../../study/index.js';
 import { loadDataset } from '../datasets.js';
 import { UserError } from '../errors.js';
 import { type SearchConfig } from './config.js';
 import { ConfigError } from './config-errors.js';
+import { buildEvaluator } from './definition.js';
 import { findOneShotMethod } from './methods.js';
 import { objectiveOf } from './objective.js';
 
@@ -28,18 +32,28 @@ export async function runOneShotSearch(storage: Storage, config: SearchConfig, s
   log(`${name}: ${method.description}; supernet on ${train.length} training and ${val.length} validation examples, checkpoints in ${workdir}`);
   const result = await method.run({
     space, stack: withClasses(space, config.stack, data.train.numClasses), train, val, options, seed: config.seed, workdir, signal,
-    report: (epoch, m) => log(`${name} epoch ${epoch + 1}: ${Object.entries(m).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ')}`),
     log,
   });
   if (signal.aborted) return 'interrupted';
-  const objective = objectiveOf(config.objective);
+  // the derived genotype is scored as every other study's trials are: proxy-trained on the same split
   const key = space.key(result.genotype);
-  let score: number;
+  log(`${name} derived ${key}; proxy-training it as the study's trial`);
+  const evaluate = await buildEvaluator(config, space);
+  const derivedDir = join(workdir, 'derived');
+  mkdirSync(derivedDir, { recursive: true });
+  let metrics: Metrics;
   try {
-    score = objective.score(result.metrics);
+    metrics = await evaluate({
+      genotype: result.genotype, signal, workdir: derivedDir,
+      report: async () => undefined, artifact: async () => undefined,
+    });
   } catch (e) {
-    throw new UserError(`${name} finished, but its metrics (${Object.keys(result.metrics).join(', ')}) do not give the objective: ${(e as Error).message}`);
+    if (signal.aborted) return 'interrupted';
+    throw e;
   }
-  await storage.addTrial(config.study, { genotype: result.genotype as never, key, metrics: result.metrics, score, state: 'complete' });
+  const search = Object.fromEntries(Object.entries(result.metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
+    .map(([k, v]) => [`supernet${k[0]!.toUpperCase()}${k.slice(1)}`, v]));
+  const all = { ...search, ...metrics };
+  await storage.addTrial(config.study, { genotype: result.genotype as unknown as Json, key, metrics: all, score: objectiveOf(config.objective).score(all), state: 'complete' });
   return 'complete';
 }

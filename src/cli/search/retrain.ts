@@ -13,7 +13,7 @@ import { storageUrl, withStorage } from './storage.js';
 
 export interface RetrainFlags {
   study?: string; storage?: string; genotype?: string; space?: string; trial?: string;
-  epochs: string; cells?: string; channels?: string; batchSize: string; lr: string; cutout?: string; dropPath: string; auxWeight: string;
+  epochs: string; cells?: string; channels?: string; batchSize: string; lr: string; cutout?: string; dropPath: string; auxWeight?: string;
   dataset?: string; dataRoot?: string; limit?: string; seed: string; threads?: string; checkpoint?: string; save?: string; json?: boolean;
 }
 
@@ -95,7 +95,7 @@ function finalStack(src: Source, f: RetrainFlags, auxiliary: boolean): Record<st
 
 export async function retrain(f: RetrainFlags): Promise<void> {
   const torch = await import('../../torch/index.js');
-  const { DARTS_CIFAR_RECIPE, resolveRecipe, fit, evaluate, progressBar, silentProgress } = await import('../../train/index.js');
+  const { DARTS_CIFAR_RECIPE, resolveRecipe, fit, evaluate, hasDropPath, progressBar, silentProgress } = await import('../../train/index.js');
   const { DataLoader, DataError } = await import('../../data/index.js');
   const { estimateCost, stemTransform } = await import('../../estimate/index.js');
   if (f.threads) torch.setNumThreads(intFlag('threads', f.threads, 1));
@@ -108,16 +108,13 @@ export async function retrain(f: RetrainFlags): Promise<void> {
     throw e;
   }
   const [c, h] = data.train.sampleShape as [number, number, number];
-  const auxWeight = numFlag('aux-weight', f.auxWeight);
+  // the CIFAR auxiliary head needs the 8x8 map that 32x32 inputs give at 2/3 of the depth
+  const auxWeight = f.auxWeight === undefined ? (h >= 32 ? 0.4 : 0) : numFlag('aux-weight', f.auxWeight);
+  if (auxWeight > 0 && h < 32 && 'auxiliary' in src.space.defaultStack) {
+    throw new UserError(`--aux-weight: the auxiliary head of '${src.space.name}' needs images of at least 32x32 (an 8x8 map at 2/3 of the depth); these are ${h}x${h}. Pass --aux-weight 0`);
+  }
   const stack = finalStack(src, f, auxWeight > 0);
   if ('classes' in src.space.defaultStack) stack.classes = data.train.numClasses;
-  const recipe = resolveRecipe({
-    epochs: intFlag('epochs', f.epochs, 1), batchSize: intFlag('batch-size', f.batchSize, 1),
-    optimizer: { ...DARTS_CIFAR_RECIPE.optimizer, lr: numFlag('lr', f.lr) },
-    dropPath: numFlag('drop-path', f.dropPath), auxiliaryWeight: auxWeight,
-    cutout: f.cutout === undefined ? Math.round(h / 4) : intFlag('cutout', f.cutout, 0),
-    cropPadding: h >= 32 ? 4 : 2, seed: intFlag('seed', f.seed, 0),
-  }, DARTS_CIFAR_RECIPE);
   let genotype;
   try {
     genotype = src.space.validate(src.genotype);
@@ -127,7 +124,8 @@ export async function retrain(f: RetrainFlags): Promise<void> {
   }
   const want = src.space.defaultInput.channels;
   const normalize = stemTransform(src.space, data.train.sampleShape, data.normalize);
-  torch.manualSeed(recipe.seed);
+  const seed = intFlag('seed', f.seed, 0);
+  torch.manualSeed(seed);
   let model;
   try {
     model = src.space.build(genotype, stack);
@@ -135,6 +133,14 @@ export async function retrain(f: RetrainFlags): Promise<void> {
     if (e instanceof SpaceError) throw new UserError(`the final stack ${JSON.stringify(stack)}: ${e.message}`);
     throw e;
   }
+  // drop path and the auxiliary head only where the network has them, so the record says what was used
+  const recipe = resolveRecipe({
+    epochs: intFlag('epochs', f.epochs, 1), batchSize: intFlag('batch-size', f.batchSize, 1),
+    optimizer: { ...DARTS_CIFAR_RECIPE.optimizer, lr: numFlag('lr', f.lr) },
+    dropPath: hasDropPath(model) ? numFlag('drop-path', f.dropPath) : 0, auxiliaryWeight: stack.auxiliary === true ? auxWeight : 0,
+    cutout: f.cutout === undefined ? Math.round(h / 4) : intFlag('cutout', f.cutout, 0),
+    cropPadding: h >= 32 ? 4 : 2, seed,
+  }, DARTS_CIFAR_RECIPE);
   const cost = estimateCost(src.space, genotype, { stack, input: { size: h, channels: want } });
   const quiet = Boolean(f.json);
   if (!quiet) {
@@ -150,7 +156,7 @@ export async function retrain(f: RetrainFlags): Promise<void> {
   model.dispose();
   const out = {
     from: src.from, space: src.space.name, key: src.space.key(genotype), stack, params: cost.params, macs: cost.macs,
-    epochs: recipe.epochs, testAccuracy: test.top1, testTop5: test.top5, testLoss: test.loss,
+    epochs: recipe.epochs, recipe, testAccuracy: test.top1, testTop5: test.top5, testLoss: test.loss,
     seconds: Math.round(result.seconds * 10) / 10, resumed: result.resumed,
   };
   if (f.json) console.log(JSON.stringify(out));

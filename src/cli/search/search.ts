@@ -132,7 +132,7 @@ async function printResult(storage: Storage, config: SearchConfig, def: StudyDef
   console.log(leaderboard(trials, def.objective));
   if (best) {
     const value = best.metrics?.[def.objective.metric];
-    console.log(`best: trial ${best.number}, ${def.objective.metric} ${value === undefined ? '-' : Number(value.toFixed(4))} (score ${Number(best.score!.toFixed(4))}), key ${best.key}`);
+    console.log(`best: trial ${best.number}, ${def.objective.metric} ${value === undefined ? '-' : Number(value.toFixed(4))} (score ${Number(best.score!.toFixed(4))}); its genotype:`);
     console.log(JSON.stringify(best.genotype));
   }
 }
