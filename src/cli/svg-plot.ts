@@ -13,14 +13,21 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function linePlotSvg(title: string, xLabel: string, yLabel: string, series: readonly PlotSeries[]): string {
+export interface PlotOptions {
+  /** the y axis starts here; lower values are cut off (so one series' poor start cannot flatten the rest) */
+  readonly yFloor?: number;
+}
+
+export function linePlotSvg(title: string, xLabel: string, yLabel: string, series: readonly PlotSeries[], options: PlotOptions = {}): string {
   const [W, H, L, R, T, B] = [720, 440, 70, 20, 40, 50];
   const n = Math.max(...series.map((s) => s.y.length));
   const lo = series.map((s) => s.y.map((v, i) => v - (s.err?.[i] ?? 0))).flat();
   const hi = series.map((s) => s.y.map((v, i) => v + (s.err?.[i] ?? 0))).flat();
-  const [y0, y1] = [Math.min(...lo), Math.max(...hi)];
+  const floor = options.yFloor;
+  const y1 = Math.max(...hi);
+  const y0 = floor !== undefined && floor < y1 ? floor : Math.min(...lo);
   const pad = (y1 - y0) * 0.05 || 0.5;
-  const [ymin, ymax] = [y0 - pad, y1 + pad];
+  const [ymin, ymax] = [floor !== undefined && floor < y1 ? floor : y0 - pad, y1 + pad];
   const px = (x: number): number => L + ((x - 1) / Math.max(1, n - 1)) * (W - L - R);
   const py = (y: number): number => T + (1 - (y - ymin) / (ymax - ymin)) * (H - T - B);
   const pts = (ys: readonly number[]): string => ys.map((v, i) => `${px(i + 1).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
@@ -31,6 +38,7 @@ export function linePlotSvg(title: string, xLabel: string, yLabel: string, serie
     `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
     `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">${esc(xLabel)}</text>`,
     `<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
+    `<clipPath id="plot-area"><rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}"/></clipPath>`,
   ];
   for (let k = 0; k <= 5; k++) {
     const y = ymin + ((ymax - ymin) * k) / 5;
@@ -45,9 +53,9 @@ export function linePlotSvg(title: string, xLabel: string, yLabel: string, serie
       const upper = s.y.map((v, j) => v + s.err![j]!);
       const lower = s.y.map((v, j) => v - s.err![j]!).reverse();
       const band = `${pts(upper)} ${lower.map((v, j) => `${px(s.y.length - j).toFixed(1)},${py(v).toFixed(1)}`).join(' ')}`;
-      out.push(`<polygon points="${band}" fill="${c}" fill-opacity="0.15" stroke="none"/>`);
+      out.push(`<polygon points="${band}" fill="${c}" fill-opacity="0.15" stroke="none" clip-path="url(#plot-area)"/>`);
     }
-    out.push(`<polyline points="${pts(s.y)}" fill="none" stroke="${c}" stroke-width="1.5"/>`);
+    out.push(`<polyline points="${pts(s.y)}" fill="none" stroke="${c}" stroke-width="1.5" clip-path="url(#plot-area)"/>`);
     out.push(`<rect x="${W - R - 150}" y="${H - B - 20 - 18 * i}" width="12" height="3" fill="${c}"/>`);
     out.push(`<text x="${W - R - 132}" y="${H - B - 15 - 18 * i}">${esc(s.name)}</text>`);
   });

@@ -55,6 +55,18 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'trials: the host and process of the worker holding a trial (a dead local worker is noticed at once); bracket, rung and parent trial of multi-fidelity trials',
+    statements: [
+      // one column per statement: SQLite's ALTER TABLE adds one at a time
+      'ALTER TABLE trials ADD COLUMN host TEXT',
+      'ALTER TABLE trials ADD COLUMN pid INTEGER',
+      'ALTER TABLE trials ADD COLUMN bracket INTEGER',
+      'ALTER TABLE trials ADD COLUMN rung INTEGER',
+      'ALTER TABLE trials ADD COLUMN parent INTEGER',
+    ],
+  },
 ];
 
 /** the advisory lock id PostgreSQL migrations hold (any constant shared by every nasforge) */

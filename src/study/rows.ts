@@ -4,7 +4,7 @@ import { type Metrics } from '../strategies/index.js';
 import { type Row, num, numOrNull } from './db.js';
 import { type Intermediate, type StudyRecord, type Trial, type TrialState } from './types.js';
 
-export const TRIAL_COLUMNS = 'number, state, genotype, key, fidelity, metrics, score, error, attempts, worker, artifacts, '
+export const TRIAL_COLUMNS = 'number, state, genotype, key, fidelity, bracket, rung, parent, metrics, score, error, attempts, worker, artifacts, '
   + 'created_at, started_at, finished_at, heartbeat_at';
 
 export function toStudy(r: Row): StudyRecord {
@@ -18,6 +18,9 @@ export function toTrial(r: Row): Trial {
     genotype: JSON.parse(String(r.genotype)) as Json,
     key: String(r.key),
     fidelity: numOrNull(r.fidelity),
+    bracket: numOrNull(r.bracket),
+    rung: numOrNull(r.rung),
+    parent: numOrNull(r.parent),
     metrics: r.metrics === null || r.metrics === undefined ? null : (JSON.parse(String(r.metrics)) as Metrics),
     score: numOrNull(r.score),
     error: r.error === null || r.error === undefined ? null : String(r.error),

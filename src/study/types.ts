@@ -2,7 +2,7 @@
 // named search with its config; trials are its candidates with their state and results.
 import { type Json } from '../spaces/core/index.js';
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
-import { type Metrics, type Objective, type StrategyOptions } from '../strategies/index.js';
+import { type HalvingOptions, type Metrics, type Objective, type StrategyOptions } from '../strategies/index.js';
 
 /** queued → running → complete | failed | pruned; a running trial whose worker died goes back to queued. */
 export type TrialState = 'queued' | 'running' | 'complete' | 'failed' | 'pruned';
@@ -24,6 +24,11 @@ export interface Trial {
   readonly key: string;
   /** training budget for multi-fidelity schedulers (e.g. epochs); null = the evaluator's full budget */
   readonly fidelity: number | null;
+  /** multi-fidelity trials: the scheduler's bracket (0, 1, ... in order of start) and rung within it; null otherwise */
+  readonly bracket: number | null;
+  readonly rung: number | null;
+  /** a promotion: the number of the trial that trained this genotype in the rung below (its checkpoint is a warm start) */
+  readonly parent: number | null;
   readonly metrics: Metrics | null;
   /** the objective's value of `metrics` (higher is better); null until complete */
   readonly score: number | null;
@@ -65,7 +70,21 @@ export interface StudyDefinition {
   readonly maxAttempts?: number;
   /** how often a running trial's worker beats (default 5 s); stale after 3 missed beats */
   readonly heartbeatSeconds?: number;
+  /**
+   * Multi-fidelity: successive halving or Hyperband around the strategy (src/strategies/halving.ts).
+   * Workers then ask the scheduler, trials get a `fidelity` (a budget such as epochs) and the
+   * stored state is the scheduler's (which holds the strategy's).
+   */
+  readonly scheduler?: SchedulerSpec;
+  /**
+   * Top-level config fields a later run may change (they say how long and how workers run, not
+   * what is searched); the stored config takes the new values. Default RUN_SETTINGS: budget, worker.
+   */
+  readonly settings?: readonly string[];
 }
+
+/** The scheduler of a multi-fidelity study: HalvingOptions with the defaults of createHalving. */
+export type SchedulerSpec = Partial<HalvingOptions> & Pick<HalvingOptions, 'minBudget' | 'maxBudget'>;
 
 /** What an evaluator gets for one trial. */
 export interface TrialContext {
