@@ -1,6 +1,6 @@
 // Search strategies behind ask/tell, with JSON state for exact resume.
 export {
-  type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult, type Metrics,
+  type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult, type Metrics, type Proposal,
 } from './strategy.js';
 export { StrategyError, type StrategyErrorCode } from './errors.js';
 export { type Objective, maximize, minimize } from './objective.js';

@@ -16,6 +16,12 @@ export interface TrialResult<G extends Genotype = Genotype> {
   readonly score: number;
 }
 
+/** A proposal the study drops: its genotype and the space's key of it. */
+export interface Proposal<G extends Genotype = Genotype> {
+  readonly genotype: G;
+  readonly key: string;
+}
+
 /** A strategy's resumable state: plain JSON, tagged with the strategy kind and the space. */
 export interface StrategyState {
   readonly kind: string;
@@ -38,6 +44,12 @@ export interface Strategy<G extends Genotype = Genotype> {
    * proposals from any earlier `ask` (or of trials the user added), each exactly once.
    */
   tell(results: readonly TrialResult<G>[]): void;
+  /**
+   * Optional. Called by the study for proposals that will never be told: trials that failed or
+   * were pruned, and proposals it dropped unevaluated (a duplicate of a pending trial). A
+   * strategy that counts its outstanding proposals stops counting these.
+   */
+  forget?(proposals: readonly Proposal<G>[]): void;
   /**
    * Called by the study after each `tell` (and before it stops) to store the strategy: a plain
    * JSON object from which `restoreStrategy` gives a strategy whose next proposals equal

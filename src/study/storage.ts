@@ -22,6 +22,16 @@ export interface NewTrial {
   readonly fidelity?: number | null;
   /** why it failed (failed trials) */
   readonly error?: string;
+  /** name → path, e.g. `weights` (the trained weights that `export` copies) */
+  readonly artifacts?: Readonly<Record<string, string>>;
+}
+
+export interface EnsureOptions {
+  /**
+   * Top-level config fields that may differ from the stored config (run settings such as the
+   * budget); the stored config takes their new values. Default: none (the configs must be equal).
+   */
+  readonly settings?: readonly string[];
 }
 
 export interface TrialFilter {
@@ -44,8 +54,12 @@ export interface Storage {
   createStudy(name: string, config: Json): Promise<StudyRecord>;
   getStudy(name: string): Promise<StudyRecord | null>;
   listStudies(): Promise<StudyRecord[]>;
-  /** creates the study, or checks that the stored config equals `config` (StudyError('config-mismatch') naming each differing field) */
-  ensureStudy(name: string, config: Json): Promise<StudyRecord>;
+  /**
+   * Creates the study, or checks that the stored config equals `config` outside
+   * `options.settings` (StudyError('config-mismatch') naming each differing field) and stores
+   * the new values of the settings that changed.
+   */
+  ensureStudy(name: string, config: Json, options?: EnsureOptions): Promise<StudyRecord>;
   /** deletes the study with its trials and intermediate values; false when there was none */
   deleteStudy(name: string): Promise<boolean>;
   /** the study's trials by number; StudyError('unknown-study') for an unknown name */
@@ -91,20 +105,30 @@ export class SqlStorage implements Storage {
     return (await this.db.all('SELECT name, config, created_at FROM studies ORDER BY created_at, name')).map(toStudy);
   }
 
-  async ensureStudy(name: string, config: Json): Promise<StudyRecord> {
+  async ensureStudy(name: string, config: Json, options: EnsureOptions = {}): Promise<StudyRecord> {
     checkName(name);
     // Insert-or-keep in one statement: concurrent workers starting the same study agree on one row.
     await this.db.run(
       `INSERT INTO studies (name, config, created_at) VALUES ($1, $2, ${this.db.nowSql}) ON CONFLICT (name) DO NOTHING`,
       [name, canonicalJson(config)]);
-    const study = (await this.getStudy(name))!;
-    const diffs = configDifferences(study.config, config);
-    if (diffs.length > 0) {
-      throw new StudyError(
-        `study '${name}' was created with another config (${describeDifferences(diffs)}). `
-        + 'Run it with its stored config, or start a new study under another name', 'config-mismatch');
-    }
-    return study;
+    const settings = options.settings ?? [];
+    const isSetting = (path: string): boolean => settings.some((k) => path === k || path.startsWith(`${k}.`));
+    return this.db.transaction({ study: name }, async (tx) => {
+      const rows = await tx.all('SELECT name, config, created_at FROM studies WHERE name = $1', [name]);
+      const study = toStudy(rows[0]!);
+      const diffs = configDifferences(study.config, config);
+      const fixed = diffs.filter((d) => !isSetting(d.path));
+      if (fixed.length > 0) {
+        const may = settings.length ? ` (only ${settings.join(' and ')} may change between runs)` : '';
+        throw new StudyError(
+          `study '${name}' was created with another config (${describeDifferences(fixed)})${may}. `
+          + 'Run it with its stored config, or start a new study under another name', 'config-mismatch');
+      }
+      if (diffs.length === 0) return study;
+      const updated = withSettings(study.config, config, settings);
+      await tx.run('UPDATE studies SET config = $2 WHERE name = $1', [name, canonicalJson(updated)]);
+      return { ...study, config: updated };
+    });
   }
 
   async deleteStudy(name: string): Promise<boolean> {
@@ -153,6 +177,7 @@ export class SqlStorage implements Storage {
       throw new StudyError(`${what}: state must be queued, complete, failed or pruned, got '${String(state)}'`, 'invalid-trial');
     }
     const metrics = t.metrics === undefined ? null : checkMetrics(t.metrics, what);
+    const artifacts = checkArtifacts(t.artifacts ?? {}, what);
     if (state === 'complete' && (metrics === null || typeof t.score !== 'number' || !Number.isFinite(t.score))) {
       throw new StudyError(`${what}: a complete trial needs metrics and a finite score (the objective's value of the metrics)`, 'invalid-trial');
     }
@@ -161,10 +186,10 @@ export class SqlStorage implements Storage {
     return this.db.transaction({ study }, async (tx) => {
       const number = await nextTrialNumber(tx, study);
       await tx.run(
-        `INSERT INTO trials (study, number, state, genotype, key, fidelity, metrics, score, error, created_at, finished_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ${this.db.nowSql}, ${finished})`,
+        `INSERT INTO trials (study, number, state, genotype, key, fidelity, metrics, score, error, artifacts, created_at, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ${this.db.nowSql}, ${finished})`,
         [study, number, state, genotype, t.key, t.fidelity ?? null, metrics && canonicalJson(metrics),
-          state === 'complete' ? t.score! : null, t.error ?? null]);
+          state === 'complete' ? t.score! : null, t.error ?? null, canonicalJson(artifacts)]);
       return (await readTrial(tx, study, number))!;
     });
   }
@@ -189,6 +214,25 @@ export async function nextTrialNumber(tx: Sql, study: string): Promise<number> {
   const rows = await tx.all('SELECT MAX(number) AS n FROM trials WHERE study = $1', [study]);
   const n = rows[0]?.n;
   return n === null || n === undefined ? 0 : num(n) + 1;
+}
+
+/** `stored` with the top-level `settings` fields taken from `given` (removed where `given` has none). */
+function withSettings(stored: Json, given: Json, settings: readonly string[]): Json {
+  const isObject = (v: Json): v is { readonly [k: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(stored) || !isObject(given)) return given;
+  const out: Record<string, Json> = { ...stored };
+  for (const k of settings) {
+    if (k in given) out[k] = given[k]!;
+    else delete out[k];
+  }
+  return out;
+}
+
+function checkArtifacts(a: unknown, what: string): Record<string, string> {
+  if (a === null || typeof a !== 'object' || Array.isArray(a) || Object.values(a).some((v) => typeof v !== 'string' || v === '')) {
+    throw new StudyError(`${what}: artifacts must map names to file paths, e.g. {"weights": "/path/weights.safetensors"}, got ${JSON.stringify(a)?.slice(0, 80)}`, 'invalid-trial');
+  }
+  return a as Record<string, string>;
 }
 
 function checkName(name: string): void {
