@@ -2,7 +2,9 @@
 // of P trained models; each cycle samples S of them uniformly (with replacement, as Algorithm 1
 // draws), mutates the best of the sample into a child, adds the child and removes the oldest
 // member. With `aging: false` the worst member is removed instead (the paper's non-regularized
-// tournament baseline). Until P results are in, proposals are uniform samples.
+// tournament baseline). Until P results are in, proposals are uniform samples; the random
+// proposals still out are tracked by key, so that one told, or forgotten by the study (failed,
+// pruned, dropped as a duplicate), frees its place and a failure never shortens the random phase.
 // With `pareto` (signed metrics, e.g. 'valAccuracy,-flops') "best" and "worst" are NSGA-II's
 // order over the population's metrics instead of the score: lower non-dominated rank first,
 // then larger crowding distance (Deb et al., 2002), so the population spreads along the front.
@@ -12,7 +14,9 @@ import { StrategyError } from './errors.js';
 import { checkInteger, checkState, resolveOptions, rngFromState } from './options.js';
 import { readMetric } from './objective.js';
 import { type ParetoMetric, crowdingDistances, nonDominatedRanks, parseParetoMetrics } from './pareto.js';
-import { type Metrics, type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult } from './strategy.js';
+import {
+  type Metrics, type Proposal, type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult,
+} from './strategy.js';
 
 const KIND = 'evolution';
 /** AmoebaNet's CIFAR search used P = 100, S = 25; benchmarks scale both to the query budget. */
@@ -44,8 +48,11 @@ export class RegularizedEvolution implements Strategy {
     private readonly rng: Rng,
     readonly options: EvolutionOptions,
     private readonly members: Member[] = [],
-    /** initial random proposals asked but not yet told, so a batch ask does not overfill the population */
-    private outstanding = 0,
+    /**
+     * keys of the initial random proposals asked and neither told nor forgotten, so that a batch
+     * ask does not overfill the population ('' stands for one of unknown key, from an older state)
+     */
+    private readonly outstanding: string[] = [],
   ) {
     this.paretoMetrics = options.pareto ? parseParetoMetrics(options.pareto) : undefined;
   }
@@ -61,9 +68,10 @@ export class RegularizedEvolution implements Strategy {
     checkInteger(KIND, 'n', n, 0);
     const out: Genotype[] = [];
     for (let i = 0; i < n; i++) {
-      if (this.members.length === 0 || this.members.length + this.outstanding < this.options.populationSize) {
-        this.outstanding++;
-        out.push(this.space.sample(this.rng));
+      if (this.members.length === 0 || this.members.length + this.outstanding.length < this.options.populationSize) {
+        const g = this.space.sample(this.rng);
+        this.outstanding.push(this.space.key(g));
+        out.push(g);
       } else {
         out.push(this.space.mutate(this.tournament().genotype, this.rng));
       }
@@ -95,11 +103,22 @@ export class RegularizedEvolution implements Strategy {
   tell(results: readonly TrialResult[]): void {
     for (const r of results) {
       if (!Number.isFinite(r.score)) throw new StrategyError(`evolution: the score of '${r.key}' is ${r.score}; scores must be finite numbers`, 'missing-metric');
-      this.outstanding = Math.max(0, this.outstanding - 1);
+      this.settle(r.key);
       const metrics = this.paretoMetrics ? Object.fromEntries(this.paretoMetrics.map((m) => [m.name, readMetric(m.name, r.metrics)])) : undefined;
       this.members.push({ genotype: r.genotype, key: r.key, score: r.score, ...(metrics ? { metrics } : {}) });
       if (this.members.length > this.options.populationSize) this.members.splice(this.victim(), 1);
     }
+  }
+
+  forget(proposals: readonly Proposal[]): void {
+    for (const p of proposals) this.settle(p.key);
+  }
+
+  /** A proposal of `key` is no longer out: its own entry goes, else one of unknown key. */
+  private settle(key: string): void {
+    let i = this.outstanding.indexOf(key);
+    if (i < 0) i = this.outstanding.indexOf('');
+    if (i >= 0) this.outstanding.splice(i, 1);
   }
 
   /** The index of the member that dies: the oldest (aging) or the worst, the oldest among equals. */
@@ -114,7 +133,7 @@ export class RegularizedEvolution implements Strategy {
   state(): StrategyState {
     return {
       kind: KIND, version: 1, space: this.space.name, rng: this.rng.state(),
-      options: { ...this.options }, outstanding: this.outstanding,
+      options: { ...this.options }, outstanding: [...this.outstanding],
       population: this.members.map((m) => ({ genotype: m.genotype as Json, key: m.key, score: m.score, ...(m.metrics ? { metrics: { ...m.metrics } } : {}) })),
     };
   }
@@ -159,8 +178,11 @@ export const evolutionStrategy: StrategyFactory = {
       }
       return { genotype: space.validate(r.genotype), key: r.key, score: r.score, ...(o.pareto ? { metrics: metrics! } : {}) };
     });
-    const outstanding = Number(state.outstanding);
-    if (!Number.isInteger(outstanding) || outstanding < 0) throw new StrategyError('evolution: state.outstanding must be a count', 'invalid-state');
+    // a count (states written before proposals were tracked by key) stands for that many unknown keys
+    const o2 = state.outstanding;
+    const outstanding = typeof o2 === 'number' && Number.isInteger(o2) && o2 >= 0 ? Array.from({ length: o2 }, () => '')
+      : Array.isArray(o2) && o2.every((k) => typeof k === 'string') ? (o2 as string[]) : null;
+    if (!outstanding) throw new StrategyError('evolution: state.outstanding must be a list of keys (or a count)', 'invalid-state');
     return new RegularizedEvolution(space, rngFromState(KIND, state.rng), o, members, outstanding);
   },
 };

@@ -187,7 +187,10 @@ export class HyperbandScheduler {
     }
     if (i > 0 || rung.length >= b.plan[0]!.configs) return undefined;
     let g = this.ask();
-    for (let r = 0; r < this.maxRetries && rung.some((j) => j.key === this.space.key(g)); r++) g = this.ask();
+    for (let r = 0; r < this.maxRetries && rung.some((j) => j.key === this.space.key(g)); r++) {
+      this.inner.forget?.([{ genotype: g, key: this.space.key(g) }]); // dropped: never told
+      g = this.ask();
+    }
     const rec: JobRecord = { genotype: g, key: this.space.key(g), status: 'pending' };
     rung.push(rec);
     return { genotype: g, key: rec.key, fidelity, bracket: b.index, rung: 0 };
@@ -211,7 +214,10 @@ export class HyperbandScheduler {
       if (b.plan[i]!.budget !== fidelity) continue;
       const rec = b.rungs[i]!.find((j) => j.key === key && j.status === 'pending');
       if (!rec) continue;
-      if (score === null) rec.status = 'failed';
+      if (score === null) {
+        rec.status = 'failed';
+        this.inner.forget?.([{ genotype: rec.genotype, key: rec.key }]);
+      }
       else Object.assign(rec, { status: 'done', score, metrics: { ...metrics } });
       this.maybePromote(b);
       return;

@@ -57,6 +57,7 @@ export async function runTrial(store: SqlStorage, def: StudyDefinition, evaluate
     genotype: trial.genotype as Genotype,
     signal: local.signal,
     workdir,
+    parentWorkdir: trial.parent === null ? null : join(o.workdirRoot, def.name, `trial-${trial.parent}`),
     report: async (step: number, metrics: Metrics) => {
       if (!Number.isInteger(step) || step < 0) throw new StudyError(`report: step must be a whole number ≥ 0, got ${step}`, 'invalid-trial');
       const m = checkMetrics(metrics, `trial ${trial.number} step ${step}`);
@@ -108,7 +109,8 @@ export async function runTrial(store: SqlStorage, def: StudyDefinition, evaluate
       const m = checkMetrics(metrics, `trial ${trial.number}`);
       const score = def.objective.score(m);
       if (!(await finish('complete', m, score, null))) return lostLine();
-      o.log(`trial ${trial.number} complete in ${secs} s: ${def.objective.metric} ${m[def.objective.metric]} (score ${score})`);
+      const at = trial.fidelity === null ? '' : ` at fidelity ${shown(trial.fidelity)}`;
+      o.log(`trial ${trial.number} complete${at} in ${secs} s: ${def.objective.metric} ${shown(m[def.objective.metric])} (score ${shown(score)})`);
       return 'complete';
     } catch (e) {
       error = e;
@@ -131,6 +133,13 @@ export async function runTrial(store: SqlStorage, def: StudyDefinition, evaluate
   if (!(await finish('failed', null, null, reason))) return lostLine();
   o.log(`trial ${trial.number} failed after ${secs} s: ${reason}`);
   return 'failed';
+}
+
+/** A metric for a log line: 4 decimals (4 significant digits below 1); stored values keep every digit. */
+export function shown(v: number | undefined): string {
+  if (v === undefined) return '-';
+  if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+  return String(Number(Math.abs(v) >= 1 ? v.toFixed(4) : v.toPrecision(4)));
 }
 
 function reasonOf(e: unknown): string {

@@ -9,7 +9,7 @@ export type TrialState = 'queued' | 'running' | 'complete' | 'failed' | 'pruned'
 
 export interface StudyRecord {
   readonly name: string;
-  /** the resolved config the study was created with (a later run must agree with it) */
+  /** the resolved config the study was created with (a later run must agree with it, but for its run settings, which it updates) */
   readonly config: Json;
   /** ms since the epoch */
   readonly createdAt: number;
@@ -57,7 +57,7 @@ export interface Intermediate {
 /** Everything a worker needs to run trials of a study: built from the stored config. */
 export interface StudyDefinition {
   readonly name: string;
-  /** stored on creation; re-running with a different config is refused, naming the fields that differ */
+  /** stored on creation; a later run may change only its `settings` fields (the budget), else it is refused naming the fields that differ */
   readonly config: Json;
   readonly space: AnySearchSpace;
   readonly strategy: { readonly name: string; readonly options: StrategyOptions };
@@ -95,6 +95,12 @@ export interface TrialContext {
   readonly signal: AbortSignal;
   /** a directory of this trial's own, kept across attempts (checkpoints to resume from, artifacts) */
   readonly workdir: string;
+  /**
+   * A promotion (trial.parent set): the workdir of the trial that trained this genotype in the
+   * rung below, whose checkpoint may warm-start this one. It may be absent on this machine (the
+   * parent ran elsewhere): then train from scratch.
+   */
+  readonly parentWorkdir: string | null;
   /** records an intermediate value (and beats the heartbeat) */
   report(step: number, metrics: Metrics): Promise<void>;
   /** records an artifact path under `name` */

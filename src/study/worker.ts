@@ -3,8 +3,9 @@
 // in one process or on many machines, can run it on one study at once.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { type StrategyCache, claimTrial } from './claim.js';
+import { type SearcherCache, claimTrial } from './claim.js';
 import { StudyError } from './errors.js';
+import { hostIdentity } from './host.js';
 import { SqlStorage, type Storage } from './storage.js';
 import { runTrial } from './trial-run.js';
 import { type Evaluate, type StudyDefinition } from './types.js';
@@ -30,6 +31,11 @@ export interface WorkerSummary {
 export const STALE_BEATS = 3;
 /** proposals drawn for a new architecture before a duplicate is accepted (the space is taken as exhausted) */
 export const MAX_REASK = 20;
+/**
+ * Config fields a later run of a study may change: how long it runs (`budget`) and how workers
+ * hold trials (`worker`: heartbeat, attempts). Everything else says what is searched.
+ */
+export const RUN_SETTINGS: readonly string[] = ['budget', 'worker'];
 
 export function defaultWorkerName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -44,18 +50,19 @@ export async function runWorker(storage: Storage, def: StudyDefinition, evaluate
   const worker = opts.worker ?? defaultWorkerName();
   const log = opts.log ?? (() => undefined);
   const heartbeatMs = heartbeatSeconds * 1000;
-  const claimOptions = { worker, maxAttempts, staleMs: STALE_BEATS * heartbeatMs, maxReask: MAX_REASK, log };
+  const claimOptions = { worker, maxAttempts, staleMs: STALE_BEATS * heartbeatMs, maxReask: MAX_REASK, log, host: hostIdentity(), pid: process.pid };
   const runOptions = { worker, heartbeatMs, workdirRoot: opts.workdirRoot ?? storage.defaultWorkdirRoot, signal: opts.signal, log };
   const counts = { completed: 0, failed: 0, pruned: 0 };
-  const cache: StrategyCache = { seq: -1, strategy: null };
+  const cache: SearcherCache = { seq: -1, searcher: null };
 
-  await storage.ensureStudy(def.name, def.config);
+  await storage.ensureStudy(def.name, def.config, { settings: def.settings ?? RUN_SETTINGS });
   while (!opts.signal?.aborted) {
     const claim = await claimTrial(storage, def, cache, claimOptions);
     if (claim.kind === 'done') break;
     if (claim.kind === 'wait') {
-      // the budget is used, but a trial still runs elsewhere and may come back to the queue;
-      // a short poll (one small transaction) so that the worker leaves soon after the last trial
+      // nothing to start until a trial running elsewhere finishes (the budget is used, or a
+      // scheduler's rung is incomplete): a short poll (one small transaction) so that the
+      // worker goes on soon after
       await sleep(Math.max(50, Math.min(heartbeatMs / 2, 250)), opts.signal);
       continue;
     }

@@ -109,6 +109,20 @@ test('a weight-sharing method as the strategy: its space and options are checked
   if (missing) await rejects({ strategy: missing }, new RegExp(`strategy\\.name is '${missing}', a weight-sharing method this build does not include`));
 });
 
+test('a scheduler: a name alone means Hyperband over 1..9 epochs; it needs training and a black-box strategy', async () => {
+  const c = await resolveConfig({ scheduler: 'hyperband' }, { defaultStudy: 's' });
+  assert.deepEqual(c.scheduler, { name: 'hyperband', minEpochs: 1, maxEpochs: 9, eta: 3, brackets: 0, maxActive: 1, warmStart: true });
+  assert.deepEqual(await resolveConfig(JSON.parse(JSON.stringify(c)), { file: 'stored' }), c, 'resolves to itself');
+  const plain = await resolveConfig({}, { defaultStudy: 's' });
+  assert.equal('scheduler' in plain, false, 'absent unless asked for (stored configs of older studies stay equal)');
+  await rejects({ scheduler: 'hyperbnd' }, /scheduler\.name is "hyperbnd"; allowed: hyperband, halving/);
+  await rejects({ scheduler: { name: 'halving', maxEpoch: 3 } }, /scheduler\.maxEpoch is not a field of 'scheduler'\. Did you mean 'maxEpochs'\?/);
+  await rejects({ scheduler: { name: 'halving', minEpochs: 4, maxEpochs: 2 } }, /scheduler\.maxEpochs is 2; it must be at least minEpochs \(4\)/);
+  await rejects({ scheduler: { name: 'halving', eta: 1 } }, /scheduler\.eta is 1; it must be more than 1/);
+  await rejects({ scheduler: 'hyperband', evaluator: 'nas-bench-macro' }, /scheduler needs evaluator: train/);
+  await rejects({ scheduler: 'hyperband', space: 'darts', strategy: 'darts' }, /scheduler schedules the trials of a black-box strategy; 'darts' trains one supernet/);
+});
+
 test('a missing data path is refused before anything runs', async () => {
   await rejects({ dataset: { name: 'fashion-mnist', root: 'no/such/folder' } }, /dataset\.root is ".*no\/such\/folder", which does not exist/);
   await rejects({ evaluator: { kind: 'table', name: 'nas-bench-macro', file: 'missing.json' } }, /evaluator\.file is ".*missing\.json", which does not exist/);

@@ -171,7 +171,7 @@ test('--workers 2 runs two worker processes on one study', { skip }, () => {
   assert.equal(new Set(trials.map((t) => t.key)).size, 10, 'parallel workers never evaluated one architecture twice');
 });
 
-test('reading a study back: unknown names, several studies, a changed config', { skip }, () => {
+test('reading a study back: unknown names, several studies, a changed config, a study extended with a larger budget and more workers', { skip }, () => {
   const { dir, file, storage } = setup('reader', { study: 'one', evaluator: 'nas-bench-macro', strategy: 'random', budget: { trials: 2 } });
   assert.equal(run(dir, 'search', '--config', file, '--storage', storage).code, 0);
   const unknown = run(dir, 'best', '--study', 'onr', '--storage', storage);
@@ -187,6 +187,16 @@ test('reading a study back: unknown names, several studies, a changed config', {
   const text = run(dir, 'trials', '--study', 'one', '--storage', storage);
   assert.match(text.out, /^trial\s+state\s+score\s+valAccuracy\s+attempts\s+key/m);
   assert.match(text.out, /2 complete/);
+  // the budget (and the number of workers) may change between runs: the study goes on
+  const extended = run(dir, 'search', '--config', file, '--storage', storage, '--trials', '4', '--workers', '2', '--json');
+  assert.equal(extended.code, 0, extended.err);
+  assert.match(extended.err, /study 'one' continues with new run settings: budget\.trials 2 → 4/);
+  assert.equal((JSON.parse(extended.out) as { counts: Record<string, number> }).counts.complete, 4);
+  const trials = trialsOf(dir, storage, 'one');
+  assert.deepEqual(trials.map((t) => t.number), [0, 1, 2, 3], 'the first two kept, two more added');
+  assert.equal(new Set(trials.map((t) => t.key)).size, 4);
+  const status = JSON.parse(run(dir, 'status', '--study', 'one', '--storage', storage, '--json').out) as { budget: { trials: number } };
+  assert.equal(status.budget.trials, 4, 'the stored config holds the new budget');
 });
 
 test('storage mistakes: a corrupt SQLite file (left untouched) and an unreachable server exit 3, an unknown URL 2', () => {

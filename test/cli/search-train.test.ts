@@ -3,11 +3,12 @@
 // stack from the study and from the exported file.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { openStorage } from '../../src/study/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -105,11 +106,53 @@ test('a weight-sharing strategy runs as the study: one supernet search, its deri
   const s = run(dir, 'search', '--config', config, '--json');
   assert.equal(s.code, 0, s.err);
   assert.match(s.err, /darts derived .*; proxy-training it as the study's trial/);
-  const out = JSON.parse(s.out) as { counts: Record<string, number>; best: { key: string; metrics: Record<string, number> } };
+  const out = JSON.parse(s.out) as { counts: Record<string, number>; best: { key: string; metrics: Record<string, number>; artifacts: Record<string, string> } };
   assert.equal(out.counts.complete, 1);
   assert.ok(Number.isFinite(out.best.metrics.valAccuracy), 'scored like any other trial');
   assert.ok('supernetSearchSeconds' in out.best.metrics, 'with what the supernet search measured');
+  assert.ok(existsSync(out.best.artifacts.weights!), 'the derived genotype\'s trained weights are recorded');
+  const e = run(dir, 'export', '--out', 'best');
+  assert.equal(e.code, 0, e.err);
+  assert.ok(existsSync(join(dir, 'best', 'weights.safetensors')), 'export copies them');
   const again = run(dir, 'search', '--config', config, '--json');
   assert.equal(again.code, 0, again.err);
   assert.equal((JSON.parse(again.out) as { counts: Record<string, number> }).counts.complete, 1, 'a finished weight-sharing study is not searched again');
+});
+
+test('a search with a successive-halving scheduler: each rung trains its epochs, the promotion continues its parent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nasforge-halving-search-'));
+  const data = join(dir, 'data');
+  mkdirSync(data);
+  writeIdx(data, 'train', 120, 5);
+  writeIdx(data, 't10k', 20, 6);
+  const config = join(dir, 'sh.yaml');
+  writeFileSync(config, [
+    'study: sh', 'dataset: {name: mnist, root: data, valFraction: 0.25}', 'space: nas-bench-201', 'stack: {channels: 4, cellsPerStage: 1}',
+    'strategy: random', 'evaluator: {kind: train, batchSize: 30}', 'scheduler: {name: halving, minEpochs: 1, maxEpochs: 2, eta: 2, configs: 2, brackets: 1}',
+    'budget: {trials: 10}', '',
+  ].join('\n'));
+  const s = run(dir, 'search', '--config', config, '--json');
+  assert.equal(s.code, 0, s.err);
+  assert.match(s.err, /halving scheduler over 1-2 epochs/);
+  assert.match(s.err, /each trial trains its rung's epochs \(halving, 1 to 2 epochs, η 2; a promotion continues from the rung below\)/);
+  assert.match(s.err, /trial 2 complete at fidelity 2 in/);
+  const t = run(dir, 'trials', '--json');
+  assert.equal(t.code, 0, t.err);
+  const trials = JSON.parse(t.out) as { number: number; state: string; key: string; fidelity: number; rung: number; parent: number | null; score: number }[];
+  assert.deepEqual(trials.map((x) => [x.state, x.fidelity, x.rung]), [['complete', 1, 0], ['complete', 1, 0], ['complete', 2, 1]], 'two configurations at 1 epoch, the better one at 2');
+  const better = trials[0]!.score >= trials[1]!.score ? trials[0]! : trials[1]!;
+  assert.equal(trials[2]!.key, better.key);
+  assert.equal(trials[2]!.parent, better.number);
+  assert.equal((JSON.parse(s.out) as { best: { number: number } }).best.number, 2, 'the best is the fully trained one, whatever the 1-epoch scores');
+  // warm start: the promoted trial trained only its second epoch, from its parent's checkpoint
+  const db = join(dir, 'nasforge.db');
+  const steps = run(dir, 'trials', '--storage', `sqlite:${db}`);
+  assert.match(steps.out, /^trial\s+state\s+score\s+valAccuracy\s+attempts\s+fidelity\s+from\s+key/m);
+  const storage = await openStorage(`sqlite:${db}`);
+  const reported = async (n: number): Promise<number[]> => (await storage.intermediates('sh', n)).map((i) => i.step);
+  assert.deepEqual(await reported(better.number), [1]);
+  assert.deepEqual(await reported(2), [2], 'only epoch 2 was trained: epoch 1 came from the parent\'s checkpoint');
+  await storage.close();
+  const history = JSON.parse(readFileSync(join(`${db}.studies`, 'sh', 'trial-2', 'checkpoint', 'trainer.json'), 'utf8')) as { counters: { history: unknown[] } };
+  assert.equal(history.counters.history.length, 2, 'its checkpoint holds both epochs');
 });

@@ -2,9 +2,18 @@
 // migrations. The same suite on SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SCHEMA_VERSION, StudyError, openStorage, type Storage } from '../../src/study/index.js';
+import { MIGRATIONS, RUN_SETTINGS, SCHEMA_VERSION, StudyError, openStorage, parseStorageUrl, type Storage } from '../../src/study/index.js';
+import { type Db } from '../../src/study/db.js';
+import { migrate } from '../../src/study/migrations.js';
+import { PgDb } from '../../src/study/pg-db.js';
+import { SqliteDb } from '../../src/study/sqlite-db.js';
 import { type SqlStorage } from '../../src/study/storage.js';
 import { backends } from './helpers.js';
+
+async function openDb(url: string): Promise<Db> {
+  const u = parseStorageUrl(url);
+  return u.kind === 'sqlite' ? SqliteDb.open(u.path) : PgDb.open(u.url);
+}
 
 for (const backend of backends()) {
   describe(`storage on ${backend.name}`, () => {
@@ -41,6 +50,30 @@ for (const backend of backends()) {
         (e: StudyError) => e.code === 'config-mismatch'
           && /strategy\.population: stored 20, given 30/.test(e.message) && /extra: stored \(absent\), given true/.test(e.message)
           && !/seed/.test(e.message));
+    });
+
+    test('a later run may change the run settings (budget, worker), which are stored; what is searched may not change', async () => {
+      const config = { space: 'darts', strategy: { name: 'evolution' }, budget: { trials: 40 }, seed: 0 };
+      await storage.ensureStudy('extend', config, { settings: RUN_SETTINGS });
+      const longer = { ...config, budget: { trials: 60, minutes: 30 }, worker: { heartbeatSeconds: 2, maxAttempts: 5 } };
+      const r = await storage.ensureStudy('extend', longer, { settings: RUN_SETTINGS });
+      assert.deepEqual(r.config, longer);
+      assert.deepEqual((await storage.getStudy('extend'))!.config, longer, 'the stored config takes the new budget');
+      await assert.rejects(storage.ensureStudy('extend', { ...longer, seed: 1, budget: { trials: 80 } }, { settings: RUN_SETTINGS }),
+        (e: StudyError) => e.code === 'config-mismatch' && /seed: stored 0, given 1/.test(e.message)
+          && /only budget and worker may change between runs/.test(e.message) && !/budget\./.test(e.message));
+      assert.deepEqual((await storage.getStudy('extend'))!.config, longer, 'a refused run changes nothing');
+      await assert.rejects(storage.ensureStudy('extend', config), (e: StudyError) => e.code === 'config-mismatch' && /budget\.trials: stored 60, given 40/.test(e.message),
+        'without settings every field must match');
+    });
+
+    test('an added trial may carry artifacts (a weight-sharing search records its weights); bad ones are refused', async () => {
+      await storage.createStudy('arts', {});
+      const t = await storage.addTrial('arts', { genotype: { arch: '00000000' }, key: '00000000', metrics: { valAccuracy: 1 }, score: 1, artifacts: { weights: '/w.safetensors' } });
+      assert.deepEqual(t.artifacts, { weights: '/w.safetensors' });
+      assert.deepEqual((await storage.trial('arts', t.number))!.artifacts, { weights: '/w.safetensors' });
+      await assert.rejects(storage.addTrial('arts', { genotype: {}, key: 'k', artifacts: { weights: 3 } as never }),
+        (e: StudyError) => e.code === 'invalid-trial' && /artifacts must map names to file paths/.test(e.message));
     });
 
     test('adds trials with numbers in order, filters by state, keeps results and intermediate values', async () => {
@@ -89,6 +122,21 @@ for (const backend of backends()) {
       assert.equal(Number((await db.all('SELECT version FROM schema_version'))[0]!.version), SCHEMA_VERSION + 1);
       await db.run('UPDATE schema_version SET version = $1', [SCHEMA_VERSION]);
       for (const s of again) await s.close();
+    });
+
+    test('a database of schema version 1 is upgraded on open, its trials kept', async () => {
+      const old = await backend.url();
+      const db = await openDb(old);
+      await migrate(db, old, MIGRATIONS.slice(0, 1));
+      await db.run(`INSERT INTO studies (name, config, created_at) VALUES ('v1', '{}', 1)`);
+      await db.run(`INSERT INTO trials (study, number, state, genotype, key, metrics, score, created_at) VALUES ('v1', 0, 'complete', '{"arch":"01"}', '01', '{"valAccuracy":5}', 5, 1)`);
+      await db.close();
+      const upgraded = await openStorage(old);
+      const [t] = await upgraded.trials('v1');
+      assert.deepEqual([t!.key, t!.score, t!.bracket, t!.rung, t!.parent], ['01', 5, null, null, null]);
+      assert.equal(Number((await (upgraded as SqlStorage).db.all('SELECT version FROM schema_version'))[0]!.version), SCHEMA_VERSION);
+      assert.equal(SCHEMA_VERSION, 2);
+      await upgraded.close();
     });
   });
 }

@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import {
-  StudyError, TrialPruned, openStorage, runWorker as run, type Evaluate, type Storage, type StudyDefinition, type WorkerOptions,
+  StudyError, TrialPruned, hostIdentity, openStorage, runWorker as run, type Evaluate, type Storage, type StudyDefinition, type WorkerOptions,
 } from '../../src/study/index.js';
 import { type SqlStorage } from '../../src/study/storage.js';
 import { backends, definition, pseudoAccuracy, sleep } from './helpers.js';
@@ -171,6 +172,75 @@ for (const backend of backends()) {
       const [t] = await storage.trials('badgeno');
       assert.equal(t!.state, 'failed');
       assert.match(t!.error!, /arch/);
+    });
+
+    test('a study is extended by a later run with a larger budget; what is searched must still match', async () => {
+      const base = definition('extended', 3, 'evolution');
+      const def = (trials: number, strategy = 'evolution'): StudyDefinition => ({
+        ...base, budget: { trials }, config: { space: 'nas-bench-macro', strategy, budget: { trials } },
+      });
+      assert.equal((await runWorker(storage, def(3), cheap)).completed, 3);
+      const more = await runWorker(storage, def(5), cheap);
+      assert.equal(more.completed, 2, 'only the new part of the budget runs');
+      assert.deepEqual((await storage.getStudy('extended'))!.config, { space: 'nas-bench-macro', strategy: 'evolution', budget: { trials: 5 } });
+      assert.equal(new Set((await storage.trials('extended')).map((t) => t.key)).size, 5);
+      await assert.rejects(runWorker(storage, { ...def(6, 'random'), strategy: { name: 'random', options: {} } }, cheap),
+        (e: StudyError) => e.code === 'config-mismatch' && /strategy: stored "evolution", given "random"/.test(e.message));
+    });
+
+    test('a trial held by a dead process of this host is re-queued at once; one of another host waits for its heartbeat', async () => {
+      const def = definition('deadpid', 3, 'random', { heartbeatSeconds: 0.2, maxAttempts: 3 });
+      await storage.ensureStudy(def.name, def.config);
+      const db = (storage as SqlStorage).db;
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!; // exited and reaped: its PID names no process
+      const future = Date.now() + 600_000; // a heartbeat that never goes stale on its own
+      const hold = async (key: string, host: string, pid: number, beat: number): Promise<void> => {
+        const t = await storage.addTrial('deadpid', { genotype: { arch: key }, key });
+        await db.run("UPDATE trials SET state = 'running', attempts = 1, worker = $2, host = $3, pid = $4, heartbeat_at = $5 WHERE study = 'deadpid' AND number = $1",
+          [t.number, `w-${key}`, host, pid, beat]);
+      };
+      await hold('00000000', hostIdentity(), dead, future);
+      await hold('11111111', 'another-machine/boot/pid:[1]', dead, Date.now());
+      await hold('22222222', hostIdentity(), process.ppid, Date.now()); // alive: only its heartbeat can give it back
+      const lines: string[] = [];
+      const summary = await runWorker(storage, def, cheap, { worker: 'alive', log: (l) => lines.push(l) });
+      assert.equal(summary.completed, 3);
+      const [a, b, c] = await storage.trials('deadpid');
+      assert.match(a!.error!, new RegExp(`worker w-00000000 died \\(its process ${dead} on this host is gone\\) on attempt 1 of 3`));
+      assert.match(b!.error!, /worker w-11111111 stopped beating/);
+      assert.match(c!.error!, /worker w-22222222 stopped beating/);
+      assert.match(lines[0]!, /trial 0 re-queued: worker w-00000000 died/, 'the first claim took it back');
+      assert.ok([a, b, c].every((t) => t!.state === 'complete' && t!.worker === 'alive'));
+    });
+
+    test('log lines round metrics for reading; the stored values keep every digit', async () => {
+      const def = definition('rounded', 1);
+      const lines: string[] = [];
+      await runWorker(storage, def, async () => ({ valAccuracy: 78.60000000000001, valLoss: 0.000123456789 }), { log: (l) => lines.push(l) });
+      assert.ok(lines.some((l) => /complete in [\d.]+ s: valAccuracy 78\.6 \(score 78\.6\)$/.test(l)), lines.join('\n'));
+      const [t] = await storage.trials('rounded');
+      assert.equal(t!.metrics!.valAccuracy, 78.60000000000001);
+    });
+
+    test('failed trials are forgotten by the strategy: evolution keeps sampling at random until its population is full', async () => {
+      const population = 4;
+      const def = definition('forgotten', 10, 'evolution', { strategy: { name: 'evolution', options: { populationSize: population, sampleSize: 2 } } });
+      let n = 0;
+      await runWorker(storage, def, async (ctx) => {
+        if (n++ < 3) throw new Error('diverged (simulated)');
+        return cheap(ctx);
+      });
+      const trials = await storage.trials('forgotten');
+      assert.deepEqual(trials.map((t) => t.state), ['failed', 'failed', 'failed', ...Array(7).fill('complete')]);
+      // trials 4..6 were proposed with 1..3 results in: random samples, not one-step mutations
+      // of the complete ones (before the fix the three failures filled the random phase)
+      const neighbours = (x: string, y: string): boolean => [...x].filter((ch, i) => ch !== y[i]).length === 1;
+      for (const t of trials.slice(4, 7)) {
+        const earlier = trials.filter((u) => u.state === 'complete' && u.number < t.number);
+        assert.ok(!earlier.some((u) => neighbours(u.key, t.key)), `trial ${t.number} (${t.key}) is a mutation of ${earlier.map((u) => u.key).join(', ')}`);
+      }
+      const state = (await storage.strategyState('forgotten'))!;
+      assert.deepEqual(state.outstanding, [], 'no proposal is counted as outstanding once every trial is heard');
     });
 
     test('runWorker refuses a study whose stored config differs', async () => {

@@ -14,11 +14,11 @@ import { ConfigError, issueError, show } from './config-errors.js';
 import { ONESHOT_NAMES, findOneShotMethod } from './methods.js';
 import { resolveObjectiveSpec } from './objective.js';
 import {
-  type EvaluatorSpec, FIELDS, configSchema, tableEvaluatorSchema, trainEvaluatorSchema,
+  type EvaluatorSpec, type SchedulerConfig, FIELDS, configSchema, tableEvaluatorSchema, trainEvaluatorSchema,
 } from './schema.js';
 
 export { ConfigError } from './config-errors.js';
-export type { EvaluatorSpec, TableEvaluatorSpec, TrainEvaluatorSpec } from './schema.js';
+export type { EvaluatorSpec, SchedulerConfig, TableEvaluatorSpec, TrainEvaluatorSpec } from './schema.js';
 
 export interface SearchConfig {
   readonly study: string;
@@ -34,6 +34,8 @@ export interface SearchConfig {
   readonly seed: number;
   /** heartbeat period and claims per trial (the study's defaults when absent) */
   readonly worker?: { readonly heartbeatSeconds: number; readonly maxAttempts: number };
+  /** multi-fidelity: successive halving or Hyperband over epochs (each trial trains its rung's epochs) */
+  readonly scheduler?: SchedulerConfig;
 }
 
 /** Command-line flags that override the file. */
@@ -120,7 +122,21 @@ export async function resolveConfig(raw: unknown, o: ResolveOptions = {}): Promi
   const strategy = await resolveStrategy(file, space, c.strategy as { name: string } & Record<string, Json>, c.seed);
   const objective = resolveObjectiveSpec(file, c.objective as Json);
   const budget = c.budget.minutes === undefined ? { trials: c.budget.trials } : { trials: c.budget.trials, minutes: c.budget.minutes };
-  return { study, dataset, space: space.name, stack, strategy, evaluator, objective, budget, seed: c.seed, ...(c.worker ? { worker: c.worker } : {}) };
+  if (c.scheduler) checkScheduler(file, c.scheduler, evaluator, strategy.name);
+  return {
+    study, dataset, space: space.name, stack, strategy, evaluator, objective, budget, seed: c.seed,
+    ...(c.worker ? { worker: c.worker } : {}), ...(c.scheduler ? { scheduler: c.scheduler } : {}),
+  };
+}
+
+function checkScheduler(file: string, s: SchedulerConfig, evaluator: EvaluatorSpec, strategy: string): void {
+  if (evaluator.kind !== 'train') {
+    throw new ConfigError(file, 'scheduler', `needs evaluator: train (a scheduler trains each trial for its rung's epochs; the table ${evaluator.name} has one result per architecture); remove scheduler or train`);
+  }
+  if (ONESHOT_NAMES.includes(strategy)) {
+    throw new ConfigError(file, 'scheduler', `schedules the trials of a black-box strategy; '${strategy}' trains one supernet instead. Remove scheduler or pick a strategy such as evolution or random`);
+  }
+  if (s.maxEpochs < s.minEpochs) throw new ConfigError(file, 'scheduler.maxEpochs', `is ${s.maxEpochs}; it must be at least minEpochs (${s.minEpochs})`);
 }
 
 function abs(base: string, p: string): string {

@@ -1,13 +1,18 @@
 // From a resolved config to what a worker runs: the study definition (space, strategy,
-// objective, budget) and the evaluator (proxy training on the data set, or a table lookup).
+// scheduler, objective, budget) and the evaluator (proxy training on the data set, or a table
+// lookup). With a scheduler, proxy training trains each trial for its fidelity in epochs, and a
+// promotion starts from the checkpoint of its trial in the rung below (warm start).
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Json } from '../../spaces/core/index.js';
 import { type AnySearchSpace, getSpace } from '../../spaces/index.js';
-import { type GenotypeEvaluator } from '../../estimate/index.js';
-import { type StudyDefinition } from '../../study/index.js';
+import { type EvalContext, type GenotypeEvaluator } from '../../estimate/index.js';
+import { type Metrics } from '../../strategies/index.js';
+import { type SchedulerSpec, type StudyDefinition } from '../../study/index.js';
 import { type ProgressSink } from '../../train/index.js';
 import { loadDataset } from '../datasets.js';
 import { UserError } from '../errors.js';
-import { type SearchConfig } from './config.js';
+import { type SchedulerConfig, type SearchConfig } from './config.js';
 import { objectiveOf } from './objective.js';
 
 export function studyDefinition(config: SearchConfig, stored: Json = config as unknown as Json): StudyDefinition {
@@ -20,17 +25,42 @@ export function studyDefinition(config: SearchConfig, stored: Json = config as u
     objective: objectiveOf(config.objective),
     budget: config.budget,
     ...(config.worker ? { maxAttempts: config.worker.maxAttempts, heartbeatSeconds: config.worker.heartbeatSeconds } : {}),
+    ...(config.scheduler ? { scheduler: schedulerSpec(config.scheduler) } : {}),
   };
 }
+
+/** The config's scheduler in the study's terms: budgets are epochs. */
+export function schedulerSpec(s: SchedulerConfig): SchedulerSpec {
+  return {
+    mode: s.name, minBudget: s.minEpochs, maxBudget: s.maxEpochs, eta: s.eta, brackets: s.brackets, maxActive: s.maxActive,
+    ...(s.configs !== undefined ? { configs: s.configs } : {}),
+  };
+}
+
+/** Whole epochs for a trial's fidelity (rung budgets maxEpochs·η^-k may be fractions). */
+export function epochsOf(fidelity: number): number {
+  return Math.max(1, Math.round(fidelity));
+}
+
+/** What the search's evaluator gets: a study trial's context, or a bare candidate (weight-sharing searches). */
+export type SearchEvalContext = EvalContext & {
+  readonly trial?: { readonly fidelity: number | null };
+  readonly parentWorkdir?: string | null;
+};
+
+export type SearchEvaluator = (ctx: SearchEvalContext) => Promise<Metrics>;
 
 /** One sentence on what each trial does, for the search's first lines. */
 export function describeEvaluator(config: SearchConfig): string {
   const e = config.evaluator;
+  const s = config.scheduler;
   if (e.kind === 'table') {
     return `each trial looks its result up in ${e.name}${e.simulatedSeconds > 0 ? ` after ${e.simulatedSeconds} s of simulated training` : ''} (dataset and stack are not used)`;
   }
   const d = config.dataset;
-  return `each trial trains ${e.epochs} epoch${e.epochs === 1 ? '' : 's'} on ${d.limit ?? 'all'} ${d.name} training examples `
+  const epochs = s ? `its rung's epochs (${s.name}, ${s.minEpochs} to ${s.maxEpochs} epochs, η ${s.eta}${s.warmStart ? '; a promotion continues from the rung below' : ''})`
+    : `${e.epochs} epoch${e.epochs === 1 ? '' : 's'}`;
+  return `each trial trains ${epochs} on ${d.limit ?? 'all'} ${d.name} training examples `
     + `(${Math.round(d.valFraction * 100)}% of them held out for validation) at stack ${JSON.stringify(config.stack)}`;
 }
 
@@ -40,7 +70,7 @@ export interface EvaluatorOptions {
 }
 
 /** The evaluator a config names; the data set or table is read now, so a missing file stops the search before it starts. */
-export async function buildEvaluator(config: SearchConfig, space: AnySearchSpace, o: EvaluatorOptions = {}): Promise<GenotypeEvaluator> {
+export async function buildEvaluator(config: SearchConfig, space: AnySearchSpace, o: EvaluatorOptions = {}): Promise<SearchEvaluator> {
   const { proxyTrainingEvaluator, tabularEvaluator } = await import('../../estimate/index.js');
   const e = config.evaluator;
   if (e.kind === 'table') {
@@ -56,17 +86,46 @@ export async function buildEvaluator(config: SearchConfig, space: AnySearchSpace
   const { DataError } = await import('../../data/index.js');
   try {
     const data = loadDataset(config.dataset.name, { root: config.dataset.root, limit: config.dataset.limit });
-    return proxyTrainingEvaluator({
-      space, stack: config.stack, train: data.train, valFraction: config.dataset.valFraction, normalize: data.normalize,
-      recipe: {
-        epochs: e.epochs, batchSize: e.batchSize, gradClip: e.gradClip,
-        optimizer: { name: 'sgd', lr: e.lr, momentum: 0.9, nesterov: true, weightDecay: e.weightDecay },
-        schedule: { name: 'cosine' },
-      },
-      seed: config.seed, progress: o.progress,
-    });
+    const byEpochs = new Map<number, GenotypeEvaluator>();
+    const training = (epochs: number): GenotypeEvaluator => {
+      let ev = byEpochs.get(epochs);
+      if (!ev) {
+        ev = proxyTrainingEvaluator({
+          space, stack: config.stack, train: data.train, valFraction: config.dataset.valFraction, normalize: data.normalize,
+          recipe: {
+            epochs, batchSize: e.batchSize, gradClip: e.gradClip,
+            optimizer: { name: 'sgd', lr: e.lr, momentum: 0.9, nesterov: true, weightDecay: e.weightDecay },
+            schedule: { name: 'cosine' },
+          },
+          seed: config.seed, progress: o.progress,
+        });
+        byEpochs.set(epochs, ev);
+      }
+      return ev;
+    };
+    training(e.epochs); // the split is checked before any trial runs
+    const warmStart = config.scheduler?.warmStart ?? false;
+    return async (ctx) => {
+      const fidelity = ctx.trial?.fidelity ?? null;
+      if (warmStart && ctx.parentWorkdir) startFromParent(ctx.workdir, ctx.parentWorkdir);
+      return training(fidelity === null ? e.epochs : epochsOf(fidelity))(ctx);
+    };
   } catch (err) {
     if (err instanceof DataError) throw new UserError(`dataset ${config.dataset.name}: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * A promoted trial without a checkpoint of its own starts from its parent's (the proxy training
+ * evaluator checkpoints into `<workdir>/checkpoint`): it trains only the epochs the parent did
+ * not, with the weights, optimiser state and data order the parent ended with, and the learning
+ * rate where the longer cosine schedule is at that epoch. A parent trained on another machine
+ * has no checkpoint here: the trial trains from scratch.
+ */
+function startFromParent(workdir: string, parentWorkdir: string): void {
+  const own = join(workdir, 'checkpoint');
+  const parent = join(parentWorkdir, 'checkpoint');
+  if (existsSync(join(own, 'trainer.json')) || !existsSync(join(parent, 'trainer.json'))) return;
+  cpSync(parent, own, { recursive: true });
 }

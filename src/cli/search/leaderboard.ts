@@ -3,10 +3,15 @@
 import { type Objective } from '../../strategies/index.js';
 import { type Trial } from '../../study/index.js';
 
-/** Complete trials, best first (ties: the earlier trial). */
+/**
+ * Complete trials, best first (ties: the earlier trial). In a multi-fidelity study a trial
+ * trained longer ranks above one trained less (scores at different budgets do not compare; the
+ * top rung's are the fully trained networks): by fidelity first, then score.
+ */
 export function ranked(trials: readonly Trial[]): Trial[] {
+  const budget = (t: Trial): number => t.fidelity ?? Number.POSITIVE_INFINITY;
   return trials.filter((t) => t.state === 'complete' && t.score !== null)
-    .sort((a, b) => b.score! - a.score! || a.number - b.number);
+    .sort((a, b) => (budget(a) === budget(b) ? 0 : budget(b) - budget(a)) || b.score! - a.score! || a.number - b.number);
 }
 
 const PREFERRED = ['valAccuracy', 'testAccuracy', 'params', 'macs', 'flops', 'trainSeconds', 'trainTime', 'latencyMs'];

@@ -1,5 +1,6 @@
 // A weight-sharing method as a study's search: one supernet run (checkpointed in the study's
-// workdir, so an interrupted run resumes), whose derived genotype is recorded as a complete trial.
+// workdir, so an interrupted run resumes), whose derived genotype is proxy-trained and recorded
+// as a complete trial with its trained weights (artifact `weights`, which `export` copies).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainValSplit } from '../../data/index.js';
@@ -42,10 +43,11 @@ export async function runOneShotSearch(storage: Storage, config: SearchConfig, s
   const derivedDir = join(workdir, 'derived');
   mkdirSync(derivedDir, { recursive: true });
   let metrics: Metrics;
+  const artifacts: Record<string, string> = {};
   try {
     metrics = await evaluate({
       genotype: result.genotype, signal, workdir: derivedDir,
-      report: async () => undefined, artifact: async () => undefined,
+      report: async () => undefined, artifact: async (name, path) => { artifacts[name] = path; },
     });
   } catch (e) {
     if (signal.aborted) return 'interrupted';
@@ -54,6 +56,6 @@ export async function runOneShotSearch(storage: Storage, config: SearchConfig, s
   const search = Object.fromEntries(Object.entries(result.metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
     .map(([k, v]) => [`supernet${k[0]!.toUpperCase()}${k.slice(1)}`, v]));
   const all = { ...search, ...metrics };
-  await storage.addTrial(config.study, { genotype: result.genotype as unknown as Json, key, metrics: all, score: objectiveOf(config.objective).score(all), state: 'complete' });
+  await storage.addTrial(config.study, { genotype: result.genotype as unknown as Json, key, metrics: all, score: objectiveOf(config.objective).score(all), state: 'complete', artifacts });
   return 'complete';
 }

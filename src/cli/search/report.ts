@@ -42,7 +42,7 @@ export function studyObjective(record: StudyRecord): Objective {
 export function trialJson(t: Trial): Record<string, unknown> {
   return {
     number: t.number, state: t.state, key: t.key, genotype: t.genotype, metrics: t.metrics, score: t.score, error: t.error,
-    attempts: t.attempts, worker: t.worker, fidelity: t.fidelity, artifacts: t.artifacts,
+    attempts: t.attempts, worker: t.worker, fidelity: t.fidelity, bracket: t.bracket, rung: t.rung, parent: t.parent, artifacts: t.artifacts,
     createdAt: t.createdAt, startedAt: t.startedAt, finishedAt: t.finishedAt,
   };
 }
@@ -109,10 +109,13 @@ export function trials(f: StudyFlags): Promise<void> {
       return;
     }
     const objective = studyObjective(s);
+    // multi-fidelity studies: each trial's budget, and the trial it was promoted from
+    const fidelity = trials.some((t) => t.fidelity !== null);
     const rows = trials.map((t) => [String(t.number), t.state, t.score === null ? '-' : t.score.toFixed(2),
       t.metrics?.[objective.metric] === undefined ? '-' : String(Number(t.metrics[objective.metric]!.toFixed(4))), String(t.attempts),
+      ...(fidelity ? [round(t.fidelity), t.parent === null ? '-' : String(t.parent)] : []),
       t.state === 'failed' ? `${t.key}  (${t.error ?? ''})` : t.key]);
-    const header = ['trial', 'state', 'score', objective.metric, 'attempts', 'key'];
+    const header = ['trial', 'state', 'score', objective.metric, 'attempts', ...(fidelity ? ['fidelity', 'from'] : []), 'key'];
     const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
     for (const r of [header, ...rows]) console.log(r.map((c, j) => (j === r.length - 1 ? c : c.padEnd(widths[j]! + 2))).join(''));
     console.log(`${countsText(stateCounts(trials))}`);
@@ -146,6 +149,6 @@ export function exportTrial(f: StudyFlags & { out: string; trial?: string }): Pr
     }
     if (f.json) console.log(JSON.stringify({ study: s.name, trial: t.number, files }));
     else for (const file of files) console.log(file);
-    if (!weights) process.stderr.write(`trial ${t.number} has no trained weights (a table lookup or a weight-sharing search records none); retrain it with \`nasforge retrain\`\n`);
+    if (!weights) process.stderr.write(`trial ${t.number} has no trained weights (a table lookup trains none); retrain it with \`nasforge retrain\`\n`);
   });
 }

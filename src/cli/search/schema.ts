@@ -51,6 +51,26 @@ export const workerSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).default(3),
 });
 
+/**
+ * Multi-fidelity: successive halving or Hyperband over training epochs around the strategy.
+ * Rung budgets are maxEpochs·η^-k, rounded to whole epochs (maxEpochs = minEpochs·η^k keeps
+ * them exact: 1, 3, 9 with η = 3).
+ */
+export const schedulerSchema = z.preprocess(nameOr('name'), z.strictObject({
+  name: z.enum(['hyperband', 'halving']),
+  minEpochs: z.number().int().min(1).default(1),
+  maxEpochs: z.number().int().min(1).default(9),
+  eta: z.number().gt(1).default(3),
+  /** halving: configurations in a bracket's first rung (default ⌈η^s_max⌉) */
+  configs: z.number().int().min(1).optional(),
+  /** stop after this many brackets (0 = until the budget is used) */
+  brackets: z.number().int().min(0).default(0),
+  /** brackets that may run at once (more keeps more workers busy while a rung completes) */
+  maxActive: z.number().int().min(1).default(1),
+  /** a promoted trial continues from the checkpoint of the rung below instead of training from scratch */
+  warmStart: z.boolean().default(true),
+}));
+
 const strategyOption = z.union([z.number(), z.boolean(), z.string()]);
 
 export const configSchema = z.strictObject({
@@ -67,6 +87,7 @@ export const configSchema = z.strictObject({
   budget: budgetSchema.default({ trials: 40 }),
   seed: z.number().int().min(0).default(0),
   worker: workerSchema.optional(),
+  scheduler: schedulerSchema.optional(),
 });
 
 export const FIELDS: FieldLists = {
@@ -74,9 +95,11 @@ export const FIELDS: FieldLists = {
   dataset: ['name', 'limit', 'root', 'valFraction'],
   budget: Object.keys(budgetSchema.shape),
   worker: Object.keys(workerSchema.shape),
+  scheduler: ['name', 'minEpochs', 'maxEpochs', 'eta', 'configs', 'brackets', 'maxActive', 'warmStart'],
   evaluator: [...new Set([...Object.keys(trainEvaluatorSchema.shape), ...Object.keys(tableEvaluatorSchema.shape)])],
 };
 
 export type TrainEvaluatorSpec = z.infer<typeof trainEvaluatorSchema>;
 export type TableEvaluatorSpec = z.infer<typeof tableEvaluatorSchema>;
 export type EvaluatorSpec = TrainEvaluatorSpec | TableEvaluatorSpec;
+export type SchedulerConfig = z.infer<typeof schedulerSchema>;

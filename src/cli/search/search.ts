@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { type Json } from '../../spaces/core/index.js';
-import { type Storage, type StudyDefinition, runWorker } from '../../study/index.js';
+import { RUN_SETTINGS, type Storage, type StudyDefinition, configDifferences, runWorker } from '../../study/index.js';
 import { UserError } from '../errors.js';
 import { intFlag, numFlag } from '../flags.js';
 import { type SearchConfig, loadSearchConfig, resolveConfig } from './config.js';
@@ -38,9 +38,16 @@ export async function search(f: SearchFlags): Promise<void> {
   const threads = f.threads === undefined ? undefined : intFlag('threads', f.threads, 1);
   const url = storageUrl(f.storage);
   await withStorage(url, async (storage) => {
-    await storage.ensureStudy(config.study, config as unknown as Json);
+    const before = await storage.getStudy(config.study);
+    const record = await storage.ensureStudy(config.study, config as unknown as Json, { settings: RUN_SETTINGS });
+    const changed = before ? configDifferences(before.config, record.config) : [];
+    if (changed.length > 0) {
+      const show = (v: Json | undefined): string => (v === undefined ? '(none)' : JSON.stringify(v));
+      log(`study '${config.study}' continues with new run settings: ${changed.map((d) => `${d.path} ${show(d.stored)} → ${show(d.given)}`).join(', ')}`);
+    }
     log(`study '${config.study}' in ${storage.url}: space ${config.space}, strategy ${config.strategy.name}, `
-      + `budget ${config.budget.trials} trials${config.budget.minutes ? ` or ${config.budget.minutes} minutes` : ''}, seed ${config.seed}`);
+      + `budget ${config.budget.trials} trials${config.budget.minutes ? ` or ${config.budget.minutes} minutes` : ''}, seed ${config.seed}`
+      + `${config.scheduler ? `, ${config.scheduler.name} scheduler over ${config.scheduler.minEpochs}-${config.scheduler.maxEpochs} epochs` : ''}`);
     const stop = interruptOnSignals(log);
     try {
       if (ONESHOT_NAMES.includes(config.strategy.name)) {
