@@ -265,8 +265,9 @@ def print_params():
 
 
 class Step:
-    def __init__(self, net, x, y, lr=0.01, momentum=0.9):
+    def __init__(self, net, x, y, lr=0.01, momentum=0.9, synchronize=False):
         self.net, self.x, self.y = net.train(), x, y
+        self.synchronize = synchronize
         # torch.optim.SGD's update, as a PyTorch user runs it (buf = m*buf + g; p -= lr*buf)
         self.opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
 
@@ -276,6 +277,8 @@ class Step:
         loss = F.cross_entropy(self.net(self.x), self.y)
         loss.backward()
         self.opt.step()
+        if self.synchronize:
+            torch.cuda.synchronize()
         return (time.perf_counter() - t0) * 1000
 
 
@@ -292,9 +295,9 @@ def serve(args):
     torch.manual_seed(args.seed)
     step = None
     if args.network != 'op':
-        x = torch.randn(args.batch, 3, 32, 32)
-        y = torch.randint(0, 10, (args.batch,))
-        step = Step(build(args.network), x, y)
+        x = torch.randn(args.batch, 3, 32, 32, device=args.device)
+        y = torch.randint(0, 10, (args.batch,), device=args.device)
+        step = Step(build(args.network).to(args.device), x, y, synchronize=args.device == 'cuda')
 
     def send(o):
         sys.stdout.write(json.dumps(o) + '\n')
@@ -324,6 +327,7 @@ def main():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--batch', type=int, default=64)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     p.add_argument('--params', action='store_true')
     args = p.parse_args()
     if args.params:

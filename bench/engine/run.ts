@@ -3,6 +3,9 @@
 //
 //   npm run -s bench:engine [-- --json] [-- --steps 20 --block 5 --warmup 3 --networks a,b]
 //   (with --json, stdout holds one JSON object; -s keeps npm's banner out of it)
+//   --device cuda times the steps on the GPU (both sides synchronise before reading the clock);
+//   --python PATH picks the Python whose PyTorch is the reference (default /usr/bin/python3,
+//   installed from Debian when missing; another Python must already have torch).
 //
 // Each network runs in a fresh nasforge worker (worker.js) and a fresh PyTorch worker
 // (reference.py), with the same thread count. The runner alternates them in blocks of
@@ -16,11 +19,11 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getNumThreads, setNumThreads } from '../../src/torch/index.js';
+import { cudaAvailable, getNumThreads, setNumThreads } from '../../src/torch/index.js';
 import { DESCRIPTIONS, NETWORKS, type NetworkName, isNetworkName } from './networks.js';
 import { Worker, median } from './proc.js';
 
-const PYTHON = '/usr/bin/python3';
+const DEBIAN_PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
 const WORKER = resolve(here, 'worker.js');
 const REFERENCE = resolve(here, '../../../bench/engine/reference.py');
@@ -28,12 +31,13 @@ const REFERENCE = resolve(here, '../../../bench/engine/reference.py');
 interface Options {
   json: boolean; warmup: number; steps: number; block: number; batch: number;
   threads: number; networks: NetworkName[]; overheadCalls: number;
+  device: 'cpu' | 'cuda'; python: string;
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     json: false, warmup: 3, steps: 20, block: 5, batch: 64, threads: getNumThreads(),
-    networks: [...NETWORKS], overheadCalls: 20000,
+    networks: [...NETWORKS], overheadCalls: 20000, device: 'cpu', python: DEBIAN_PYTHON,
   };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -51,6 +55,16 @@ function parseArgs(argv: string[]): Options {
       case '--batch': o.batch = int(a, v, 1); i++; break;
       case '--threads': o.threads = int(a, v, 1); i++; break;
       case '--overhead-calls': o.overheadCalls = int(a, v, 1); i++; break;
+      case '--device':
+        if (v !== 'cpu' && v !== 'cuda') throw new RangeError(`--device takes cpu or cuda, got '${v}'`);
+        o.device = v;
+        i++;
+        break;
+      case '--python':
+        if (!v) throw new RangeError('--python needs the path of a Python interpreter with torch installed');
+        o.python = v;
+        i++;
+        break;
       case '--networks': {
         const names = (v ?? '').split(',').filter(Boolean);
         const bad = names.filter((n) => !isNetworkName(n));
@@ -60,20 +74,27 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       default:
-        throw new RangeError(`unknown option '${a}'; options: --json --warmup N --steps N --block N --batch N --threads N --networks a,b --overhead-calls N`);
+        throw new RangeError(`unknown option '${a}'; options: --json --warmup N --steps N --block N --batch N --threads N --networks a,b --overhead-calls N --device cpu|cuda --python PATH`);
     }
   }
   return o;
 }
 
-/** The PyTorch version /usr/bin/python3 imports, installing Debian's python3-torch if missing. */
-function ensurePyTorch(log: (s: string) => void): { version: string; installed: boolean } {
+/** The PyTorch version the reference Python imports, installing Debian's python3-torch if missing. */
+function ensurePyTorch(python: string, device: string, log: (s: string) => void): { version: string; installed: boolean } {
   const probe = (): string | null => {
-    const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
     return r.status === 0 ? r.stdout.trim() : null;
   };
   const found = probe();
-  if (found !== null) return { version: found, installed: false };
+  if (found !== null) {
+    if (device === 'cuda') {
+      const r = spawnSync(python, ['-c', 'import torch; print(torch.cuda.is_available())'], { encoding: 'utf8' });
+      if (r.stdout.trim() !== 'True') throw new Error(`${python}'s PyTorch ${found} cannot use CUDA here; pass --python with a CUDA build of PyTorch`);
+    }
+    return { version: found, installed: false };
+  }
+  if (python !== DEBIAN_PYTHON) throw new Error(`${python} cannot import torch; install PyTorch for it, or leave out --python to use Debian's`);
   log('PyTorch is missing for /usr/bin/python3: installing Debian python3-torch with apt-get ...');
   const install = (): number | null =>
     spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: ['ignore', 'ignore', 'inherit'] }).status;
@@ -117,9 +138,11 @@ function machineBusyS(): number {
 
 async function startPair(o: Options, network: string): Promise<[Worker, Worker]> {
   const env = { ...process.env, NASFORGE_THREADS: String(o.threads), OMP_NUM_THREADS: String(o.threads) };
-  const common = ['--network', network, '--threads', String(o.threads), '--batch', String(o.batch)];
+  // the op-overhead probe stays on the CPU: it measures the host-side cost of a call
+  const device = network === 'op' ? 'cpu' : o.device;
+  const common = ['--network', network, '--threads', String(o.threads), '--batch', String(o.batch), '--device', device];
   const nf = await Worker.start('nasforge', process.execPath, [WORKER, ...common], env);
-  const pt = await Worker.start('pytorch', PYTHON, [REFERENCE, ...common], env);
+  const pt = await Worker.start('pytorch', o.python, [REFERENCE, ...common], env);
   return [nf, pt];
 }
 
@@ -166,7 +189,7 @@ async function benchOverhead(o: Options): Promise<{ nasforge: number; pytorch: n
 }
 
 interface Report {
-  threads: number; batch: number; warmup: number; steps: number; block: number; pytorch_version: string;
+  threads: number; batch: number; warmup: number; steps: number; block: number; device: string; pytorch_version: string;
   /** true when this run had to install python3-torch with apt-get */
   pytorch_installed: boolean;
   cores: number; wall_s: number;
@@ -180,7 +203,7 @@ function table(r: Report): string {
   const out: string[] = [];
   out.push(`nasforge engine benchmark: training step (forward, cross-entropy backward, SGD momentum), batch ${r.batch}, 3x32x32, 10 classes`);
   if (r.pytorch_installed) out.push(`(PyTorch was missing: this run installed Debian's python3-torch ${r.pytorch_version} with apt-get)`);
-  out.push(`threads ${r.threads} (${r.cores} cores), PyTorch ${r.pytorch_version}; warm-up ${r.warmup} steps, then ${r.steps} timed steps each, alternating in blocks of ${r.block}`);
+  out.push(`device ${r.device}, threads ${r.threads} (${r.cores} cores), PyTorch ${r.pytorch_version}; warm-up ${r.warmup} steps, then ${r.steps} timed steps each, alternating in blocks of ${r.block}`);
   out.push(`other processes kept ${r.other_load_cores.toFixed(2)} of ${r.cores} cores busy on average during the ${r.wall_s.toFixed(0)} s run${r.other_load_cores > 0.2 ? ' (the machine was shared: expect noise)' : ''}`);
   out.push('');
   const head = ['network', 'nasforge ms', 'PyTorch ms', 'ratio', 'min nasforge', 'min PyTorch', 'RSS MB nasforge', 'RSS MB PyTorch'];
@@ -201,7 +224,10 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   setNumThreads(o.threads);
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
-  const torch = ensurePyTorch(log);
+  if (o.device === 'cuda' && !cudaAvailable()) {
+    throw new Error('--device cuda: this libtorch has no usable GPU; build the addon against a CUDA libtorch (LIBTORCH=..., see README)');
+  }
+  const torch = ensurePyTorch(o.python, o.device, log);
   const t0 = performance.now();
   const busy0 = machineBusyS();
   const self0 = process.cpuUsage();
@@ -212,7 +238,7 @@ async function main(): Promise<void> {
   const self = process.cpuUsage(self0);
   const ours = workerCpuS + (self.user + self.system) / 1e6;
   const report: Report = {
-    threads: o.threads, batch: o.batch, warmup: o.warmup, steps: o.steps, block: o.block, pytorch_version: torch.version,
+    threads: o.threads, batch: o.batch, warmup: o.warmup, steps: o.steps, block: o.block, device: o.device, pytorch_version: torch.version,
     pytorch_installed: torch.installed,
     cores: cpus().length, wall_s: wall, other_load_cores: Math.max(0, (machineBusyS() - busy0 - ours) / wall),
     networks, op_overhead_us: over,

@@ -36,10 +36,14 @@ export class MomentumSGD {
 
 export class TrainStep {
   readonly sgd: MomentumSGD;
+  private readonly last: Tensor;
 
-  constructor(readonly net: LayerModule, readonly x: Tensor, readonly y: Tensor) {
+  /** `synchronize`: wait for the GPU's queued kernels before reading the clock (CUDA). */
+  constructor(readonly net: LayerModule, readonly x: Tensor, readonly y: Tensor, private readonly synchronize = false) {
     net.train();
-    this.sgd = new MomentumSGD(net.parameters());
+    const params = net.parameters();
+    this.sgd = new MomentumSGD(params);
+    this.last = params[params.length - 1]!;
   }
 
   /** One step; returns its wall time in ms. */
@@ -52,6 +56,9 @@ export class TrainStep {
       loss.backward();
     });
     this.sgd.step();
+    // Reading one element of the last parameter the update wrote waits for every kernel queued
+    // on the stream before it (PyTorch's side calls torch.cuda.synchronize()).
+    if (this.synchronize) noGrad(() => tidy(() => this.last.flatten().select(0, 0).item()));
     return performance.now() - t0;
   }
 }

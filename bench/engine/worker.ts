@@ -33,10 +33,12 @@ function main(): void {
   let step: TrainStep | null = null;
   if (network !== 'op') {
     if (!isNetworkName(network)) throw new RangeError(`unknown benchmark network '${network}'`);
+    const device = arg('device', 'cpu');
     const net = buildNetwork(network);
-    const x = randn([batch, 3, 32, 32]).keep();
-    const y = randint(0, 10, [batch]).keep();
-    step = new TrainStep(net, x, y);
+    if (device !== 'cpu') net.to(device);
+    const x = randn([batch, 3, 32, 32], { device }).keep();
+    const y = randint(0, 10, [batch], { device }).keep();
+    step = new TrainStep(net, x, y, device === 'cuda');
   }
   const send = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
   send({ ready: true });
