@@ -1,6 +1,8 @@
 // nasforge's native binding: a thin N-API layer over libtorch. No model logic lives here.
 #include <ATen/Parallel.h>
 
+#include <dlfcn.h>
+
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -36,13 +38,33 @@ static void KeepFreedMemory() {
 #endif
 }
 
+namespace nf {
+void SetBlasThreads(int n) {
+  using SetThreads = void (*)(int);
+  // Look in the copy libtorch already loaded (RTLD_NOLOAD): never load a BLAS of our own.
+  static const SetThreads set = []() -> SetThreads {
+    for (const char* lib : {"libopenblas.so.0", "libblas.so.3"}) {
+      if (void* h = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD)) {
+        if (void* f = dlsym(h, "openblas_set_num_threads")) return reinterpret_cast<SetThreads>(f);
+      }
+    }
+    return nullptr;
+  }();
+  if (set != nullptr) set(n);
+}
+}  // namespace nf
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   KeepFreedMemory();
   // libtorch defaults to one intra-op thread here; use every core unless told otherwise.
   unsigned cores = std::thread::hardware_concurrency();
   const char* env_threads = std::getenv("NASFORGE_THREADS");
   int n = env_threads ? std::atoi(env_threads) : static_cast<int>(cores ? cores : 1);
-  if (n > 0) at::set_num_threads(n);
+  if (n > 0) {
+    at::set_num_threads(n);
+    // OPENBLAS_NUM_THREADS, when set, is the user's (or native.ts's) choice for OpenBLAS.
+    if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) nf::SetBlasThreads(n);
+  }
   nf::InitOps(env, exports);
   nf::InitTensor(env, exports);
   nf::InitRng(env, exports);

@@ -41,6 +41,10 @@ Napi::Value Guard(Napi::Env env, F&& body) {
   }
 }
 
+// OpenBLAS (linear layers, LSTMs) keeps its own thread pool, which at::set_num_threads does
+// not size; its idle workers spin on the other cores. No-op when OpenBLAS is not the BLAS.
+void SetBlasThreads(int n);
+
 std::string ScalarTypeName(c10::ScalarType t);
 c10::ScalarType ParseScalarType(Napi::Env env, const std::string& name);
 

@@ -187,6 +187,7 @@ ENTRY(SetNumThreads) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::RangeError::New(env, "setNumThreads: need at least 1 thread");
   at::set_num_threads(n);
+  SetBlasThreads(n);
   return env.Undefined();
 } END
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { UserError } from './errors.js';
 import { intFlag } from './flags.js';
-import { readGenotype } from './inspect.js';
+import { readGenotype } from './genotype-doc.js';
 
 interface DrawFlags {
   space: string; preset?: string; genotype?: string; sample?: string; arch?: string; out?: string; dot?: string;
@@ -17,7 +17,7 @@ export function registerDraw(program: Command): void {
     .description('draw one architecture of a search space as SVG and/or Graphviz DOT (cells as DAGs, layer spaces as a layer sequence)')
     .requiredOption('--space <name>', 'search space, e.g. darts')
     .option('--preset <name>', 'a published architecture of the space')
-    .option('--genotype <file>', 'a genotype as a JSON file (or inline JSON)')
+    .option('--genotype <file>', "a genotype: a JSON file, '-' for stdin, or inline JSON; a document nasforge prints (inspect/best/search --json, export's genotype.json) works too")
     .option('--sample <seed>', 'a uniformly sampled architecture for this seed')
     .option('--arch <string>', "the space's short form, e.g. NAS-Bench-Macro's 22212220")
     .option('--out <file.svg>', 'write the SVG drawing here')

@@ -2,33 +2,14 @@
 // a seeded sample or the space's short form, with its parameters, MACs and (on request)
 // measured latency.
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from './errors.js';
 import { intFlag } from './flags.js';
+import { readGenotype } from './genotype-doc.js';
 
 interface InspectFlags {
   space: string; preset?: string; genotype?: string; sample?: string; arch?: string;
   input?: string; classes?: string; cells?: string; channels?: string;
   latency?: boolean; warmup: string; repeats: string; threads?: string; json?: boolean;
-}
-
-
-/** A genotype given as a file or inline JSON; a file written by `export` ({space, genotype}) works too. */
-export function readGenotype(arg: string, space: string): unknown {
-  const inline = arg.trim().startsWith('{');
-  if (!inline && !existsSync(arg)) throw new UserError(`--genotype: no file '${arg}' (give a JSON file, or the JSON itself in quotes)`);
-  let data: unknown;
-  try {
-    data = JSON.parse(inline ? arg : readFileSync(arg, 'utf8'));
-  } catch (e) {
-    throw new UserError(`--genotype: ${inline ? 'the argument' : `'${arg}'`} is not valid JSON (${(e as Error).message})`);
-  }
-  if (data !== null && typeof data === 'object' && 'genotype' in data && 'space' in data) {
-    const wrapped = data as { space: unknown; genotype: unknown };
-    if (wrapped.space !== space) throw new UserError(`--genotype: the file holds a genotype of space '${String(wrapped.space)}', not '${space}'`);
-    return wrapped.genotype;
-  }
-  return data;
 }
 
 function si(n: number): string {
@@ -42,7 +23,7 @@ export function registerInspect(program: Command): void {
     .description('show one architecture of a search space: key, genotype, parameters, MACs, latency')
     .requiredOption('--space <name>', 'search space, e.g. nas-bench-macro')
     .option('--preset <name>', 'a published architecture of the space')
-    .option('--genotype <file>', 'a genotype as a JSON file (or inline JSON)')
+    .option('--genotype <file>', "a genotype: a JSON file, '-' for stdin, or inline JSON; a document nasforge prints (inspect/best/search --json, export's genotype.json) works too")
     .option('--sample <seed>', 'a uniformly sampled architecture for this seed')
     .option('--arch <string>', "the space's short form, e.g. NAS-Bench-Macro's 22212220")
     .option('--input <size>', 'input image side in pixels (default: the space\'s, e.g. 32 or 224)')

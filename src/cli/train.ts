@@ -75,18 +75,19 @@ export function registerTrain(program: Command): void {
       });
       const test = evaluate(model, new DataLoader(data.test, { batchSize: 500, shuffle: false, transform: data.normalize }));
       if (f.save) model.save(f.save, { model: f.model, dataset: f.dataset });
+      const trainTop1 = result.history[result.history.length - 1]?.trainTop1;
       const out = {
         model: f.model, dataset: f.dataset, params: model.numParameters(), epochs: recipe.epochs,
         steps: result.steps, stoppedEarly: result.stoppedEarly, resumed: result.resumed,
-        /** fraction in [0, 1] */
-        testAccuracy: test.top1, testTop5: test.top5, testLoss: test.loss,
-        trainAccuracy: result.history[result.history.length - 1]?.trainTop1 ?? null,
+        // accuracies in percent, as the study's valAccuracy and the benchmark tables
+        testAccuracy: 100 * test.top1, testTop5Accuracy: 100 * test.top5, testLoss: test.loss,
+        trainAccuracy: trainTop1 === undefined ? null : 100 * trainTop1,
         seconds: Math.round(result.seconds * 10) / 10,
         imagesPerSec: Math.round((result.steps * recipe.batchSize) / Math.max(result.seconds, 1e-9)),
         threads: torch.getNumThreads(),
       };
       if (f.json) console.log(JSON.stringify(out));
-      else console.log(`test accuracy ${(test.top1 * 100).toFixed(2)}% (top-5 ${(test.top5 * 100).toFixed(2)}%), ${out.seconds}s of training, ${out.imagesPerSec} img/s`);
+      else console.log(`test accuracy ${out.testAccuracy.toFixed(2)}% (top-5 ${out.testTop5Accuracy.toFixed(2)}%), ${out.seconds}s of training, ${out.imagesPerSec} img/s`);
       model.dispose();
     });
 }

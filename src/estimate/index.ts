@@ -7,6 +7,9 @@ export {
   type LatencyTable, type LatencyTableParts, type LatencyStatistic, type LatencyClock, type TableOptions, timeModule, LatencyTableError, measureLatencyTable, predictLatency, tableEntry,
   saveLatencyTable, loadLatencyTable, cpuDescription, spearman,
 } from './latency-table.js';
+export { type LatencyMethod, pearson } from './latency-table.js';
+export { timeInContext, roundRobinPaths, type InContextSamples, type InContextOptions } from './latency-context.js';
+export { timeInterleaved, type InterleavedLatency, type InterleavedOptions } from './latency-interleaved.js';
 export {
   proxyTrainingEvaluator, tabularEvaluator, withClasses, stemTransform, EvaluationInterrupted,
   type EvalContext, type GenotypeEvaluator, type ProxyTrainingOptions, type TabularEvaluatorOptions,

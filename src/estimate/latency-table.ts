@@ -1,26 +1,22 @@
 // FBNet's latency lookup table (Wu et al., CVPR 2019, §3.2): the latency of every candidate
 // block of every searchable layer, measured on the target at that layer's input shape, so the
 // latency of an architecture is the sum of its blocks' entries plus the fixed parts (stem,
-// head): LAT(a) = Σ_l LAT(b_l). The table assumes blocks run independently of each other,
-// which a sequential network on one device nearly does; bench/oneshot/latency-table.ts checks
-// how well the sum ranks measured end-to-end latencies.
+// head): LAT(a) = Σ_l LAT(b_l). Two ways to measure the entries: 'in-context' (default) times
+// each block inside sampled whole-network passes (latency-context.ts), 'isolated' times each
+// block alone in a loop. bench/oneshot/latency-table.ts checks how well the sum ranks measured
+// end-to-end latencies (docs/oneshot.md records what it measured).
 import { cpus } from 'node:os';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { full, getNumThreads, libtorchVersion, noGrad, tidy } from '../torch/index.js';
 import { type Layer, type Module } from '../nn/index.js';
 import { type LatencyOptions, measureLatency } from './latency.js';
+import {
+  type LatencyClock, type LatencyMethod, type LatencyStatistic, type LatencyTableParts, LatencyTableError, checkCounts, statisticOf,
+} from './latency-parts.js';
+import { timeInContext } from './latency-context.js';
 
-/** What the table is measured from: modules with the input shape each runs at (batch 1). */
-export interface LatencyTableParts {
-  /** the space (or supernet) the table belongs to */
-  space: string;
-  /** the network's input, e.g. {channels: 3, size: 224} */
-  input: { channels: number; size: number };
-  /** parts every architecture runs (stem, head), each at its own input shape (C, H, W) */
-  fixed: readonly { name: string; module: Module & Layer; inputShape: readonly number[] }[];
-  /** one entry per searchable layer: its input shape and its candidate blocks by name */
-  layers: readonly { inputShape: readonly number[]; candidates: readonly { name: string; module: Module & Layer }[] }[];
-}
+export { type LatencyClock, type LatencyMethod, type LatencyStatistic, type LatencyTableParts, LatencyTableError } from './latency-parts.js';
+export { spearman, pearson } from './correlation.js';
 
 export interface LatencyTable {
   version: 1;
@@ -29,7 +25,11 @@ export interface LatencyTable {
   device: string;
   input: { channels: number; size: number };
   threads: number;
+  /** how the entries were timed (tables saved before this field existed are 'isolated') */
+  method: LatencyMethod;
+  /** untimed runs of each entry first */
   warmup: number;
+  /** timed runs of each entry ('in-context': at least this many samples per entry) */
   repeats: number;
   /**
    * which statistic of the timed runs the entries hold: the median (default), or the minimum,
@@ -37,25 +37,10 @@ export interface LatencyTable {
    */
   statistic: LatencyStatistic;
   clock: LatencyClock;
-  /** milliseconds of each fixed part */
+  /** milliseconds of each fixed part ('in-context' adds 'between': a pass's time outside the parts) */
   fixedMs: Record<string, number>;
   /** per searchable layer: its input shape and each candidate's milliseconds */
   layers: { inputShape: number[]; ms: Record<string, number> }[];
-}
-
-export type LatencyStatistic = 'median' | 'min';
-/**
- * 'wall': elapsed time (what a deployed model sees on an idle device); 'cpu': the process's CPU
- * time per run, which other processes' load does not inflate (with one libtorch thread it equals
- * the wall time of an idle machine): for tables measured on a shared, busy machine.
- */
-export type LatencyClock = 'wall' | 'cpu';
-
-export class LatencyTableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LatencyTableError';
-  }
 }
 
 /** This machine's CPU as a table names its device. */
@@ -64,14 +49,18 @@ export function cpuDescription(threads = getNumThreads()): string {
   return `cpu: ${c[0]?.model.trim() ?? 'unknown'} (${c.length} cores), ${threads} libtorch thread${threads === 1 ? '' : 's'}, libtorch ${libtorchVersion()}`;
 }
 
-/** Measure every fixed part and every candidate at its input shape (batch 1, warm-up, median). */
+/** How to measure a table: warm-up and timed runs per entry, clock, statistic and method. */
 export interface TableOptions extends LatencyOptions {
   device?: string;
   statistic?: LatencyStatistic;
   clock?: LatencyClock;
+  /** default 'in-context' */
+  method?: LatencyMethod;
+  /** seeds the in-context choice of candidates per pass (default 0) */
+  seed?: number;
 }
 
-/** Per-run CPU milliseconds of `net` at batch 1 (eval mode, no autograd), sorted. */
+/** Per-run CPU milliseconds of `net` at batch 1 (eval mode, no autograd). */
 function cpuTimes(net: Module & Layer, inputShape: readonly number[], warmup: number, repeats: number): number[] {
   const modes = [...net.namedModules()].map(([, m]) => m.training);
   net.eval();
@@ -90,10 +79,10 @@ function cpuTimes(net: Module & Layer, inputShape: readonly number[], warmup: nu
     x.dispose();
     [...net.namedModules()].forEach(([, m], i) => { m.training = modes[i]!; });
   }
-  return times.sort((a, b) => a - b);
+  return times;
 }
 
-/** One module's time at batch 1 with the table's clock and statistic. */
+/** One module's time at batch 1, timed alone in a loop, with the table's clock and statistic. */
 export function timeModule(net: Module & Layer, inputShape: readonly number[], o: TableOptions = {}): number {
   const warmup = o.warmup ?? 5;
   const repeats = o.repeats ?? 20;
@@ -101,9 +90,7 @@ export function timeModule(net: Module & Layer, inputShape: readonly number[], o
     const l = measureLatency(net, inputShape, { warmup, repeats });
     return (o.statistic ?? 'median') === 'min' ? l.minMs : l.medianMs;
   }
-  const t = cpuTimes(net, inputShape, warmup, repeats);
-  const mid = t.length >> 1;
-  return (o.statistic ?? 'median') === 'min' ? t[0]! : t.length % 2 ? t[mid]! : (t[mid - 1]! + t[mid]!) / 2;
+  return statisticOf(cpuTimes(net, inputShape, warmup, repeats), o.statistic ?? 'median');
 }
 
 export function measureLatencyTable(parts: LatencyTableParts, o: TableOptions = {}): LatencyTable {
@@ -111,17 +98,29 @@ export function measureLatencyTable(parts: LatencyTableParts, o: TableOptions = 
   const repeats = o.repeats ?? 20;
   const statistic = o.statistic ?? 'median';
   const clock = o.clock ?? 'wall';
-  const time = (m: Module & Layer, shape: readonly number[]): number => timeModule(m, shape, { warmup, repeats, statistic, clock });
-  const fixedMs: Record<string, number> = {};
-  for (const f of parts.fixed) fixedMs[f.name] = time(f.module, f.inputShape);
-  const layers = parts.layers.map((l) => ({
+  const method = o.method ?? 'in-context';
+  checkCounts('measureLatencyTable', { warmup, repeats });
+  if (method !== 'isolated' && method !== 'in-context') throw new LatencyTableError(`unknown latency table method '${String(method)}'; use 'in-context' or 'isolated'`);
+  let fixedMs: Record<string, number>;
+  let ms: number[][];
+  if (method === 'in-context') {
+    const s = timeInContext(parts, { warmup, repeats, clock, seed: o.seed });
+    fixedMs = Object.fromEntries(Object.entries(s.fixed).map(([k, v]) => [k, statisticOf(v, statistic)]));
+    fixedMs.between = statisticOf(s.between, statistic);
+    ms = s.layers.map((l) => l.map((v) => statisticOf(v, statistic)));
+  } else {
+    const time = (m: Module & Layer, shape: readonly number[]): number => timeModule(m, shape, { warmup, repeats, statistic, clock });
+    fixedMs = Object.fromEntries(parts.fixed.map((f) => [f.name, time(f.module, f.inputShape)]));
+    ms = parts.layers.map((l) => l.candidates.map((c) => time(c.module, l.inputShape)));
+  }
+  const layers = parts.layers.map((l, i) => ({
     inputShape: [...l.inputShape],
-    ms: Object.fromEntries(l.candidates.map((c) => [c.name, time(c.module, l.inputShape)])),
+    ms: Object.fromEntries(l.candidates.map((c, k) => [c.name, ms[i]![k]!])),
   }));
   const threads = getNumThreads();
   return {
     version: 1, space: parts.space, device: o.device ?? cpuDescription(threads), input: { ...parts.input },
-    threads, warmup, repeats, statistic, clock, fixedMs, layers,
+    threads, method, warmup, repeats, statistic, clock, fixedMs, layers,
   };
 }
 
@@ -168,6 +167,9 @@ export function loadLatencyTable(path: string): LatencyTable {
   if (typeof t.space !== 'string' || typeof t.device !== 'string') bad('it needs a space and a device description');
   if (t.statistic !== 'median' && t.statistic !== 'min') bad(`statistic is ${JSON.stringify(t.statistic)}, not 'median' or 'min'`);
   if (t.clock !== 'wall' && t.clock !== 'cpu') bad(`clock is ${JSON.stringify(t.clock)}, not 'wall' or 'cpu'`);
+  // tables saved before the method was recorded timed each block alone
+  if (t.method === undefined) t.method = 'isolated';
+  if (t.method !== 'isolated' && t.method !== 'in-context') bad(`method is ${JSON.stringify(t.method)}, not 'in-context' or 'isolated'`);
   if (!t.input || !Number.isInteger(t.input.size) || !Number.isInteger(t.input.channels)) bad('it needs the input {channels, size}');
   if (!t.fixedMs || !Object.values(t.fixedMs).every(finiteMs)) bad('fixedMs must map names to milliseconds');
   if (!Array.isArray(t.layers)) bad('layers must be a list');
@@ -177,32 +179,3 @@ export function loadLatencyTable(path: string): LatencyTable {
   return t;
 }
 
-/** Ranks 1..n, ties sharing their mean rank. */
-function ranks(v: readonly number[]): number[] {
-  const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(v.length);
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return r;
-}
-
-/** Spearman's rank correlation: Pearson's correlation of the ranks (ties get mean ranks). */
-export function spearman(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length || a.length < 2) throw new RangeError(`spearman: need two lists of equal length ≥ 2, got ${a.length} and ${b.length}`);
-  const [ra, rb] = [ranks(a), ranks(b)];
-  const mean = (a.length + 1) / 2;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const [x, y] = [ra[i]! - mean, rb[i]! - mean];
-    sab += x * y;
-    saa += x * x;
-    sbb += y * y;
-  }
-  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
-}

@@ -90,8 +90,9 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
         const seconds = (Date.now() - started) / 1000;
         const ev = evaluateCellSupernet(model, val, o.evalBatches, () => ({ normal: softmaxWeights(model.alphasNormal, p, false), reduce: softmaxWeights(model.alphasReduce, p, false) }));
         return {
-          trainLoss: sum.loss / sum.n, trainTop1: sum.correct / sum.n, archLoss: sum.archLoss / sum.n, archTop1: sum.archCorrect / sum.n,
-          valLoss: ev.loss, valTop1: ev.top1, lr, epochSeconds: seconds, stepMs: (seconds * 1000) / train.length,
+          // accuracies in percent, as the study's
+          trainLoss: sum.loss / sum.n, trainAccuracy: (100 * sum.correct) / sum.n, archLoss: sum.archLoss / sum.n, archAccuracy: (100 * sum.archCorrect) / sum.n,
+          valLoss: ev.loss, valAccuracy: 100 * ev.top1, lr, epochSeconds: seconds, stepMs: (seconds * 1000) / train.length,
         };
       },
     });

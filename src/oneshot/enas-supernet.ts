@@ -21,7 +21,7 @@ import { F, type Tensor, tidy } from '../torch/index.js';
 import {
   AvgPool2d, BatchNorm2d, Conv2d, FactorizedReduce, Linear, MaxPool2d, Module, ReLU, ReLUConvBN, SepConv, Sequential, type LayerModule,
 } from '../nn/index.js';
-import { type AnySearchSpace, cells, enas } from '../spaces/index.js';
+import { type AnySearchSpace, type Stack, cells, enas } from '../spaces/index.js';
 import { OneShotError } from './oneshot-errors.js';
 
 /** A weight-sharing network of one ENAS space: logits of `x` through the child `decisions` name. */
@@ -274,4 +274,14 @@ export function enasSupernet(space: AnySearchSpace, stack: EnasSupernetStack): E
     return new EnasMacroSupernet(layers, stack);
   }
   throw new OneShotError(`enas has a supernet for ${ENAS_SPACES.join(' and ')}, not '${space.name}'; pick one of those spaces`, 'unsupported-space');
+}
+
+/**
+ * The micro supernet's normal cells per stage for a search stack: the stack's own
+ * `cellsPerStage`, or from its total `cells` (two are reductions), or `fallback`.
+ */
+export function enasCellsPerStage(stack: Partial<Stack>, fallback: number): number {
+  const own = (stack as { cellsPerStage?: number }).cellsPerStage;
+  if (own !== undefined) return own;
+  return stack.cells !== undefined ? Math.max(1, Math.round((stack.cells - 2) / 3)) : fallback;
 }

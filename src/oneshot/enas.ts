@@ -17,7 +17,7 @@ import { Rng, type Json } from '../spaces/core/index.js';
 import { type ControllerStrategy, type Metrics, type StrategyState, reinforceStrategy } from '../strategies/index.js';
 import { type DataLoader } from '../data/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';
-import { ENAS_SPACES, type EnasSupernet, enasSupernet } from './enas-supernet.js';
+import { ENAS_SPACES, type EnasSupernet, enasCellsPerStage, enasSupernet } from './enas-supernet.js';
 import { batchFor, checkImages, searchLoader, searchStack } from './oneshot-data.js';
 import { runEpochs } from './oneshot-loop.js';
 import { OneShotError } from './oneshot-errors.js';
@@ -103,7 +103,7 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
   manualSeed(ctx.seed);
   const net = enasSupernet(ctx.space, {
     channels: stack.channels ?? ctx.space.defaultStack.channels ?? 20, classes: stack.classes!, inChannels,
-    cellsPerStage: cellsPerStage(ctx.stack, o),
+    cellsPerStage: enasCellsPerStage(ctx.stack, o.cellsPerStage),
   });
   const params = net.parameters();
   const opt = new SGD(params, { lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: true });
@@ -157,7 +157,8 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
         }
         st.extra = { controller: ctrl.state() };
         return {
-          trainLoss: ce / Math.max(seen, 1), trainTop1: correct / Math.max(seen, 1),
+          // accuracy in percent, as the study's (the controller's reward stays the fraction REINFORCE is tuned for)
+          trainLoss: ce / Math.max(seen, 1), trainAccuracy: (100 * correct) / Math.max(seen, 1),
           controllerReward: reward / (o.controllerSteps * o.controllerBatch), baseline: ctrl.baseline ?? 0,
         };
       },
@@ -168,10 +169,10 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
     return {
       genotype: best.genotype,
       metrics: {
-        epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0, valTop1: best.accuracy,
+        epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0, valAccuracy: 100 * best.accuracy,
       },
       details: {
-        derived: derived.map((d) => ({ key: d.key, accuracy: d.accuracy })) as Json,
+        derived: derived.map((d) => ({ key: d.key, accuracy: 100 * d.accuracy })) as Json,
         history: loop.history as Json,
       },
     };
@@ -180,13 +181,6 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
     (controller as ControllerStrategy | null)?.dispose();
     net.dispose();
   }
-}
-
-/** The micro supernet's normal cells per stage: the stack's, or from its total `cells` (two are reductions), or the option. */
-function cellsPerStage(stack: Partial<Stack>, o: EnasOptions): number {
-  const own = (stack as { cellsPerStage?: number }).cellsPerStage;
-  if (own !== undefined) return own;
-  return stack.cells !== undefined ? Math.max(1, Math.round((stack.cells - 2) / 3)) : o.cellsPerStage;
 }
 
 interface Derived { key: string; genotype: Genotype; accuracy: number }

@@ -166,11 +166,12 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
         const probs = archProbabilities(thetas);
         const expectedMs = fixedMs + probs.reduce((a, p, l) => a + p.reduce((s, pk, k) => s + pk * rows[l]![k]!, 0), 0);
         const m: Record<string, number> = {
-          trainLoss: trainCe / Math.max(seen, 1), trainTop1: trainCorrect / Math.max(seen, 1),
+          // accuracies in percent, as the study's
+          trainLoss: trainCe / Math.max(seen, 1), trainAccuracy: (100 * trainCorrect) / Math.max(seen, 1),
           temperature: tau, expectedLatencyMs: expectedMs,
           derivedLatencyMs: predictLatency(table, archArgmax(thetas).map((k, l) => net.searchable[l]!.choices[k]!)),
         };
-        if (valSeen > 0) Object.assign(m, { valLoss: valCe / valSeen, valTop1: valCorrect / valSeen });
+        if (valSeen > 0) Object.assign(m, { valLoss: valCe / valSeen, valAccuracy: (100 * valCorrect) / valSeen });
         return m;
       },
     });
@@ -182,7 +183,7 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
       metrics: {
         epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0,
         latencyMs: predictLatency(table, path.map((k, l) => net.searchable[l]!.choices[k]!)),
-        ...(last.valTop1 !== undefined ? { valTop1: last.valTop1 } : {}),
+        ...(last.valAccuracy !== undefined ? { valAccuracy: last.valAccuracy } : {}),
       },
       details: {
         theta: thetas.map((t) => t.toArray()) as Json,

@@ -152,8 +152,9 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
           return { normal: n.weights, reduce: r.weights };
         });
         return {
-          trainLoss: sum.loss / sum.n, trainTop1: sum.correct / sum.n, archLoss: sum.archLoss / sum.archN, archTop1: sum.archCorrect / sum.archN,
-          valLoss: ev.loss, valTop1: ev.top1, tau, epochSeconds: seconds, stepMs: (seconds * 1000) / train.length,
+          // accuracies in percent, as the study's
+          trainLoss: sum.loss / sum.n, trainAccuracy: (100 * sum.correct) / sum.n, archLoss: sum.archLoss / sum.archN, archAccuracy: (100 * sum.archCorrect) / sum.archN,
+          valLoss: ev.loss, valAccuracy: 100 * ev.top1, tau, epochSeconds: seconds, stepMs: (seconds * 1000) / train.length,
         };
       },
     });

@@ -24,3 +24,7 @@ export {
 export { sampleOne, sampleTwo, gateAlphaGrad, pairAlphaGrad, pairRescaleOffset } from './proxyless-gates.js';
 export { oneshotMethod, runOneShot, oneshotOptions, rankArchitectures, pathDropoutMixer, ONESHOT_DEFAULTS, type OneShotOptions, type RankedArchitecture } from './oneshot.js';
 export { recalibrateBatchNorm, pathAccuracy } from './oneshot-data.js';
+export { recalibrateChildBatchNorm, childAccuracy, type ChildForward } from './oneshot-data.js';
+export { oneshotSupernet, ONESHOT_SPACES, type OneShotSupernet, type OneShotTraining } from './oneshot-supernets.js';
+export { genotypeEdgeWeights, pathDropoutEdgeWeights } from './supernet-genotype.js';
+export { enasCellsPerStage } from './enas-supernet.js';

@@ -1,6 +1,7 @@
 // A layer-wise supernet's latency lookup table: the stem and head as the fixed parts, each
 // searchable layer's candidates at that layer's input shape (found by running the stem and one
-// path on a dummy image), measured on this machine; and the checks that a loaded table fits.
+// path on a dummy image), measured on this machine (by default in context: sampled paths through
+// the supernet, each block timed inside the pass); and the checks that a loaded table fits.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
@@ -37,8 +38,8 @@ export function supernetLatencyParts(net: LayerwiseSupernet, size: number): Late
     space: net.space,
     input: { channels: net.inChannels, size },
     fixed: [
-      { name: 'stem', module: net.stem, inputShape: [net.inChannels, size, size] },
-      { name: 'head', module: net.head, inputShape: shapes.head },
+      { name: 'stem', module: net.stem, inputShape: [net.inChannels, size, size], at: 'start' },
+      { name: 'head', module: net.head, inputShape: shapes.head, at: 'end' },
     ],
     layers: net.searchable.map((cell, i) => ({
       inputShape: shapes.layers[i]!,
@@ -69,8 +70,10 @@ export function searchLatencyTable(net: LayerwiseSupernet, o: { path: string; sa
     checkTableFits(t, net, from);
     return t;
   }
-  o.log?.(`measuring the latency table of ${net.space} at ${o.size}x${o.size} on this machine (${o.clock ?? 'wall'} clock)`);
-  const t = measureLatencyTable(supernetLatencyParts(net, o.size), { warmup: o.warmup, repeats: o.repeats, clock: o.clock, statistic: o.statistic });
+  o.log?.(`measuring the latency table of ${net.space} at ${o.size}x${o.size} on this machine (${o.method ?? 'in-context'}, ${o.clock ?? 'wall'} clock)`);
+  const t = measureLatencyTable(supernetLatencyParts(net, o.size), {
+    warmup: o.warmup, repeats: o.repeats, clock: o.clock, statistic: o.statistic, method: o.method, seed: o.seed,
+  });
   mkdirSync(dirname(o.saveTo), { recursive: true });
   saveLatencyTable(o.saveTo, t);
   return t;

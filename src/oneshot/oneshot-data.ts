@@ -1,7 +1,9 @@
-// What the layer-wise searches share around the data: the search stack (classes from the data),
-// seeded loaders, inputs shaped for the space's stem, a path's accuracy, and recalibrating
-// batch-norm statistics for one path (Bender et al.: a shared BN's running statistics are those
-// of the mixture the supernet was trained on, not of the one architecture being ranked).
+// What the weight-sharing searches share around the data: the search stack (classes from the
+// data), seeded loaders, inputs shaped for the space's stem, a child's accuracy, and
+// recalibrating batch-norm statistics for one child (Bender et al.: a shared BN's running
+// statistics are those of the mixture the supernet was trained on, not of the one architecture
+// being ranked). A child is any forward function through a supernet: a layer-wise path, a cell
+// genotype, an ENAS decision vector.
 import { type Batch, type Dataset, DataLoader } from '../data/index.js';
 import { BatchNorm2d, type Module } from '../nn/index.js';
 import { type Stack } from '../spaces/index.js';
@@ -51,11 +53,15 @@ function batchNorms(m: Module): BatchNorm2d[] {
   return [...m.namedModules()].map(([, x]) => x).filter((x): x is BatchNorm2d => x instanceof BatchNorm2d);
 }
 
+/** A child network's logits on a batch (a path, a genotype, a decision vector through a supernet). */
+export type ChildForward = (x: Tensor) => Tensor;
+
 /**
- * Reset every BN's running statistics and re-estimate them as the plain average over `batches`
- * training batches run through `path` (momentum 1/(t+1) makes the running value the mean).
+ * Reset every BN of `net` and re-estimate its running statistics as the plain average over
+ * `batches` training batches run through `child` (momentum 1/(t+1) makes the running value
+ * the mean). `inChannels`: the stem's input channels (grey images are repeated to them).
  */
-export function recalibrateBatchNorm(net: LayerwiseSupernet, path: readonly number[], loader: DataLoader, batches: number, epoch = 0): void {
+export function recalibrateChildBatchNorm(net: Module, inChannels: number, child: ChildForward, loader: DataLoader, batches: number, epoch = 0): void {
   const bns = batchNorms(net);
   const momenta = bns.map((bn) => bn.momentum);
   noGrad(() => {
@@ -70,8 +76,8 @@ export function recalibrateBatchNorm(net: LayerwiseSupernet, path: readonly numb
     for (let t = 0; t < batches; t++) {
       for (const bn of bns) (bn as { momentum: number }).momentum = 1 / (t + 1);
       tidy(() => noGrad(() => {
-        const { x } = batchFor(loader, epoch, t, net.inChannels);
-        net.forwardPath(x, path);
+        const { x } = batchFor(loader, epoch, t, inChannels);
+        child(x);
       }));
     }
   } finally {
@@ -80,8 +86,8 @@ export function recalibrateBatchNorm(net: LayerwiseSupernet, path: readonly numb
   }
 }
 
-/** Top-1 accuracy (a fraction) of `path` over the first `batches` batches of `loader` (all when omitted), in eval mode. */
-export function pathAccuracy(net: LayerwiseSupernet, path: readonly number[], loader: DataLoader, batches = loader.length): number {
+/** Top-1 accuracy (a fraction) of `child` over the first `batches` batches of `loader` (all when omitted), `net` in eval mode. */
+export function childAccuracy(net: Module, inChannels: number, child: ChildForward, loader: DataLoader, batches = loader.length): number {
   const wasTraining = net.training;
   net.eval();
   let correct = 0;
@@ -89,9 +95,8 @@ export function pathAccuracy(net: LayerwiseSupernet, path: readonly number[], lo
   try {
     for (let b = 0; b < Math.min(batches, loader.length); b++) {
       tidy(() => noGrad(() => {
-        const { x, y } = batchFor(loader, 0, b, net.inChannels);
-        const logits = net.forwardPath(x, path);
-        correct += logits.argmax(1).eq(y).sum().item();
+        const { x, y } = batchFor(loader, 0, b, inChannels);
+        correct += child(x).argmax(1).eq(y).sum().item();
         seen += y.shape[0]!;
       }));
     }
@@ -99,4 +104,14 @@ export function pathAccuracy(net: LayerwiseSupernet, path: readonly number[], lo
     net.train(wasTraining);
   }
   return correct / Math.max(seen, 1);
+}
+
+/** BN recalibration for one path of a layer-wise supernet. */
+export function recalibrateBatchNorm(net: LayerwiseSupernet, path: readonly number[], loader: DataLoader, batches: number, epoch = 0): void {
+  recalibrateChildBatchNorm(net, net.inChannels, (x) => net.forwardPath(x, path), loader, batches, epoch);
+}
+
+/** Top-1 accuracy of one path of a layer-wise supernet, in eval mode. */
+export function pathAccuracy(net: LayerwiseSupernet, path: readonly number[], loader: DataLoader, batches = loader.length): number {
+  return childAccuracy(net, net.inChannels, (x) => net.forwardPath(x, path), loader, batches);
 }

@@ -1,24 +1,25 @@
-// One-shot architecture search (Bender et al., ICML 2018) on the layer-wise supernets: train the
-// supernet's shared weights alone, then rank architectures by their accuracy with inherited
-// weights and pick the best. Training is either uniform single-path sampling (each step trains
-// one uniformly drawn path, as Guo et al.'s single-path one-shot; memory of one network) or
-// Bender's path dropout (every candidate runs, each dropped with probability r_t^(1/K) for K
-// candidates, r_t ramped linearly from 0 to `dropRate` over training; at least one is kept, and
-// the kept outputs are averaged so the scale matches a single path). Before an architecture is
-// scored, its batch-norm statistics are re-estimated on a few training batches (a shared BN's
-// running statistics are those of the trained mixture, not of this path). The architectures to
-// score come from uniform sampling or from aging evolution (src/strategies) with the inherited
-// accuracy as the score.
+// One-shot architecture search (Bender et al., ICML 2018): train a supernet's shared weights
+// alone, then rank architectures by their accuracy with inherited weights and pick the best.
+// Supernets (oneshot-supernets.ts): the layer-wise spaces (fbnet, proxylessnas), DARTS' cell
+// space (darts; Bender et al. searched cells) and the ENAS spaces (enas-micro, enas-macro).
+// Training is either uniform single-path sampling (each step trains one child drawn uniformly
+// from the space, computing only its ops, as Guo et al.'s single-path one-shot; memory of one
+// network) or Bender's path dropout (every candidate path runs, each dropped with probability
+// r_t^(1/K) for the K paths into a layer or cell node, r_t ramped linearly from 0 to `dropRate`
+// over training; at least one is kept and the kept ones rescaled to a child's scale). Before an
+// architecture is scored, its batch-norm statistics are re-estimated on a few training batches
+// (a shared BN's running statistics are those of the trained mixture, not of this child). The
+// architectures to score come from uniform sampling or from aging evolution (src/strategies)
+// with the inherited accuracy as the score.
 import { SGD, clipGradNorm } from '../optim/index.js';
-import { F, type Tensor, manualSeed, tidy } from '../torch/index.js';
+import { F, manualSeed, tidy } from '../torch/index.js';
 import { type Genotype } from '../spaces/index.js';
 import { Rng, type Json } from '../spaces/core/index.js';
 import { type Metrics, evolutionStrategy } from '../strategies/index.js';
 import { type DataLoader } from '../data/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';
-import { type LayerwiseSupernet, type Mixer } from './layerwise-supernet.js';
-import { LAYERWISE_SPACES, layerwiseSupernet } from './layerwise-spaces.js';
-import { batchFor, checkImages, pathAccuracy, recalibrateBatchNorm, searchLoader, searchStack } from './oneshot-data.js';
+import { ONESHOT_SPACES, type OneShotSupernet, oneshotSupernet } from './oneshot-supernets.js';
+import { batchFor, childAccuracy, recalibrateChildBatchNorm, searchLoader } from './oneshot-data.js';
 import { runEpochs } from './oneshot-loop.js';
 import { OneShotError } from './oneshot-errors.js';
 import { checkIntOption, checkRangeOption, resolveMethodOptions } from './oneshot-options.js';
@@ -62,21 +63,7 @@ export function oneshotOptions(o: Readonly<Record<string, Json>>): OneShotOption
   return r;
 }
 
-/** Bender's path dropout at rate r: candidate kept with probability 1 − r^(1/K); kept outputs averaged. */
-export function pathDropoutMixer(rate: number, rng: Rng): Mixer {
-  return (_l, cell, x) => {
-    const k = cell.candidates.length;
-    const drop = rate > 0 ? rate ** (1 / k) : 0;
-    let kept = cell.candidates.map((_, i) => i).filter(() => rng.next() >= drop);
-    if (kept.length === 0) kept = [rng.int(k)];
-    let acc: Tensor | null = null;
-    for (const i of kept) {
-      const o = cell.run(i, x);
-      acc = acc === null ? (o === x ? o.mul(1) : o) : acc.add(o);
-    }
-    return kept.length === 1 ? acc! : acc!.div(kept.length);
-  };
-}
+export { pathDropoutMixer } from './oneshot-supernets.js';
 
 export interface RankedArchitecture {
   key: string;
@@ -87,7 +74,7 @@ export interface RankedArchitecture {
 
 /** Score architectures with inherited weights; stops early (with at least one scored) when the signal fires. */
 export function rankArchitectures(
-  net: LayerwiseSupernet, ctx: OneShotContext, o: OneShotOptions, trainLoader: DataLoader, valLoader: DataLoader,
+  net: OneShotSupernet, ctx: OneShotContext, o: OneShotOptions, trainLoader: DataLoader, valLoader: DataLoader,
 ): RankedArchitecture[] {
   const space = ctx.space;
   const scored = new Map<string, RankedArchitecture>();
@@ -95,9 +82,9 @@ export function rankArchitectures(
     const key = space.key(g);
     const hit = scored.get(key);
     if (hit) return hit.accuracy;
-    const path = space.toDecisions(g);
-    recalibrateBatchNorm(net, path, trainLoader, o.bnBatches);
-    const accuracy = pathAccuracy(net, path, valLoader, o.evalBatches || valLoader.length);
+    const child = net.child(g);
+    recalibrateChildBatchNorm(net.module, net.inChannels, child, trainLoader, o.bnBatches);
+    const accuracy = childAccuracy(net.module, net.inChannels, child, valLoader, o.evalBatches || valLoader.length);
     scored.set(key, { key, genotype: g, accuracy });
     return accuracy;
   };
@@ -119,9 +106,8 @@ export function rankArchitectures(
 export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
   const o = oneshotOptions(ctx.options);
   manualSeed(ctx.seed);
-  const net = layerwiseSupernet(ctx.space, searchStack(ctx.stack, ctx.train));
-  checkImages(ctx.train, net.inChannels, 'train');
-  checkImages(ctx.val, net.inChannels, 'val');
+  const supernet = oneshotSupernet(ctx, o.training as 'single-path' | 'path-dropout');
+  const net = supernet.module;
   const params = net.parameters();
   const opt = new SGD(params, { lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay });
   const trainLoader = searchLoader(ctx.train, o.batchSize, ctx.seed);
@@ -138,12 +124,10 @@ export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
         let [ce, correct, seen] = [0, 0, 0];
         for (let b = 0; b < steps; b++) {
           if (ctx.signal?.aborted) return null;
-          const mixer: Mixer = o.training === 'single-path'
-            ? ((path) => (l: number, cell, x) => cell.run(path[l]!, x))(net.searchable.map((c) => st.rng.int(c.candidates.length)))
-            : pathDropoutMixer((o.dropRate * (e * steps + b)) / total, st.rng);
+          const rate = (o.dropRate * (e * steps + b)) / total;
           tidy(() => {
-            const { x, y } = batchFor(trainLoader, e, b, net.inChannels);
-            const logits = net.forward(x, mixer);
+            const { x, y } = batchFor(trainLoader, e, b, supernet.inChannels);
+            const logits = supernet.trainForward(x, o.training as 'single-path' | 'path-dropout', rate, st.rng);
             const loss = F.crossEntropy(logits, y);
             const v = loss.item();
             if (!Number.isFinite(v)) throw new OneShotError(`oneshot: the loss became ${v}; lower lr (now ${o.lr}) or check the data`, 'nonfinite-loss');
@@ -156,19 +140,19 @@ export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
             seen += y.shape[0]!;
           });
         }
-        return { trainLoss: ce / Math.max(seen, 1), trainTop1: correct / Math.max(seen, 1) };
+        return { trainLoss: ce / Math.max(seen, 1), trainAccuracy: (100 * correct) / Math.max(seen, 1) }; // percent, as the study's
       },
     });
-    const ranked = rankArchitectures(net, ctx, o, trainLoader, valLoader);
+    const ranked = rankArchitectures(supernet, ctx, o, trainLoader, valLoader);
     const best = ranked[0]!;
     return {
-      genotype: best.genotype,
+      genotype: ctx.space.validate(best.genotype),
       metrics: {
         epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0,
-        valTop1: best.accuracy, ranked: ranked.length,
+        valAccuracy: 100 * best.accuracy, ranked: ranked.length,
       },
       details: {
-        ranking: ranked.slice(0, 20).map((r) => ({ key: r.key, accuracy: r.accuracy })) as Json,
+        ranking: ranked.slice(0, 20).map((r) => ({ key: r.key, accuracy: 100 * r.accuracy })) as Json,
         sampler: o.sampler, training: o.training,
         history: loop.history as Json,
       },
@@ -181,8 +165,8 @@ export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
 
 export const oneshotMethod: OneShotMethod = {
   name: NAME,
-  description: 'one-shot search (Bender et al., ICML 2018): train the supernet by uniform single-path sampling or path dropout, then rank architectures by inherited-weight accuracy after BN recalibration (random or aging-evolution sampler)',
+  description: 'one-shot search (Bender et al., ICML 2018): train the supernet (layer-wise, DARTS cells or ENAS) by uniform single-path sampling or path dropout, then rank architectures by inherited-weight accuracy after BN recalibration (random or aging-evolution sampler)',
   defaults: ONESHOT_DEFAULTS,
-  spaces: LAYERWISE_SPACES,
+  spaces: ONESHOT_SPACES,
   run: runOneShot,
 };

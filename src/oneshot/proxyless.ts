@@ -236,7 +236,8 @@ export async function runProxyless(ctx: OneShotContext): Promise<OneShotResult> 
         }
         const probs = archProbabilities(alphas);
         const m: Record<string, number> = {
-          trainLoss: ce / Math.max(seen, 1), trainTop1: correct / Math.max(seen, 1), archSteps,
+          // accuracy in percent, as the study's
+          trainLoss: ce / Math.max(seen, 1), trainAccuracy: (100 * correct) / Math.max(seen, 1), archSteps,
           expectedLatencyMs: term.fixedMs + probs.reduce((a, p, l) => a + p.reduce((s, pk, k) => s + pk * rows[l]![k]!, 0), 0),
           derivedLatencyMs: predictLatency(table, names(archArgmax(alphas))),
         };

@@ -15,10 +15,11 @@
 // Speed: the network runs in channels-last layout (oneDNN's depthwise convolutions, pools and
 // batch norms are several times faster in it on CPU), skips 'none', shares each edge's ReLU, and
 // accumulates a node's weighted inputs in place into one tensor.
-import { F, type Tensor, callAten, keep, noGrad, randn, tidy } from '../torch/index.js';
+import { F, type Tensor, callAten, keep, noGrad, randn, scalar, tidy } from '../torch/index.js';
 import { BatchNorm2d, Conv2d, FactorizedReduce, Linear, Module, ReLU, ReLUConvBN, Sequential, type LayerModule } from '../nn/index.js';
-import { cells } from '../spaces/index.js';
+import { cells, type darts } from '../spaces/index.js';
 import { MixedOp, type SupernetFlavor, type WeightedOp } from './mixed-op.js';
+import { genotypeEdgeWeights } from './supernet-genotype.js';
 
 export interface SupernetConfig extends SupernetFlavor {
   /** cells in the network (8 in DARTS' search); reductions at cells/3 and 2·cells/3 */
@@ -157,13 +158,30 @@ export class CellSupernet extends Module {
 
   /** Logits of `x`, each cell's edges weighted by `normal` or `reduce`. */
   forward(x: Tensor, normal: EdgeWeights, reduce: EdgeWeights): Tensor {
+    return this.forwardCells(x, (cell) => (cell.reduction ? reduce : normal));
+  }
+
+  /**
+   * Logits of the discrete cells of a `darts` genotype: on each node only its two chosen
+   * inputs' chosen ops run (as one child network of the supernet, sharing its weights).
+   */
+  forwardGenotype(x: Tensor, g: darts.DartsGenotype): Tensor {
+    return tidy(() => {
+      const { primitives, nodes, dtype } = this.config;
+      const one = scalar(1, { dtype: dtype ?? 'float32' });
+      return this.forward(x, genotypeEdgeWeights(g.normal, primitives, nodes, one), genotypeEdgeWeights(g.reduce, primitives, nodes, one));
+    });
+  }
+
+  /** Logits of `x` with the edge weights of each cell (in order) given by `weightsOf` (e.g. per-cell path dropout). */
+  forwardCells(x: Tensor, weightsOf: (cell: SearchCell, index: number) => EdgeWeights): Tensor {
     return tidy(() => {
       const dtype = this.config.dtype ?? 'float32';
       const input = channelsLast(x.dtype === dtype ? x : x.to(dtype));
       let s0 = this.stem.forward(input);
       let s1 = s0;
-      for (const cell of this.cells.items) {
-        const next = cell.forward(s0, s1, cell.reduction ? reduce : normal);
+      for (const [i, cell] of this.cells.items.entries()) {
+        const next = cell.forward(s0, s1, weightsOf(cell, i));
         if (s0 !== s1) s0.dispose();
         [s0, s1] = [s1, next];
       }

@@ -79,8 +79,9 @@ if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === 
 }
 process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
 // OpenBLAS (linear layers, LSTM controllers) keeps its own thread pool, sized to the cores and
-// deaf to setNumThreads: under load a 32x64 by 64x256 product took 7-10 ms instead of 0.3. When
-// the user (or a study splitting cores between workers) sets NASFORGE_THREADS, OpenBLAS follows.
+// deaf to at::set_num_threads: under load a 32x64 by 64x256 product took 7-10 ms, not 0.3. When
+// the user (or a study splitting cores between workers) sets NASFORGE_THREADS, OpenBLAS follows;
+// setNumThreads also resizes OpenBLAS's pool (native/addon.cc).
 const threads = process.env.NASFORGE_THREADS;
 if (threads !== undefined && /^[1-9][0-9]*$/.test(threads)) process.env.OPENBLAS_NUM_THREADS ??= threads;
 

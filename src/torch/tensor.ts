@@ -26,7 +26,7 @@ const O = {
   argmin: op('argmin'), varDim: op('var.correction'), amax: op('amax'), amin: op('amin'),
   prod: op('prod'), cumsum: op('cumsum'), norm: op('linalg_vector_norm'), all: op('all'), any: op('any'),
   logsumexp: op('logsumexp'), topk: op('topk'), sort: op('sort'),
-  reshape: op('reshape'), view: op('view'), flatten: op('flatten.using_ints'), permute: op('permute'),
+  reshape: op('reshape'), view: op('view'), flatten: op('flatten.using_ints'), tr: op('t'), permute: op('permute'),
   transpose: op('transpose.int'), squeeze: op('squeeze'), squeezeDim: op('squeeze.dim'),
   unsqueeze: op('unsqueeze'), expand: op('expand'), repeat: op('repeat'), narrow: op('narrow'),
   slice: op('slice.Tensor'), select: op('select.int'), indexSelect: op('index_select'),
@@ -167,8 +167,8 @@ export class Tensor {
 
   // ---- conversion ----
   to(target: DType | string): Tensor {
-    if (isDtypeName(target)) return target === this.dtype ? this.t1(O.clone) : this.t(O.toDtype, [h(this), target]);
-    return this.t(O.toDevice, [h(this), target, this.dtype]);
+    if (isDtypeName(target)) return target === this.dtype ? this.t1(O.clone) : this.opCall(O.toDtype, [h(this), target]);
+    return this.opCall(O.toDevice, [h(this), target, this.dtype]);
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
@@ -178,16 +178,16 @@ export class Tensor {
 
   // ---- elementwise ----
   add(o: TensorOrScalar, alpha = 1): Tensor {
-    return typeof o === 'number' ? this.t(O.addS, [h(this), o, alpha]) : this.t(O.addT, [h(this), h(o), alpha]);
+    return typeof o === 'number' ? this.opCall(O.addS, [h(this), o, alpha]) : this.opCall(O.addT, [h(this), h(o), alpha]);
   }
   sub(o: TensorOrScalar, alpha = 1): Tensor {
-    return typeof o === 'number' ? this.t(O.subS, [h(this), o, alpha]) : this.t(O.subT, [h(this), h(o), alpha]);
+    return typeof o === 'number' ? this.opCall(O.subS, [h(this), o, alpha]) : this.opCall(O.subT, [h(this), h(o), alpha]);
   }
   /** other - this (scalar other), as torch.rsub. */
-  rsub(o: number): Tensor { return this.t(O.rsubS, [h(this), o]); }
-  mul(o: TensorOrScalar): Tensor { return typeof o === 'number' ? this.t(O.mulS, [h(this), o]) : this.t(O.mulT, [h(this), h(o)]); }
-  div(o: TensorOrScalar): Tensor { return typeof o === 'number' ? this.t(O.divS, [h(this), o]) : this.t(O.divT, [h(this), h(o)]); }
-  pow(e: TensorOrScalar): Tensor { return typeof e === 'number' ? this.t(O.powS, [h(this), e]) : this.t(O.powT, [h(this), h(e)]); }
+  rsub(o: number): Tensor { return this.opCall(O.rsubS, [h(this), o]); }
+  mul(o: TensorOrScalar): Tensor { return typeof o === 'number' ? this.opCall(O.mulS, [h(this), o]) : this.opCall(O.mulT, [h(this), h(o)]); }
+  div(o: TensorOrScalar): Tensor { return typeof o === 'number' ? this.opCall(O.divS, [h(this), o]) : this.opCall(O.divT, [h(this), h(o)]); }
+  pow(e: TensorOrScalar): Tensor { return typeof e === 'number' ? this.opCall(O.powS, [h(this), e]) : this.opCall(O.powT, [h(this), h(e)]); }
   neg(): Tensor { return this.t1(O.neg); }
   exp(): Tensor { return this.t1(O.exp); }
   log(): Tensor { return this.t1(O.log); }
@@ -203,9 +203,9 @@ export class Tensor {
   relu(): Tensor { return this.t1(O.relu); }
   sigmoid(): Tensor { return this.t1(O.sigmoid); }
   tanh(): Tensor { return this.t1(O.tanh); }
-  clamp(min: number | null, max: number | null = null): Tensor { return this.t(O.clamp, [h(this), min, max]); }
-  maximum(o: Tensor): Tensor { return this.t(O.maximum, [h(this), h(o)]); }
-  minimum(o: Tensor): Tensor { return this.t(O.minimum, [h(this), h(o)]); }
+  clamp(min: number | null, max: number | null = null): Tensor { return this.opCall(O.clamp, [h(this), min, max]); }
+  maximum(o: Tensor): Tensor { return this.opCall(O.maximum, [h(this), h(o)]); }
+  minimum(o: Tensor): Tensor { return this.opCall(O.minimum, [h(this), h(o)]); }
 
   // ---- comparisons (bool tensors) ----
   eq(o: TensorOrScalar): Tensor { return this.cmp(O.eqT, O.eqS, o); }
@@ -215,21 +215,21 @@ export class Tensor {
   gt(o: TensorOrScalar): Tensor { return this.cmp(O.gtT, O.gtS, o); }
   ge(o: TensorOrScalar): Tensor { return this.cmp(O.geT, O.geS, o); }
   logicalNot(): Tensor { return this.t1(O.logicalNot); }
-  logicalAnd(o: Tensor): Tensor { return this.t(O.logicalAnd, [h(this), h(o)]); }
-  logicalOr(o: Tensor): Tensor { return this.t(O.logicalOr, [h(this), h(o)]); }
+  logicalAnd(o: Tensor): Tensor { return this.opCall(O.logicalAnd, [h(this), h(o)]); }
+  logicalOr(o: Tensor): Tensor { return this.opCall(O.logicalOr, [h(this), h(o)]); }
 
   // ---- reductions ----
   sum(dims?: number | readonly number[], keepdim = false): Tensor {
     const d = normDims(dims);
-    return d === null ? this.t1(O.sum) : this.t(O.sumDim, [h(this), d, keepdim]);
+    return d === null ? this.t1(O.sum) : this.opCall(O.sumDim, [h(this), d, keepdim]);
   }
   mean(dims?: number | readonly number[], keepdim = false): Tensor {
     const d = normDims(dims);
-    return d === null ? this.t1(O.mean) : this.t(O.meanDim, [h(this), d, keepdim]);
+    return d === null ? this.t1(O.mean) : this.opCall(O.meanDim, [h(this), d, keepdim]);
   }
   /** Variance (unbiased unless `correction` is 0). */
   var(dims?: number | readonly number[], keepdim = false, correction = 1): Tensor {
-    return this.t(O.varDim, [h(this), normDims(dims)], { correction, keepdim });
+    return this.opCall(O.varDim, [h(this), normDims(dims)], { correction, keepdim });
   }
   std(dims?: number | readonly number[], keepdim = false, correction = 1): Tensor {
     const v = this.var(dims, keepdim, correction);
@@ -243,8 +243,8 @@ export class Tensor {
   /** Maximum of all elements. */
   max(): Tensor { return this.t1(O.max); }
   min(): Tensor { return this.t1(O.min); }
-  amax(dims: number | readonly number[], keepdim = false): Tensor { return this.t(O.amax, [h(this), normDims(dims), keepdim]); }
-  amin(dims: number | readonly number[], keepdim = false): Tensor { return this.t(O.amin, [h(this), normDims(dims), keepdim]); }
+  amax(dims: number | readonly number[], keepdim = false): Tensor { return this.opCall(O.amax, [h(this), normDims(dims), keepdim]); }
+  amin(dims: number | readonly number[], keepdim = false): Tensor { return this.opCall(O.amin, [h(this), normDims(dims), keepdim]); }
   /** Maximum along a dimension: values and their indices. */
   maxDim(dim: number, keepdim = false): { values: Tensor; indices: Tensor } {
     const [values, indices] = this.tn(O.maxDim, [h(this), dim, keepdim]);
@@ -254,8 +254,8 @@ export class Tensor {
     const [values, indices] = this.tn(O.minDim, [h(this), dim, keepdim]);
     return { values: values!, indices: indices! };
   }
-  argmax(dim?: number, keepdim = false): Tensor { return this.t(O.argmax, [h(this), dim ?? null, keepdim]); }
-  argmin(dim?: number, keepdim = false): Tensor { return this.t(O.argmin, [h(this), dim ?? null, keepdim]); }
+  argmax(dim?: number, keepdim = false): Tensor { return this.opCall(O.argmax, [h(this), dim ?? null, keepdim]); }
+  argmin(dim?: number, keepdim = false): Tensor { return this.opCall(O.argmin, [h(this), dim ?? null, keepdim]); }
   topk(k: number, dim = -1, largest = true, sorted = true): { values: Tensor; indices: Tensor } {
     const [values, indices] = this.tn(O.topk, [h(this), k, dim, largest, sorted]);
     return { values: values!, indices: indices! };
@@ -264,41 +264,43 @@ export class Tensor {
     const [values, indices] = this.tn(O.sort, [h(this), dim, descending]);
     return { values: values!, indices: indices! };
   }
-  cumsum(dim: number): Tensor { return this.t(O.cumsum, [h(this), dim]); }
-  logsumexp(dims: number | readonly number[], keepdim = false): Tensor { return this.t(O.logsumexp, [h(this), normDims(dims), keepdim]); }
+  cumsum(dim: number): Tensor { return this.opCall(O.cumsum, [h(this), dim]); }
+  logsumexp(dims: number | readonly number[], keepdim = false): Tensor { return this.opCall(O.logsumexp, [h(this), normDims(dims), keepdim]); }
   /** The p-norm over all elements (or `dims`). */
   norm(p = 2, dims?: number | readonly number[], keepdim = false): Tensor {
-    return this.t(O.norm, [h(this), p, normDims(dims), keepdim]);
+    return this.opCall(O.norm, [h(this), p, normDims(dims), keepdim]);
   }
 
   // ---- shapes and indexing ----
-  reshape(shape: Shape): Tensor { return this.t(O.reshape, [h(this), [...shape]]); }
-  view(shape: Shape): Tensor { return this.t(O.view, [h(this), [...shape]]); }
-  flatten(startDim = 0, endDim = -1): Tensor { return this.t(O.flatten, [h(this), startDim, endDim]); }
-  permute(dims: Shape): Tensor { return this.t(O.permute, [h(this), [...dims]]); }
-  transpose(d0: number, d1: number): Tensor { return this.t(O.transpose, [h(this), d0, d1]); }
+  reshape(shape: Shape): Tensor { return this.opCall(O.reshape, [h(this), [...shape]]); }
+  view(shape: Shape): Tensor { return this.opCall(O.view, [h(this), [...shape]]); }
+  flatten(startDim = 0, endDim = -1): Tensor { return this.opCall(O.flatten, [h(this), startDim, endDim]); }
+  permute(dims: Shape): Tensor { return this.opCall(O.permute, [h(this), [...dims]]); }
+  /** The transpose of a matrix (a 0-D or 1-D tensor comes back as it is), as PyTorch's `t()`. */
+  t(): Tensor { return this.opCall(O.tr, [h(this)]); }
+  transpose(d0: number, d1: number): Tensor { return this.opCall(O.transpose, [h(this), d0, d1]); }
   /** Transpose of a 2-d tensor. */
   T(): Tensor { return this.t1(O.t); }
-  squeeze(dim?: number): Tensor { return dim === undefined ? this.t1(O.squeeze) : this.t(O.squeezeDim, [h(this), dim]); }
-  unsqueeze(dim: number): Tensor { return this.t(O.unsqueeze, [h(this), dim]); }
-  expand(shape: Shape): Tensor { return this.t(O.expand, [h(this), [...shape]]); }
-  repeat(times: Shape): Tensor { return this.t(O.repeat, [h(this), [...times]]); }
-  narrow(dim: number, start: number, length: number): Tensor { return this.t(O.narrow, [h(this), dim, start, length]); }
+  squeeze(dim?: number): Tensor { return dim === undefined ? this.t1(O.squeeze) : this.opCall(O.squeezeDim, [h(this), dim]); }
+  unsqueeze(dim: number): Tensor { return this.opCall(O.unsqueeze, [h(this), dim]); }
+  expand(shape: Shape): Tensor { return this.opCall(O.expand, [h(this), [...shape]]); }
+  repeat(times: Shape): Tensor { return this.opCall(O.repeat, [h(this), [...times]]); }
+  narrow(dim: number, start: number, length: number): Tensor { return this.opCall(O.narrow, [h(this), dim, start, length]); }
   /** Elements start..end (exclusive) along dim, every `step`-th. */
   slice(dim: number, start: number | null, end: number | null, step = 1): Tensor {
-    return this.t(O.slice, [h(this), dim, start, end, step]);
+    return this.opCall(O.slice, [h(this), dim, start, end, step]);
   }
-  select(dim: number, index: number): Tensor { return this.t(O.select, [h(this), dim, index]); }
-  indexSelect(dim: number, index: Tensor): Tensor { return this.t(O.indexSelect, [h(this), dim, h(index)]); }
-  gather(dim: number, index: Tensor): Tensor { return this.t(O.gather, [h(this), dim, h(index)]); }
-  scatter(dim: number, index: Tensor, src: Tensor): Tensor { return this.t(O.scatter, [h(this), dim, h(index), h(src)]); }
+  select(dim: number, index: number): Tensor { return this.opCall(O.select, [h(this), dim, index]); }
+  indexSelect(dim: number, index: Tensor): Tensor { return this.opCall(O.indexSelect, [h(this), dim, h(index)]); }
+  gather(dim: number, index: Tensor): Tensor { return this.opCall(O.gather, [h(this), dim, h(index)]); }
+  scatter(dim: number, index: Tensor, src: Tensor): Tensor { return this.opCall(O.scatter, [h(this), dim, h(index), h(src)]); }
   /** Advanced indexing: `indices[i]` indexes dimension i (null keeps it whole), as x[idx0, idx1]. */
-  index(indices: readonly (Tensor | null)[]): Tensor { return this.t(O.index, [h(this), indices.map((i) => (i ? h(i) : null))]); }
+  index(indices: readonly (Tensor | null)[]): Tensor { return this.opCall(O.index, [h(this), indices.map((i) => (i ? h(i) : null))]); }
   indexPut(indices: readonly (Tensor | null)[], values: Tensor, accumulate = false): Tensor {
-    return this.t(O.indexPut, [h(this), indices.map((i) => (i ? h(i) : null)), h(values), accumulate]);
+    return this.opCall(O.indexPut, [h(this), indices.map((i) => (i ? h(i) : null)), h(values), accumulate]);
   }
   maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
-    return typeof value === 'number' ? this.t(O.maskedFill, [h(this), h(mask), value]) : this.t(O.maskedFillT, [h(this), h(mask), h(value)]);
+    return typeof value === 'number' ? this.opCall(O.maskedFill, [h(this), h(mask), value]) : this.opCall(O.maskedFillT, [h(this), h(mask), h(value)]);
   }
   chunk(chunks: number, dim = 0): Tensor[] { return this.tn(O.chunk, [h(this), chunks, dim]); }
   /** Split into pieces of `size` (a number) or of the given sizes (an array). */
@@ -307,10 +309,10 @@ export class Tensor {
   }
 
   // ---- linear algebra and normalisers ----
-  matmul(o: Tensor): Tensor { return this.t(O.matmul, [h(this), h(o)]); }
-  mm(o: Tensor): Tensor { return this.t(O.mm, [h(this), h(o)]); }
-  softmax(dim: number): Tensor { return this.t(O.softmax, [h(this), dim]); }
-  logSoftmax(dim: number): Tensor { return this.t(O.logSoftmax, [h(this), dim]); }
+  matmul(o: Tensor): Tensor { return this.opCall(O.matmul, [h(this), h(o)]); }
+  mm(o: Tensor): Tensor { return this.opCall(O.mm, [h(this), h(o)]); }
+  softmax(dim: number): Tensor { return this.opCall(O.softmax, [h(this), dim]); }
+  logSoftmax(dim: number): Tensor { return this.opCall(O.logSoftmax, [h(this), dim]); }
 
   // ---- in place (optimisers, initialisers); return this ----
   add_(o: TensorOrScalar, alpha = 1): this {
@@ -347,7 +349,7 @@ export class Tensor {
   }
 
   // ---- helpers ----
-  private t(o: ReturnType<typeof op>, args: unknown[], kw?: Record<string, unknown>): Tensor {
+  private opCall(o: ReturnType<typeof op>, args: unknown[], kw?: Record<string, unknown>): Tensor {
     this.alive();
     return new Tensor(call(o, args, kw) as Handle);
   }
@@ -360,7 +362,7 @@ export class Tensor {
     return (call(o, args) as Handle[]).map((x) => new Tensor(x));
   }
   private cmp(t: ReturnType<typeof op>, s: ReturnType<typeof op>, o: TensorOrScalar): Tensor {
-    return typeof o === 'number' ? this.t(s, [h(this), o]) : this.t(t, [h(this), h(o)]);
+    return typeof o === 'number' ? this.opCall(s, [h(this), o]) : this.opCall(t, [h(this), h(o)]);
   }
   private ip(o: ReturnType<typeof op>, args: unknown[]): this {
     this.alive();

@@ -17,6 +17,7 @@ export interface TrainerCounters {
   history: EpochRecord[];
 }
 
+/** One epoch of training. `*Top1` are fractions in [0, 1]; what users see (CLI, studies) is percent, named `*Accuracy`. */
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;

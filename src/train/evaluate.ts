@@ -6,7 +6,7 @@ import { type ClassifierOutput, logitsOf } from './model.js';
 
 export interface EvalMetrics {
   loss: number;
-  /** fractions in [0, 1] */
+  /** fractions in [0, 1] (the CLI and studies report `100 * top1` as `*Accuracy`, in percent) */
   top1: number;
   top5: number;
   examples: number;

@@ -9,38 +9,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { openStorage } from '../../src/study/index.js';
+import { genotypeDocument } from '../../src/cli/genotype-doc.js';
+import { writeIdx } from './idx-fixture.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
-/** IDX files of `n` 12x12 grey images whose label (0..3 of MNIST's ten classes) sets which quadrant is bright. */
-function writeIdx(dir: string, prefix: string, n: number, seed: number): void {
-  const side = 12;
-  const images = Buffer.alloc(16 + n * side * side);
-  images.writeUInt32BE(0x803, 0);
-  images.writeUInt32BE(n, 4);
-  images.writeUInt32BE(side, 8);
-  images.writeUInt32BE(side, 12);
-  const labels = Buffer.alloc(8 + n);
-  labels.writeUInt32BE(0x801, 0);
-  labels.writeUInt32BE(n, 4);
-  let s = seed;
-  const next = (): number => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s >>> 24;
-  };
-  for (let i = 0; i < n; i++) {
-    const label = i % 4;
-    labels[8 + i] = label;
-    for (let y = 0; y < side; y++) {
-      for (let x = 0; x < side; x++) {
-        const q = (y < side / 2 ? 0 : 2) + (x < side / 2 ? 0 : 1);
-        images[16 + i * side * side + y * side + x] = Math.min(255, (q === label ? 140 : 0) + (next() >> 1));
-      }
-    }
-  }
-  writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), images);
-  writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), labels);
+/** `v` is a percentage of `n` examples: in [0, 100] and k·100/n for a whole k (a fraction k/n would not be). */
+function assertPercentOf(v: number, n: number): void {
+  assert.ok(v >= 0 && v <= 100, `${v} in [0, 100]`);
+  assert.ok(Math.abs((v * n) / 100 - Math.round((v * n) / 100)) < 1e-6, `${v} is a percentage of ${n} examples`);
 }
 
 function run(dir: string, ...args: string[]): { code: number | null; out: string; err: string } {
@@ -76,11 +54,27 @@ test('search with proxy training, export with weights, retrain at a larger stack
 
   const r = run(dir, 'retrain', '--epochs', '1', '--json');
   assert.equal(r.code, 0, r.err);
-  const out = JSON.parse(r.out) as { testAccuracy: number; stack: Record<string, unknown>; params: number; from: string };
-  assert.ok(out.testAccuracy >= 0 && out.testAccuracy <= 1);
+  const out = JSON.parse(r.out) as { testAccuracy: number; testTop5Accuracy: number; stack: Record<string, unknown>; params: number; from: string; key: string };
+  assertPercentOf(out.testAccuracy, 80);
+  assertPercentOf(out.testTop5Accuracy, 80);
+  assert.ok(out.testTop5Accuracy >= out.testAccuracy);
   assert.equal(out.from, `study 'tiny' trial ${result.best.number}`);
   assert.deepEqual(out.stack, { channels: 8, cellsPerStage: 1, classes: 10 }, 'twice the searched channels by default');
   assert.ok(out.params > result.best.metrics.params!);
+
+  // the documents `best --json` and `search --json` print are genotype documents of the study
+  const b = run(dir, 'best', '--json');
+  assert.equal(b.code, 0, b.err);
+  for (const [text, what] of [[b.out, 'best --json'], [s.out, 'search --json']] as const) {
+    const doc = genotypeDocument(JSON.parse(text), what);
+    assert.deepEqual([doc.kind, doc.space, doc.stack, doc.dataset], ['study', 'nas-bench-201', { channels: 4, cellsPerStage: 1 }, { name: 'mnist', root: data }], what);
+  }
+  writeFileSync(join(dir, 'best.json'), b.out);
+  // no --dataset: the document names the study's data set and folder; the stack grows as `retrain --study` grows it
+  const fromBest = run(dir, 'retrain', '--genotype', 'best.json', '--epochs', '1', '--json');
+  assert.equal(fromBest.code, 0, fromBest.err);
+  const viaBest = JSON.parse(fromBest.out) as typeof out;
+  assert.deepEqual([viaBest.key, viaBest.stack, viaBest.params, viaBest.from], [out.key, out.stack, out.params, 'best.json']);
 
   const f = run(dir, 'retrain', '--genotype', join(dir, 'best', 'genotype.json'), '--dataset', 'mnist', '--data-root', data,
     '--epochs', '1', '--cells', '2', '--channels', '6', '--json');
@@ -110,6 +104,10 @@ test('a weight-sharing strategy runs as the study: one supernet search, its deri
   assert.equal(out.counts.complete, 1);
   assert.ok(Number.isFinite(out.best.metrics.valAccuracy), 'scored like any other trial');
   assert.ok('supernetSearchSeconds' in out.best.metrics, 'with what the supernet search measured');
+  const supernetVal = out.best.metrics.supernetValAccuracy!;
+  assert.ok(supernetVal >= 0 && supernetVal <= 100, `the supernet's validation accuracy in percent: ${supernetVal}`);
+  assert.ok(Math.abs(supernetVal * 0.3 - Math.round(supernetVal * 0.3)) < 1e-6, 'a share of the 30 validation images, in percent');
+  assert.deepEqual(Object.keys(out.best.metrics).filter((k) => /top1/i.test(k)), [], 'no fractions under *Top1 names');
   assert.ok(existsSync(out.best.artifacts.weights!), 'the derived genotype\'s trained weights are recorded');
   const e = run(dir, 'export', '--out', 'best');
   assert.equal(e.code, 0, e.err);

@@ -70,7 +70,8 @@ for (const space of [micro, macro]) {
     assert.equal(undisposedTensors(), before, 'the search frees its supernet, optimiser and controller');
     assert.deepEqual(space.validate(JSON.parse(JSON.stringify(a.genotype))), a.genotype);
     assert.equal(a.metrics.epochs, 2);
-    assert.ok(a.metrics.valTop1! >= 0 && a.metrics.valTop1! <= 1);
+    assert.ok(a.metrics.valAccuracy! >= 0 && a.metrics.valAccuracy! <= 100, 'the derived child\'s accuracy, in percent');
+    assert.equal(a.metrics.valAccuracy, (a.details as { derived: { accuracy: number }[] }).derived[0]!.accuracy);
     const history = (a.details as { history: { controllerReward: number }[] }).history;
     assert.equal(history.length, 2);
     const b = await search(space, join(dir.path, `${space.name}-b`));

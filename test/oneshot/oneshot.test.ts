@@ -92,7 +92,13 @@ test('oneshot: seeded ranking picks its best-scored architecture; aborted search
   const ranking = (a.details as Ranking).ranking;
   assert.ok(ranking.length >= 2);
   assert.equal(ranking[0]!.key, fbnetSpace.key(a.genotype as FBNetGenotype));
-  assert.equal(a.metrics.valTop1, Math.max(...ranking.map((r) => r.accuracy)));
+  assert.equal(a.metrics.valAccuracy, Math.max(...ranking.map((r) => r.accuracy)));
+  assert.ok(ranking.every((r) => r.accuracy >= 0 && r.accuracy <= 100), 'accuracies in percent');
+  const epoch0 = (a.details as { history: Record<string, number>[] }).history[0]!;
+  assert.equal(epoch0.trainTop1, undefined, 'per-epoch accuracy in percent, as trainAccuracy');
+  // 2 steps of 16 of the 64 images: a percentage of 32 is k·3.125 (a fraction k/32 is not, unless 0)
+  const k = (epoch0.trainAccuracy! * 32) / 100;
+  assert.ok(k >= 0 && k <= 32 && Math.abs(k - Math.round(k)) < 1e-9, `trainAccuracy ${epoch0.trainAccuracy} is a percentage of 32 examples`);
 
   const cut = join(dir.path, 'cut');
   const first = await run(cut, {}, 0);

@@ -167,6 +167,8 @@ test('shape operations', scoped(() => {
   assert.equal(p.select(0, 3).select(0, 1).select(0, 2).item(), 12 + 8 + 3);
   assert.deepEqual(m.transpose(0, 1).toArray(), [1, 4, 2, 5, 3, 6]);
   assert.deepEqual(m.T().shape, [3, 2]);
+  assert.deepEqual(m.t().toArray(), [1, 4, 2, 5, 3, 6]);
+  assert.deepEqual(arange(3).t().shape, [3]);
   assert.deepEqual(zeros([1, 2, 1]).squeeze().shape, [2]);
   assert.deepEqual(zeros([1, 2, 1]).squeeze(0).shape, [2, 1]);
   assert.deepEqual(zeros([2]).unsqueeze(1).shape, [2, 1]);

@@ -88,7 +88,11 @@ export function best(f: StudyFlags): Promise<void> {
     const s = await pickStudy(storage, f.study);
     const best = bestOf(await storage.trials(s.name), s.name);
     if (f.json) {
-      console.log(JSON.stringify({ study: s.name, space: configField(s, 'space') ?? null, ...trialJson(best) }));
+      // space, search stack and data set too, so the document retrains as `retrain --study` does
+      console.log(JSON.stringify({
+        study: s.name, space: configField(s, 'space') ?? null, stack: configField(s, 'stack') ?? null, dataset: configField(s, 'dataset') ?? null,
+        ...trialJson(best),
+      }));
       return;
     }
     const objective = studyObjective(s);
@@ -140,7 +144,7 @@ export function exportTrial(f: StudyFlags & { out: string; trial?: string }): Pr
     const files = [join(dir, 'genotype.json')];
     writeFileSync(files[0]!, `${JSON.stringify({
       study: s.name, trial: t.number, space: configField(s, 'space') ?? null, stack: configField(s, 'stack') ?? null,
-      key: t.key, genotype: t.genotype, metrics: t.metrics, score: t.score,
+      dataset: configField(s, 'dataset') ?? null, key: t.key, genotype: t.genotype, metrics: t.metrics, score: t.score,
     }, null, 2)}\n`);
     const weights = t.artifacts.weights;
     if (weights && existsSync(weights)) {

@@ -1,12 +1,12 @@
 // `nasforge retrain`: train a found genotype from scratch at a larger stack with the final
 // recipe (ScheduledDropPath, auxiliary head, cutout, cosine schedule, as NASNet and DARTS train
 // their final networks) on the whole training set, and report its test accuracy.
-import { readFileSync } from 'node:fs';
 import { type Json } from '../../spaces/core/index.js';
 import { type AnySearchSpace, SpaceError, getSpace } from '../../spaces/index.js';
-import { DATASET_NAMES, loadDataset } from '../datasets.js';
+import { loadDataset } from '../datasets.js';
 import { UserError } from '../errors.js';
 import { intFlag, numFlag } from '../flags.js';
+import { documentSpace, genotypeDocument, readGenotypeArg } from '../genotype-doc.js';
 import { pickStudy } from './report.js';
 import { ranked } from './leaderboard.js';
 import { storageUrl, withStorage } from './storage.js';
@@ -17,11 +17,13 @@ export interface RetrainFlags {
   dataset?: string; dataRoot?: string; limit?: string; seed: string; threads?: string; checkpoint?: string; save?: string; json?: boolean;
 }
 
-/** What is retrained: the genotype, its space, the search stack and the data set it was searched on. */
+/** What is retrained: the genotype, its space, the stack to start from and the data set. */
 interface Source {
   space: AnySearchSpace;
   genotype: Json;
   stack: Record<string, Json>;
+  /** the stack is a search stack, doubled in channels unless --channels says otherwise (a described network is trained as it is) */
+  grow: boolean;
   dataset: { name: string; root?: string };
   from: string;
 }
@@ -39,21 +41,35 @@ function space(name: string): AnySearchSpace {
   }
 }
 
-/** A genotype file: what `nasforge export` writes ({space, stack, genotype, ...}) or a bare genotype with --space. */
-function fromFile(file: string, f: RetrainFlags): Source {
-  let data: Json;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  } catch (e) {
-    throw new UserError(`cannot read the genotype file ${file}: ${(e as Error).message}`);
+/**
+ * A genotype document (`--genotype`): any document nasforge prints that names one architecture,
+ * or a bare genotype with --space. A study's document (best, search, status, export) carries the
+ * search stack, which grows as `retrain --study` grows it; `inspect --json`'s stack is the network
+ * as inspected and is trained as it is. --cells and --channels win over either.
+ */
+function fromDocument(arg: string, f: RetrainFlags): Source {
+  if (f.study !== undefined || f.trial !== undefined) {
+    throw new UserError(`--genotype and ${f.study !== undefined ? '--study' : '--trial'} both name what to retrain; give one of them`);
   }
-  const o = asObject(data);
-  const wrapped = 'genotype' in o;
-  const name = f.space ?? (wrapped && typeof o.space === 'string' ? o.space : undefined);
-  if (!name) throw new UserError(`${file} does not say its space; pass --space NAME`);
+  const { data, from } = readGenotypeArg(arg);
+  const doc = genotypeDocument(data, from);
+  // --space by the space's own name, so another spelling of the document's space is no conflict
+  const s = space(documentSpace(doc, f.space === undefined ? undefined : space(f.space).name));
+  const defaults = s.defaultStack as Readonly<Record<string, Json>>;
+  const stack: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(doc.stack ?? {})) {
+    if (k === 'classes') continue; // set from the data set
+    if (!(k in defaults)) {
+      throw new UserError(`${from}: stack field '${k}' is not a stack field of the space '${s.name}' (its fields: ${Object.keys(defaults).join(', ')}); remove it`);
+    }
+    stack[k] = v;
+  }
+  const name = f.dataset ?? doc.dataset?.name ?? 'fashion-mnist';
+  // the document's data folder belongs to its data set only
+  const root = f.dataRoot ?? (doc.dataset?.name === name ? doc.dataset.root : undefined);
   return {
-    space: space(name), genotype: wrapped ? o.genotype! : data, stack: wrapped ? asObject(o.stack) : {},
-    dataset: { name: f.dataset ?? 'fashion-mnist', ...(f.dataRoot ? { root: f.dataRoot } : {}) }, from: file,
+    space: s, genotype: doc.genotype, stack, grow: doc.kind === 'study',
+    dataset: { name, ...(root !== undefined ? { root } : {}) }, from,
   };
 }
 
@@ -66,8 +82,11 @@ async function fromStudy(f: RetrainFlags): Promise<Source> {
     if (!t) throw new UserError(n === undefined ? `study '${s.name}' has no complete trial yet` : `study '${s.name}' has no trial ${n}`);
     const c = asObject(s.config);
     const d = asObject(c.dataset);
+    if (f.space !== undefined && space(f.space).name !== c.space) {
+      throw new UserError(`--space ${f.space} conflicts with study '${s.name}', which searched the space '${String(c.space)}'; drop --space (it names the space of a bare --genotype)`);
+    }
     return {
-      space: space(String(c.space)), genotype: t.genotype, stack: asObject(c.stack),
+      space: space(String(c.space)), genotype: t.genotype, stack: asObject(c.stack), grow: true,
       dataset: {
         name: f.dataset ?? (typeof d.name === 'string' ? d.name : 'fashion-mnist'),
         ...(f.dataRoot ? { root: f.dataRoot } : typeof d.root === 'string' ? { root: d.root } : {}),
@@ -77,12 +96,12 @@ async function fromStudy(f: RetrainFlags): Promise<Source> {
   });
 }
 
-/** The search stack grown for the final training: --cells/--channels, else twice the search channels. */
+/** The final training's stack: --cells/--channels, else a search stack's channels doubled. */
 function finalStack(src: Source, f: RetrainFlags, auxiliary: boolean): Record<string, Json> {
   const defaults = src.space.defaultStack as Readonly<Record<string, Json>>;
   const stack: Record<string, Json> = { ...src.stack };
   if (f.channels !== undefined) stack.channels = intFlag('channels', f.channels, 1);
-  else if (typeof stack.channels === 'number') stack.channels = stack.channels * 2;
+  else if (src.grow && typeof stack.channels === 'number') stack.channels = stack.channels * 2;
   if (f.cells !== undefined) {
     const field = 'cells' in defaults ? 'cells' : 'cellsPerStage' in defaults ? 'cellsPerStage' : null;
     if (!field) throw new UserError(`--cells: the space '${src.space.name}' has no cell count in its stack (fields: ${Object.keys(defaults).join(', ')})`);
@@ -99,7 +118,7 @@ export async function retrain(f: RetrainFlags): Promise<void> {
   const { DataLoader, DataError } = await import('../../data/index.js');
   const { estimateCost, stemTransform } = await import('../../estimate/index.js');
   if (f.threads) torch.setNumThreads(intFlag('threads', f.threads, 1));
-  const src = f.genotype ? fromFile(f.genotype, f) : await fromStudy(f);
+  const src = f.genotype !== undefined ? fromDocument(f.genotype, f) : await fromStudy(f);
   let data;
   try {
     data = loadDataset(src.dataset.name, { root: src.dataset.root, limit: f.limit === undefined ? undefined : intFlag('limit', f.limit, 1) });
@@ -156,9 +175,10 @@ export async function retrain(f: RetrainFlags): Promise<void> {
   model.dispose();
   const out = {
     from: src.from, space: src.space.name, key: src.space.key(genotype), stack, params: cost.params, macs: cost.macs,
-    epochs: recipe.epochs, recipe, testAccuracy: test.top1, testTop5: test.top5, testLoss: test.loss,
+    // accuracies in percent, as the study's valAccuracy and the benchmark tables
+    epochs: recipe.epochs, recipe, testAccuracy: 100 * test.top1, testTop5Accuracy: 100 * test.top5, testLoss: test.loss,
     seconds: Math.round(result.seconds * 10) / 10, resumed: result.resumed,
   };
   if (f.json) console.log(JSON.stringify(out));
-  else console.log(`test accuracy ${(test.top1 * 100).toFixed(2)}% (top-5 ${(test.top5 * 100).toFixed(2)}%) after ${recipe.epochs} epochs, ${out.seconds} s of training, ${cost.params} parameters`);
+  else console.log(`test accuracy ${out.testAccuracy.toFixed(2)}% (top-5 ${out.testTop5Accuracy.toFixed(2)}%) after ${recipe.epochs} epochs, ${out.seconds} s of training, ${cost.params} parameters`);
 }

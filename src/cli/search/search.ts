@@ -130,7 +130,7 @@ async function printResult(storage: Storage, config: SearchConfig, def: StudyDef
   const counts = stateCounts(trials);
   if (json) {
     console.log(JSON.stringify({
-      study: config.study, storage: storage.url, counts,
+      study: config.study, storage: storage.url, space: config.space, stack: config.stack, dataset: config.dataset, counts,
       best: best ? { number: best.number, key: best.key, genotype: best.genotype, metrics: best.metrics, score: best.score, artifacts: best.artifacts } : null,
     }));
     return;
