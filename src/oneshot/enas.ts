@@ -11,14 +11,15 @@
 // (supernet, SGD state, libtorch's and the method's generators, the controller's JSON state);
 // a run started on a folder with a checkpoint resumes from it.
 import { SGD, clipGradNorm } from '../optim/index.js';
-import { F, manualSeed, noGrad, tidy } from '../torch/index.js';
-import { type Genotype, type Stack } from '../spaces/index.js';
+import { F, noGrad, tidy } from '../torch/index.js';
+import { type Genotype } from '../spaces/index.js';
 import { Rng, type Json } from '../spaces/core/index.js';
 import { type ControllerStrategy, type Metrics, type StrategyState, reinforceStrategy } from '../strategies/index.js';
 import { type DataLoader } from '../data/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';
-import { ENAS_SPACES, type EnasSupernet, enasCellsPerStage, enasSupernet } from './enas-supernet.js';
-import { batchFor, checkImages, searchLoader, searchStack } from './oneshot-data.js';
+import { ENAS_SPACES, type EnasSupernet } from './enas-supernet.js';
+import { batchFor, searchLoader } from './oneshot-data.js';
+import { enasSearchSupernet } from './oneshot-supernets.js';
 import { runEpochs } from './oneshot-loop.js';
 import { OneShotError } from './oneshot-errors.js';
 import { checkIntOption, checkRangeOption, resolveMethodOptions } from './oneshot-options.js';
@@ -96,15 +97,7 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
   if (!ENAS_SPACES.some((s) => ctx.space.name.startsWith(s))) {
     throw new OneShotError(`enas has a supernet for ${ENAS_SPACES.join(' and ')}, not '${ctx.space.name}'; pick one of those spaces`, 'unsupported-space');
   }
-  const stack = searchStack(ctx.stack, ctx.train);
-  const inChannels = ctx.train.sampleShape[0] === 1 ? 1 : 3;
-  checkImages(ctx.train, inChannels, 'train');
-  checkImages(ctx.val, inChannels, 'val');
-  manualSeed(ctx.seed);
-  const net = enasSupernet(ctx.space, {
-    channels: stack.channels ?? ctx.space.defaultStack.channels ?? 20, classes: stack.classes!, inChannels,
-    cellsPerStage: enasCellsPerStage(ctx.stack, o.cellsPerStage),
-  });
+  const { net } = enasSearchSupernet(ctx, o.cellsPerStage);
   const params = net.parameters();
   const opt = new SGD(params, { lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: true });
   const trainLoader = searchLoader(ctx.train, o.batchSize, ctx.seed);

@@ -16,7 +16,7 @@ import { type Mixer } from './layerwise-supernet.js';
 import { LAYERWISE_SPACES, layerwiseSupernet } from './layerwise-spaces.js';
 import { CELL_SPACES, createCellSupernet } from './supernet-search.js';
 import { pathDropoutEdgeWeights } from './supernet-genotype.js';
-import { ENAS_SPACES, enasCellsPerStage, enasSupernet } from './enas-supernet.js';
+import { ENAS_SPACES, type EnasSupernet, enasCellsPerStage, enasSupernet } from './enas-supernet.js';
 import { type ChildForward, checkImages, searchStack } from './oneshot-data.js';
 import { OneShotError } from './oneshot-errors.js';
 
@@ -100,10 +100,11 @@ function cellNetwork(ctx: OneShotContext): OneShotSupernet {
   };
 }
 
-function enasNetwork(ctx: OneShotContext, training: OneShotTraining): OneShotSupernet {
-  if (training === 'path-dropout') {
-    throw new OneShotError(`oneshot: training 'path-dropout' needs a supernet that runs every candidate at once; the ENAS supernet of '${ctx.space.name}' runs one child at a time. Use training: single-path`, 'invalid-option');
-  }
+/**
+ * The ENAS supernet at the search stack, with seeded weights, after checking the images (ENAS
+ * and one-shot on ENAS spaces). `cellsPerStage`: used when the stack gives neither it nor `cells`.
+ */
+export function enasSearchSupernet(ctx: OneShotContext, cellsPerStage: number): { net: EnasSupernet; inChannels: number } {
   const stack = searchStack(ctx.stack, ctx.train);
   const inChannels = ctx.train.sampleShape[0] === 1 ? 1 : 3;
   checkImages(ctx.train, inChannels, 'train');
@@ -111,8 +112,16 @@ function enasNetwork(ctx: OneShotContext, training: OneShotTraining): OneShotSup
   manualSeed(ctx.seed);
   const net = enasSupernet(ctx.space, {
     channels: stack.channels ?? ctx.space.defaultStack.channels ?? 20, classes: stack.classes!, inChannels,
-    cellsPerStage: enasCellsPerStage(ctx.stack, 2),
+    cellsPerStage: enasCellsPerStage(ctx.stack, cellsPerStage),
   });
+  return { net, inChannels };
+}
+
+function enasNetwork(ctx: OneShotContext, training: OneShotTraining): OneShotSupernet {
+  if (training === 'path-dropout') {
+    throw new OneShotError(`oneshot: training 'path-dropout' needs a supernet that runs every candidate at once; the ENAS supernet of '${ctx.space.name}' runs one child at a time. Use training: single-path`, 'invalid-option');
+  }
+  const { net, inChannels } = enasSearchSupernet(ctx, 2);
   return {
     module: net,
     inChannels,
