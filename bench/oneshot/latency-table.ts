@@ -20,7 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { getSpace } from '../../src/spaces/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { manualSeed, setNumThreads } from '../../src/torch/index.js';
 import {
   measureLatencyTable, pearson, predictLatency, spearman, timeInterleaved, timeModule,

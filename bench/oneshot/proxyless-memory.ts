@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getSpace } from '../../src/spaces/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { SGD, Adam } from '../../src/optim/index.js';
 import { F, manualSeed, randint, randn, setNumThreads, tensor, tidy } from '../../src/torch/index.js';
 import { layerwiseSupernet } from '../../src/oneshot/layerwise-spaces.js';

@@ -23,7 +23,8 @@ export function registerDraw(program: Command): void {
     .option('--out <file.svg>', 'write the SVG drawing here')
     .option('--dot <file.dot>', 'write Graphviz DOT here (with neither --out nor --dot, DOT goes to stdout)')
     .action(async (f: DrawFlags) => {
-      const { getSpace, findPreset, SpaceError, core, graph: render } = await import('../spaces/index.js');
+      const { getSpace, findPreset, SpaceError, graph: render } = await import('../spaces/index.js');
+      const { Rng } = await import('../util/index.js');
       try {
         const space = getSpace(f.space);
         const given = (['preset', 'genotype', 'sample', 'arch'] as const).filter((k) => f[k] !== undefined);
@@ -40,7 +41,7 @@ export function registerDraw(program: Command): void {
           genotype = space.validate(readGenotype(f.genotype, space.name));
           name = 'genotype';
         } else if (f.sample !== undefined) {
-          genotype = space.sample(new core.Rng(intFlag('sample', f.sample, 0)));
+          genotype = space.sample(new Rng(intFlag('sample', f.sample, 0)));
           name = `sample ${f.sample}`;
         } else {
           if (!space.parse) throw new UserError(`space '${space.name}' has no short form for --arch; give --genotype, --preset or --sample`);

@@ -3,7 +3,7 @@
 // `status --json`, `export`'s genotype.json. The genotype is taken, with the space, stack and
 // data set where the document has them; descriptive fields (key, params, metrics, ...) are ignored.
 import { readFileSync } from 'node:fs';
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 import { UserError } from './errors.js';
 
 /** The shapes `--genotype` takes, for error messages. */

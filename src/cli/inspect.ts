@@ -36,7 +36,8 @@ export function registerInspect(program: Command): void {
     .option('--threads <n>', 'libtorch threads for the latency measurement')
     .option('--json', 'print one JSON object')
     .action(async (f: InspectFlags) => {
-      const { getSpace, findPreset, SpaceError, core } = await import('../spaces/index.js');
+      const { getSpace, findPreset, SpaceError } = await import('../spaces/index.js');
+      const { Rng } = await import('../util/index.js');
       const { estimateCost } = await import('../estimate/index.js');
       const torch = await import('../torch/index.js');
       try {
@@ -56,7 +57,7 @@ export function registerInspect(program: Command): void {
         } else if (f.genotype !== undefined) {
           genotype = space.validate(readGenotype(f.genotype, space.name));
         } else if (f.sample !== undefined) {
-          genotype = space.sample(new core.Rng(intFlag('sample', f.sample, 0)));
+          genotype = space.sample(new Rng(intFlag('sample', f.sample, 0)));
         } else {
           if (!space.parse) throw new UserError(`space '${space.name}' has no short form for --arch; give --genotype, --preset or --sample`);
           genotype = space.parse(f.arch!);

@@ -10,7 +10,8 @@ import { registerDraw } from './draw.js';
 import { registerBenchmarkStrategies } from './benchmark-strategies.js';
 import { registerTrain } from './train.js';
 import { registerStudyCommands } from './search/index.js';
-import { UserError } from './errors.js';
+import { NasforgeError } from '../util/index.js';
+import { exitCodeOf } from './errors.js';
 
 function packageVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -41,12 +42,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof UserError) {
+    if (e instanceof NasforgeError) {
       process.stderr.write(`nasforge: ${e.message}\n`);
-      return e.exitCode;
+      if (process.env.NASFORGE_DEBUG) process.stderr.write(`${e.stack}\n`);
+      return exitCodeOf(e);
     }
-    const err = e as Error;
-    process.stderr.write(`nasforge: ${err.name === 'EngineError' ? '' : 'unexpected error: '}${err.message}\n`);
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`nasforge: unexpected error: ${err.message}${process.env.NASFORGE_DEBUG ? '' : ' (NASFORGE_DEBUG=1 shows where)'}\n`);
     if (process.env.NASFORGE_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

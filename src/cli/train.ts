@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UserError } from './errors.js';
 import { intFlag, numFlag } from './flags.js';
-import { DATASET_NAMES, loadDataset } from './datasets.js';
+import { datasetNames, loadDataset } from '../data/index.js';
 
 interface TrainFlags {
   dataset: string; dataRoot?: string; limit?: string; model: string; epochs: string; batchSize: string;
@@ -18,7 +18,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a named model on a data set and report test accuracy')
-    .option('--dataset <name>', `data set: ${DATASET_NAMES.join(', ')}`, 'fashion-mnist')
+    .option('--dataset <name>', `data set: ${datasetNames().join(', ')}`, 'fashion-mnist')
     .option('--data-root <dir>', 'folder with the data set files (default: the Debian package location)')
     .option('--limit <n>', 'use only the first N training examples')
     .option('--model <name>', 'model: resnet-small, resnet-20', 'resnet-small')

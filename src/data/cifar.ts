@@ -29,7 +29,7 @@ export function readCifarBinary(paths: readonly string[], labelBytes: number, la
   const files = paths.map((p) => {
     const b = readFileSync(p);
     if (b.length === 0 || b.length % record !== 0) {
-      throw new DataError('DATA_FORMAT', `${p} has ${b.length} bytes, not a whole number of ${record}-byte CIFAR records; is it the ${labelBytes === 1 ? 'CIFAR-10' : 'CIFAR-100'} binary version?`);
+      throw new DataError(`${p} has ${b.length} bytes, not a whole number of ${record}-byte CIFAR records; is it the ${labelBytes === 1 ? 'CIFAR-10' : 'CIFAR-100'} binary version?`, 'invalid-format');
     }
     return b;
   });
@@ -55,7 +55,7 @@ function resolveRoot(root: string, sub: string, probe: string): string {
 function requireFiles(paths: string[], what: string, root: string): void {
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length > 0) {
-    throw new DataError('DATA_MISSING', `${what}: ${missing.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')} not found in ${root}; pass root: the folder of the binary version (e.g. the extracted cifar-*-binary.tar.gz)`);
+    throw new DataError(`${what}: ${missing.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')} not found in ${root}; pass root: the folder of the binary version (e.g. the extracted cifar-*-binary.tar.gz)`, 'missing-data');
   }
 }
 
@@ -66,7 +66,7 @@ function namesFile(path: string, count: number): string[] | undefined {
 }
 
 function checkSplit(split: string): void {
-  if (split !== 'train' && split !== 'test') throw new DataError('DATA_OPTION', `split must be 'train' or 'test', got '${split}'`);
+  if (split !== 'train' && split !== 'test') throw new DataError(`split must be 'train' or 'test', got '${split}'`, 'invalid-option');
 }
 
 /** CIFAR-10: data_batch_1..5.bin (train, 50000) or test_batch.bin (test, 10000). */
@@ -84,7 +84,7 @@ export function cifar10(o: CifarOptions): TensorDataset {
 export function cifar100(o: CifarOptions & { labels?: 'fine' | 'coarse' }): TensorDataset {
   checkSplit(o.split);
   const kind = o.labels ?? 'fine';
-  if (kind !== 'fine' && kind !== 'coarse') throw new DataError('DATA_OPTION', `labels must be 'fine' or 'coarse', got '${String(kind)}'`);
+  if (kind !== 'fine' && kind !== 'coarse') throw new DataError(`labels must be 'fine' or 'coarse', got '${String(kind)}'`, 'invalid-option');
   const dir = resolveRoot(o.root, 'cifar-100-binary', 'test.bin');
   const path = join(dir, o.split === 'train' ? 'train.bin' : 'test.bin');
   requireFiles([path], 'CIFAR-100', dir);
@@ -95,7 +95,7 @@ export function cifar100(o: CifarOptions & { labels?: 'fine' | 'coarse' }): Tens
 
 function build(images: Uint8Array, labels: BigInt64Array, k: number, classNames: readonly string[] | undefined, device?: string): TensorDataset {
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i]! >= BigInt(k)) throw new DataError('DATA_FORMAT', `record ${i} has label ${labels[i]}, but there are only ${k} classes; the file is corrupt or of the other CIFAR version`);
+    if (labels[i]! >= BigInt(k)) throw new DataError(`record ${i} has label ${labels[i]}, but there are only ${k} classes; the file is corrupt or of the other CIFAR version`, 'invalid-format');
   }
   const n = labels.length;
   const x = tensor(images, [n, 3, 32, 32], { dtype: 'uint8' });

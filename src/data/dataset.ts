@@ -33,7 +33,7 @@ export function checkedPositions(indices: ArrayLike<number>, length: number): Bi
   for (let i = 0; i < indices.length; i++) {
     const v = indices[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= length) {
-      throw new DataError('DATA_OPTION', `index ${v} (position ${i}) is outside the dataset's 0..${length - 1}`);
+      throw new DataError(`index ${v} (position ${i}) is outside the dataset's 0..${length - 1}`, 'invalid-option');
     }
     out[i] = BigInt(v);
   }
@@ -43,7 +43,7 @@ export function checkedPositions(indices: ArrayLike<number>, length: number): Bi
 /** An int64 index tensor on `device` (a new tensor, or the given one moved if needed). */
 export function indexTensor(indices: Indices, length: number, device: string): { index: Tensor; owned: boolean } {
   if (indices instanceof Tensor) {
-    if (indices.ndim !== 1) throw new DataError('DATA_SHAPE', `indices must be 1-d, got shape [${indices.shape.join(', ')}]`);
+    if (indices.ndim !== 1) throw new DataError(`indices must be 1-d, got shape [${indices.shape.join(', ')}]`, 'invalid-shape');
     if (indices.dtype === 'int64' && indices.device === device) return { index: indices, owned: false };
     const moved = indices.dtype === 'int64' ? indices.to(device) : indices.to('int64');
     if (moved.device === device) return { index: moved, owned: true };
@@ -61,7 +61,7 @@ export function labelArray(labels: ArrayLike<number> | BigInt64Array): BigInt64A
   const out = new BigInt64Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
-    if (!Number.isInteger(v) || v < 0) throw new DataError('DATA_FORMAT', `label ${v} at position ${i} is not a class index (a non-negative integer)`);
+    if (!Number.isInteger(v) || v < 0) throw new DataError(`label ${v} at position ${i} is not a class index (a non-negative integer)`, 'invalid-format');
     out[i] = BigInt(v);
   }
   return out;

@@ -33,14 +33,14 @@ function find(root: string, stem: string): string | null {
 /** Load one split of an MNIST-layout data set found in `root`. */
 export function mnistLayout(name: string, o: IdxSetOptions & { root: string }, classNames: readonly string[], help: string): TensorDataset {
   if (o.split !== 'train' && o.split !== 'test') {
-    throw new DataError('DATA_OPTION', `split must be 'train' or 'test', got '${String(o.split)}'`);
+    throw new DataError(`split must be 'train' or 'test', got '${String(o.split)}'`, 'invalid-option');
   }
   const prefix = o.split === 'train' ? 'train' : 't10k';
   const images = find(o.root, `${prefix}-images-idx3-ubyte`);
   const labels = find(o.root, `${prefix}-labels-idx1-ubyte`);
   if (images === null || labels === null) {
     const missing = images === null ? `${prefix}-images-idx3-ubyte[.gz]` : `${prefix}-labels-idx1-ubyte[.gz]`;
-    throw new DataError('DATA_MISSING', `${name}: ${missing} not found in ${o.root}; ${help}`);
+    throw new DataError(`${name}: ${missing} not found in ${o.root}; ${help}`, 'missing-data');
   }
   return idxDataset(images, labels, { classNames, device: o.device });
 }
@@ -56,7 +56,7 @@ export function fashionMnist(o: IdxSetOptions): TensorDataset {
 
 /** MNIST digits from IDX files in `root` (same file names as Fashion-MNIST). */
 export function mnist(o: IdxSetOptions & { root: string }): TensorDataset {
-  if (typeof o.root !== 'string') throw new DataError('DATA_OPTION', 'mnist needs root: the folder that holds the MNIST IDX files');
+  if (typeof o.root !== 'string') throw new DataError('mnist needs root: the folder that holds the MNIST IDX files', 'invalid-option');
   return mnistLayout('MNIST', o, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     'pass root: the folder that holds the MNIST IDX files');
 }

@@ -27,24 +27,24 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
     try {
       buf = gunzipSync(buf);
     } catch (e) {
-      throw new DataError('DATA_FORMAT', `${name}: gzip data is corrupt (${(e as Error).message}); download the file again`);
+      throw new DataError(`${name}: gzip data is corrupt (${(e as Error).message}); download the file again`, 'invalid-format');
     }
   }
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) {
-    throw new DataError('DATA_FORMAT', `${name} is not an IDX file (its first two bytes must be zero)`);
+    throw new DataError(`${name} is not an IDX file (its first two bytes must be zero)`, 'invalid-format');
   }
   const kind = TYPES[buf[2]!];
-  if (kind === undefined) throw new DataError('DATA_FORMAT', `${name}: unknown IDX element type 0x${buf[2]!.toString(16)}`);
+  if (kind === undefined) throw new DataError(`${name}: unknown IDX element type 0x${buf[2]!.toString(16)}`, 'invalid-format');
   const ndim = buf[3]!;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const header = 4 + 4 * ndim;
-  if (buf.length < header) throw new DataError('DATA_FORMAT', `${name} is truncated inside its header`);
+  if (buf.length < header) throw new DataError(`${name} is truncated inside its header`, 'invalid-format');
   const shape: number[] = [];
   for (let i = 0; i < ndim; i++) shape.push(view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = header + count * kind.size;
   if (buf.length !== expected) {
-    throw new DataError('DATA_FORMAT', `${name} has ${buf.length} bytes but its header [${shape.join(', ')}] of ${kind.type} needs ${expected}; the file is truncated or corrupt`);
+    throw new DataError(`${name} has ${buf.length} bytes but its header [${shape.join(', ')}] of ${kind.type} needs ${expected}; the file is truncated or corrupt`, 'invalid-format');
   }
   return { shape, type: kind.type, data: decode(view, header, count, kind.type) };
 }
@@ -62,7 +62,7 @@ function decode(view: DataView, at: number, n: number, type: IdxArray['type']): 
 
 /** Read an IDX file from disk. */
 export function readIdx(path: string): IdxArray {
-  if (!existsSync(path)) throw new DataError('DATA_MISSING', `IDX file ${path} does not exist`);
+  if (!existsSync(path)) throw new DataError(`IDX file ${path} does not exist`, 'missing-data');
   return parseIdx(readFileSync(path), path);
 }
 
@@ -73,12 +73,12 @@ export function readIdx(path: string): IdxArray {
 export function idxDataset(imagesPath: string, labelsPath: string, o: TensorDatasetOptions = {}): TensorDataset {
   const images = readIdx(imagesPath);
   const labels = readIdx(labelsPath);
-  if (images.type !== 'uint8') throw new DataError('DATA_FORMAT', `${imagesPath}: images must be uint8, got ${images.type}`);
+  if (images.type !== 'uint8') throw new DataError(`${imagesPath}: images must be uint8, got ${images.type}`, 'invalid-format');
   if (images.shape.length !== 3 && images.shape.length !== 4) {
-    throw new DataError('DATA_FORMAT', `${imagesPath}: images must be (N, H, W) or (N, H, W, C), got [${images.shape.join(', ')}]`);
+    throw new DataError(`${imagesPath}: images must be (N, H, W) or (N, H, W, C), got [${images.shape.join(', ')}]`, 'invalid-format');
   }
   if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
-    throw new DataError('DATA_SHAPE', `${labelsPath} holds labels of shape [${labels.shape.join(', ')}] for ${images.shape[0]} images in ${imagesPath}; use the matching label file`);
+    throw new DataError(`${labelsPath} holds labels of shape [${labels.shape.join(', ')}] for ${images.shape[0]} images in ${imagesPath}; use the matching label file`, 'invalid-shape');
   }
   const [n, h, w, c = 1] = images.shape as [number, number, number, number?];
   let x = tensor(images.data, [n, h, w, c], { dtype: 'uint8' });
@@ -89,7 +89,7 @@ export function idxDataset(imagesPath: string, labelsPath: string, o: TensorData
   const ys = new BigInt64Array(n);
   for (let i = 0; i < n; i++) {
     const v = labels.data[i]!;
-    if (!Number.isInteger(v) || v < 0) throw new DataError('DATA_FORMAT', `${labelsPath}: label ${v} at position ${i} is not a class index`);
+    if (!Number.isInteger(v) || v < 0) throw new DataError(`${labelsPath}: label ${v} at position ${i} is not a class index`, 'invalid-format');
     ys[i] = BigInt(v);
   }
   const y = tensor(ys, [n], { dtype: 'int64' });

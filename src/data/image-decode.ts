@@ -33,11 +33,11 @@ export function decodeImage(bytes: Uint8Array, channels: 1 | 3, name: string): D
       ({ width, height } = img);
       rgba = img.data;
     } else {
-      throw new DataError('DATA_FORMAT', `${name} is neither PNG nor JPEG (by its first bytes); remove it or convert it`);
+      throw new DataError(`${name} is neither PNG nor JPEG (by its first bytes); remove it or convert it`, 'invalid-format');
     }
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError('DATA_FORMAT', `${name}: cannot decode this ${kind} file (${(e as Error).message}); it may be corrupt`);
+    throw new DataError(`${name}: cannot decode this ${kind} file (${(e as Error).message}); it may be corrupt`, 'invalid-format');
   }
   const plane = width * height;
   const pixels = new Uint8Array(channels * plane);

@@ -21,15 +21,15 @@ export interface ImageFolderOptions {
 /** The class folders and their image files, sorted. */
 export function listImageFolder(root: string): { classes: string[]; files: { path: string; label: number }[] } {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new DataError('DATA_MISSING', `image folder ${root} does not exist; pass root: a folder with one sub-folder of images per class`);
+    throw new DataError(`image folder ${root} does not exist; pass root: a folder with one sub-folder of images per class`, 'missing-data');
   }
   const classes = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
-  if (classes.length === 0) throw new DataError('DATA_FORMAT', `${root} has no sub-folders; put each class's images in root/<class name>/`);
+  if (classes.length === 0) throw new DataError(`${root} has no sub-folders; put each class's images in root/<class name>/`, 'invalid-format');
   const files: { path: string; label: number }[] = [];
   classes.forEach((c, label) => {
     const dir = join(root, c);
     const imgs = readdirSync(dir).filter((f) => EXTENSIONS.has(extname(f).toLowerCase())).sort();
-    if (imgs.length === 0) throw new DataError('DATA_FORMAT', `class folder ${dir} has no .png, .jpg or .jpeg files; add images or remove the folder`);
+    if (imgs.length === 0) throw new DataError(`class folder ${dir} has no .png, .jpg or .jpeg files; add images or remove the folder`, 'invalid-format');
     for (const f of imgs) files.push({ path: join(dir, f), label });
   });
   return { classes, files };
@@ -47,11 +47,11 @@ function resize(pixels: Uint8Array, c: number, h: number, w: number, to: readonl
 /** Load an image folder as uint8 (N, C, H, W) read out as float32 in [0, 1]. */
 export function imageFolder(o: ImageFolderOptions): TensorDataset {
   const channels = o.channels ?? 3;
-  if (channels !== 1 && channels !== 3) throw new DataError('DATA_OPTION', `channels must be 1 or 3, got ${String(channels)}`);
+  if (channels !== 1 && channels !== 3) throw new DataError(`channels must be 1 or 3, got ${String(channels)}`, 'invalid-option');
   let size: [number, number] | null = null;
   if (o.size !== undefined) {
     size = typeof o.size === 'number' ? [o.size, o.size] : [o.size[0], o.size[1]];
-    if (!size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError('DATA_OPTION', `size must be positive integers (H, W), got ${JSON.stringify(o.size)}`);
+    if (!size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError(`size must be positive integers (H, W), got ${JSON.stringify(o.size)}`, 'invalid-option');
   }
   const { classes, files } = listImageFolder(o.root);
   let first = '';
@@ -67,7 +67,7 @@ export function imageFolder(o: ImageFolderOptions): TensorDataset {
     let data = img.pixels;
     if (img.height !== size[0] || img.width !== size[1]) {
       if (o.size === undefined) {
-        throw new DataError('DATA_SHAPE', `${f.path} is ${img.width}x${img.height} but ${first} is ${size[1]}x${size[0]} (width x height); pass size: [H, W] to resize every image`);
+        throw new DataError(`${f.path} is ${img.width}x${img.height} but ${first} is ${size[1]}x${size[0]} (width x height); pass size: [H, W] to resize every image`, 'invalid-shape');
       }
       data = resize(data, channels, img.height, img.width, size);
     }

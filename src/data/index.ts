@@ -2,7 +2,6 @@
 // a seeded and resumable loader, and batched augmentations.
 export { type Batch, type Dataset, type Indices } from './dataset.js';
 export { DataError, type DataErrorCode } from './errors.js';
-export { Rng } from './rng.js';
 export { TensorDataset, type TensorDatasetOptions } from './tensor-dataset.js';
 export { Subset, limit, trainValSplit, type SplitOptions } from './subset.js';
 export { parseIdx, readIdx, idxDataset, type IdxArray } from './idx.js';
@@ -19,3 +18,4 @@ export {
 export { RandomCrop, randomCrop, cropWindows, type RandomCropOptions } from './transforms/crop.js';
 export { RandomHorizontalFlip, randomHorizontalFlip } from './transforms/flip.js';
 export { Cutout, cutout } from './transforms/cutout.js';
+export { DATASETS, datasetNames, getDataset, loadDataset, type DatasetEntry, type NamedData } from './registry.js';

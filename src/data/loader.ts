@@ -14,7 +14,7 @@
 import { tidy } from '../torch/index.js';
 import { type Batch, type Dataset } from './dataset.js';
 import { DataError, checkPositiveInt, checkSeed } from './errors.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/index.js';
 import { type Transform } from './transforms/transform.js';
 
 export interface DataLoaderOptions {
@@ -59,7 +59,7 @@ export class DataLoader implements Iterable<Batch> {
     this.dropLast = o.dropLast ?? false;
     this.transform = o.transform;
     if (this.length === 0) {
-      throw new DataError('DATA_OPTION', `an epoch would have no batches: the dataset has ${dataset.length} examples${this.dropLast ? `, fewer than one batch of ${this.batchSize} with dropLast` : ''}; use a smaller batchSize or more data`);
+      throw new DataError(`an epoch would have no batches: the dataset has ${dataset.length} examples${this.dropLast ? `, fewer than one batch of ${this.batchSize} with dropLast` : ''}; use a smaller batchSize or more data`, 'invalid-option');
     }
   }
 
@@ -82,16 +82,16 @@ export class DataLoader implements Iterable<Batch> {
   /** Continue from a saved state (the same dataset, batch size and seed are needed to reproduce the run). */
   loadState(s: LoaderState): void {
     if (s.seed !== this.seed) {
-      throw new DataError('DATA_OPTION', `loader state was saved with seed ${s.seed} but this loader has seed ${this.seed}; build the loader with the same seed to resume`);
+      throw new DataError(`loader state was saved with seed ${s.seed} but this loader has seed ${this.seed}; build the loader with the same seed to resume`, 'invalid-option');
     }
     this.seek(s.epoch, s.batch);
   }
 
   /** Make batch `batch` of epoch `epoch` the next one. */
   seek(epoch: number, batch = 0): void {
-    if (!Number.isInteger(epoch) || epoch < 0) throw new DataError('DATA_OPTION', `epoch must be a non-negative integer, got ${epoch}`);
+    if (!Number.isInteger(epoch) || epoch < 0) throw new DataError(`epoch must be a non-negative integer, got ${epoch}`, 'invalid-option');
     if (!Number.isInteger(batch) || batch < 0 || batch > this.length) {
-      throw new DataError('DATA_OPTION', `batch position must be an integer in 0..${this.length}, got ${batch}`);
+      throw new DataError(`batch position must be an integer in 0..${this.length}, got ${batch}`, 'invalid-option');
     }
     this._epoch = epoch;
     this._batch = batch;
@@ -115,7 +115,7 @@ export class DataLoader implements Iterable<Batch> {
   /** Batch `b` of epoch `epoch`, transformed; it does not move the loader. The caller owns the tensors. */
   batchAt(epoch: number, b: number): Batch {
     if (!Number.isInteger(b) || b < 0 || b >= this.length) {
-      throw new DataError('DATA_OPTION', `batch ${b} does not exist; an epoch has ${this.length} batches`);
+      throw new DataError(`batch ${b} does not exist; an epoch has ${this.length} batches`, 'invalid-option');
     }
     const order = this.order(epoch);
     const idx = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));

@@ -2,7 +2,7 @@
 import { Tensor, tensor } from '../torch/index.js';
 import { type Batch, type Dataset, type Indices, checkedPositions, indexTensor } from './dataset.js';
 import { DataError, checkSeed } from './errors.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/index.js';
 
 /** The examples of `base` at `positions`. It does not own `base`: dispose the base yourself. */
 export class Subset implements Dataset {
@@ -29,7 +29,7 @@ export class Subset implements Dataset {
       for (let i = 0; i < indices.length; i++) {
         const v = indices[i]!;
         if (!Number.isInteger(v) || v < 0 || v >= this.length) {
-          throw new DataError('DATA_OPTION', `index ${v} (position ${i}) is outside the subset's 0..${this.length - 1}`);
+          throw new DataError(`index ${v} (position ${i}) is outside the subset's 0..${this.length - 1}`, 'invalid-option');
         }
         mapped[i] = this.positions[v]!;
       }
@@ -53,7 +53,7 @@ export class Subset implements Dataset {
 
 /** The first `n` examples (all of them if the dataset is smaller). */
 export function limit(ds: Dataset, n: number): Subset {
-  if (!Number.isInteger(n) || n < 0) throw new DataError('DATA_OPTION', `limit must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new DataError(`limit must be a non-negative integer, got ${n}`, 'invalid-option');
   const m = Math.min(n, ds.length);
   const p = new Int32Array(m);
   for (let i = 0; i < m; i++) p[i] = i;
@@ -75,19 +75,19 @@ export function trainValSplit(ds: Dataset, o: SplitOptions): { train: Subset; va
   const n = ds.length;
   let nVal: number;
   if (o.valCount !== undefined && o.valFraction !== undefined) {
-    throw new DataError('DATA_OPTION', 'give valFraction or valCount, not both');
+    throw new DataError('give valFraction or valCount, not both', 'invalid-option');
   } else if (o.valCount !== undefined) {
     if (!Number.isInteger(o.valCount) || o.valCount < 0 || o.valCount > n) {
-      throw new DataError('DATA_OPTION', `valCount must be an integer in 0..${n} (the dataset's size), got ${o.valCount}`);
+      throw new DataError(`valCount must be an integer in 0..${n} (the dataset's size), got ${o.valCount}`, 'invalid-option');
     }
     nVal = o.valCount;
   } else if (o.valFraction !== undefined) {
     if (!(o.valFraction > 0 && o.valFraction < 1)) {
-      throw new DataError('DATA_OPTION', `valFraction must be in (0, 1), got ${o.valFraction}`);
+      throw new DataError(`valFraction must be in (0, 1), got ${o.valFraction}`, 'invalid-option');
     }
     nVal = Math.round(n * o.valFraction);
   } else {
-    throw new DataError('DATA_OPTION', 'trainValSplit needs valFraction (e.g. 0.1) or valCount');
+    throw new DataError('trainValSplit needs valFraction (e.g. 0.1) or valCount', 'invalid-option');
   }
   const seed = o.seed ?? 0;
   checkSeed(seed);

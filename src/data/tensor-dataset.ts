@@ -29,11 +29,11 @@ export class TensorDataset implements Dataset {
   /** Takes ownership of `x` and `y` (they are kept out of tidy scopes and freed by dispose()). */
   constructor(x: Tensor, y: Tensor, o: TensorDatasetOptions = {}) {
     if (x.ndim < 1 || y.ndim !== 1 || x.shape[0] !== y.shape[0]) {
-      throw new DataError('DATA_SHAPE', `inputs (shape [${x.shape.join(', ')}]) and labels (shape [${y.shape.join(', ')}]) must have the same first dimension, and labels must be 1-d`);
+      throw new DataError(`inputs (shape [${x.shape.join(', ')}]) and labels (shape [${y.shape.join(', ')}]) must have the same first dimension, and labels must be 1-d`, 'invalid-shape');
     }
     if (y.dtype !== 'int64') {
       if (y.dtype.startsWith('float') || y.dtype === 'bool' || y.dtype === 'bfloat16') {
-        throw new DataError('DATA_FORMAT', `labels must be integer class indices, got dtype ${y.dtype}`);
+        throw new DataError(`labels must be integer class indices, got dtype ${y.dtype}`, 'invalid-format');
       }
       const converted = y.to('int64');
       y.dispose();
@@ -48,15 +48,15 @@ export class TensorDataset implements Dataset {
     this.sampleShape = x.shape.slice(1);
     this.device = device;
     this.divisor = o.divisor ?? (x.dtype === 'uint8' ? 255 : 1);
-    if (!(this.divisor > 0)) throw new DataError('DATA_OPTION', `divisor must be positive, got ${this.divisor}`);
+    if (!(this.divisor > 0)) throw new DataError(`divisor must be positive, got ${this.divisor}`, 'invalid-option');
     const top = this.length === 0 ? -1 : maxLabel(this.y);
     this.numClasses = o.numClasses ?? o.classNames?.length ?? top + 1;
     if (top >= this.numClasses) {
-      throw new DataError('DATA_FORMAT', `labels go up to ${top} but there are ${this.numClasses} classes; labels must be 0..${this.numClasses - 1}`);
+      throw new DataError(`labels go up to ${top} but there are ${this.numClasses} classes; labels must be 0..${this.numClasses - 1}`, 'invalid-format');
     }
     if (o.classNames !== undefined) {
       if (o.classNames.length !== this.numClasses) {
-        throw new DataError('DATA_OPTION', `${o.classNames.length} class names given for ${this.numClasses} classes`);
+        throw new DataError(`${o.classNames.length} class names given for ${this.numClasses} classes`, 'invalid-option');
       }
       this.classNames = [...o.classNames];
     }
@@ -66,7 +66,7 @@ export class TensorDataset implements Dataset {
   static fromArrays(x: TypedArray, shape: readonly number[], labels: ArrayLike<number> | BigInt64Array,
     o: TensorDatasetOptions & { dtype?: DType } = {}): TensorDataset {
     const n = shape.reduce((a, b) => a * b, 1);
-    if (n !== x.length) throw new DataError('DATA_SHAPE', `${x.length} input values do not fill shape [${shape.join(', ')}] (${n} values)`);
+    if (n !== x.length) throw new DataError(`${x.length} input values do not fill shape [${shape.join(', ')}] (${n} values)`, 'invalid-shape');
     const y = labelArray(labels);
     const xt = tensor(x, shape, o.dtype ? { dtype: o.dtype } : {});
     const yt = tensor(y, [y.length], { dtype: 'int64' });
@@ -108,6 +108,6 @@ function maxLabel(y: Tensor): number {
   const lo = y.min();
   const low = lo.item();
   lo.dispose();
-  if (low < 0) throw new DataError('DATA_FORMAT', `labels must be class indices 0..K-1, found ${low}`);
+  if (low < 0) throw new DataError(`labels must be class indices 0..K-1, found ${low}`, 'invalid-format');
   return v;
 }

@@ -27,9 +27,9 @@ function canonical(tok: string): string {
 }
 
 function parse(path: string, fill: number | undefined): Parsed {
-  if (!existsSync(path)) throw new DataError('DATA_MISSING', `series file ${path} does not exist`);
+  if (!existsSync(path)) throw new DataError(`series file ${path} does not exist`, 'missing-data');
   const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim().length > 0);
-  if (lines.length === 0) throw new DataError('DATA_FORMAT', `${path} has no rows`);
+  if (lines.length === 0) throw new DataError(`${path} has no rows`, 'invalid-format');
   const labels: string[] = [];
   let length = -1;
   let values = new Float32Array(0);
@@ -37,21 +37,21 @@ function parse(path: string, fill: number | undefined): Parsed {
     const toks = line.trim().split(/\s*[,\t ]\s*/);
     if (length < 0) {
       length = toks.length - 1;
-      if (length < 1) throw new DataError('DATA_FORMAT', `${path}: row 1 has a label but no values; each row is "label,v1,v2,..."`);
+      if (length < 1) throw new DataError(`${path}: row 1 has a label but no values; each row is "label,v1,v2,..."`, 'invalid-format');
       values = new Float32Array(lines.length * length);
     }
     if (toks.length - 1 !== length) {
-      throw new DataError('DATA_SHAPE', `${path}: row ${r + 1} has ${toks.length - 1} values but row 1 has ${length}; series must share one length (pad shorter ones with NaN and pass fillMissing)`);
+      throw new DataError(`${path}: row ${r + 1} has ${toks.length - 1} values but row 1 has ${length}; series must share one length (pad shorter ones with NaN and pass fillMissing)`, 'invalid-shape');
     }
     labels.push(canonical(toks[0]!));
     for (let j = 0; j < length; j++) {
       const tok = toks[j + 1]!;
       let v = tok === '' ? NaN : Number(tok);
       if (Number.isNaN(v) && (tok === '' || /^nan$/i.test(tok))) {
-        if (fill === undefined) throw new DataError('DATA_FORMAT', `${path}: row ${r + 1} has a missing value at column ${j + 2}; pass fillMissing (e.g. 0) to fill missing values`);
+        if (fill === undefined) throw new DataError(`${path}: row ${r + 1} has a missing value at column ${j + 2}; pass fillMissing (e.g. 0) to fill missing values`, 'invalid-format');
         v = fill;
       } else if (!Number.isFinite(v)) {
-        throw new DataError('DATA_FORMAT', `${path}: row ${r + 1}, column ${j + 2} is '${tok}', not a number`);
+        throw new DataError(`${path}: row ${r + 1}, column ${j + 2} is '${tok}', not a number`, 'invalid-format');
       }
       values[r * length + j] = v;
     }
@@ -74,7 +74,7 @@ export function ucrCsv(path: string, o: UcrCsvOptions = {}): TensorDataset {
   const y = new BigInt64Array(p.labels.length);
   p.labels.forEach((l, i) => {
     const k = index.get(l);
-    if (k === undefined) throw new DataError('DATA_FORMAT', `${path}: row ${i + 1} has label '${l}', which is not among the classes [${classes.join(', ')}]`);
+    if (k === undefined) throw new DataError(`${path}: row ${i + 1} has label '${l}', which is not among the classes [${classes.join(', ')}]`, 'invalid-format');
     y[i] = BigInt(k);
   });
   const n = p.labels.length;
@@ -98,10 +98,10 @@ function findSplit(root: string, name: string, split: Split): string | null {
  * test split takes its label mapping from the training file so both agree.
  */
 export function ucr(o: { root: string; name: string; split: Split; fillMissing?: number; device?: string }): TensorDataset {
-  if (o.split !== 'train' && o.split !== 'test') throw new DataError('DATA_OPTION', `split must be 'train' or 'test', got '${String(o.split)}'`);
+  if (o.split !== 'train' && o.split !== 'test') throw new DataError(`split must be 'train' or 'test', got '${String(o.split)}'`, 'invalid-option');
   const path = findSplit(o.root, o.name, o.split);
   if (path === null) {
-    throw new DataError('DATA_MISSING', `${o.name}_${o.split.toUpperCase()}.tsv not found in ${join(o.root, o.name)} or ${o.root}; pass root: the UCR archive folder`);
+    throw new DataError(`${o.name}_${o.split.toUpperCase()}.tsv not found in ${join(o.root, o.name)} or ${o.root}; pass root: the UCR archive folder`, 'missing-data');
   }
   let classes: string[] | undefined;
   const train = o.split === 'test' ? findSplit(o.root, o.name, 'train') : null;

@@ -3,9 +3,8 @@
 // (with an optional simulated training time). Both honour the trial's abort signal; proxy
 // training checkpoints into the trial's workdir, so an interrupted or killed trial resumes.
 import { join } from 'node:path';
-import {
-  type Batch, type Dataset, type Rng, type Transform, compose, trainValSplit,
-} from '../data/index.js';
+import { type Batch, type Dataset, type Transform, compose, trainValSplit } from '../data/index.js';
+import { type Rng } from '../util/index.js';
 import { type AnySearchSpace, type Genotype, type Stack } from '../spaces/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { type TableEvaluatorOptions, type TabularBenchmark, tableEvaluator } from '../tabular/index.js';

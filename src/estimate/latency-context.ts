@@ -10,7 +10,7 @@
 // is kept as its own fixed part, 'between'.
 import { type Tensor, full, noGrad, tidy } from '../torch/index.js';
 import { type Layer, type Module } from '../nn/index.js';
-import { Rng } from '../data/index.js';
+import { Rng } from '../util/index.js';
 import { type LatencyClock, type LatencyTableParts, LatencyTableError, checkCounts, clockMs } from './latency-parts.js';
 
 /** Samples of every part, in milliseconds, from in-context passes. */

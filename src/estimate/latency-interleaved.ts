@@ -5,7 +5,7 @@
 // whose latencies are a few percent apart; interleaved, drift reaches all of them alike.
 import { full, noGrad, tidy } from '../torch/index.js';
 import { type Layer, type Module } from '../nn/index.js';
-import { Rng } from '../data/index.js';
+import { Rng } from '../util/index.js';
 import { type LatencyClock, type LatencyStatistic, checkCounts, clockMs, statisticOf } from './latency-parts.js';
 
 export interface InterleavedOptions {

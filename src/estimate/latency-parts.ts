@@ -1,6 +1,7 @@
 // What a latency table is measured from and the small pieces its two measuring methods share:
 // the clocks, the statistic over timed samples, and the table's typed error.
 import { type Layer, type Module } from '../nn/index.js';
+import { NasforgeError } from '../util/index.js';
 
 /** What the table is measured from: modules with the input shape each runs at (batch 1). */
 export interface LatencyTableParts {
@@ -32,9 +33,10 @@ export type LatencyClock = 'wall' | 'cpu';
  */
 export type LatencyMethod = 'isolated' | 'in-context';
 
-export class LatencyTableError extends Error {
+/** A latency table that cannot be used: missing, malformed, measured for another space or input. */
+export class LatencyTableError extends NasforgeError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-latency-table');
     this.name = 'LatencyTableError';
   }
 }

@@ -5,7 +5,7 @@
 // decay 3e-4, gradients clipped to norm 5, lr cosine-annealed per epoch from 0.025 to 0.001).
 // The derived cell keeps each node's two strongest non-'none' inputs (supernet-derive.ts).
 import { Adam, SGD, cosine } from '../optim/index.js';
-import { Rng } from '../spaces/core/index.js';
+import { Rng } from '../util/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { dispose } from '../torch/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';

@@ -13,7 +13,7 @@
 import { SGD, clipGradNorm } from '../optim/index.js';
 import { F, noGrad, tidy } from '../torch/index.js';
 import { type Genotype } from '../spaces/index.js';
-import { Rng, type Json } from '../spaces/core/index.js';
+import { Rng, type Json } from '../util/index.js';
 import { type ControllerStrategy, type Metrics, type StrategyState, reinforceStrategy } from '../strategies/index.js';
 import { type DataLoader } from '../data/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { SGD, Adam, clipGradNorm } from '../optim/index.js';
 import { F, type Tensor, grad, keep, manualSeed, tensor, tidy } from '../torch/index.js';
-import { Rng, type Json } from '../spaces/core/index.js';
+import { Rng, type Json } from '../util/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { predictLatency } from '../estimate/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';

@@ -16,7 +16,7 @@
 // than the two strongest (op, input) pairs; its macro layout is 3N cells with reductions after
 // N and 2N, which equals ours (reductions at cells/3 and 2·cells/3) whenever cells = 3N.
 import { Adam, SGD, clipGradNorm, cosine } from '../optim/index.js';
-import { Rng } from '../spaces/core/index.js';
+import { Rng } from '../util/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { F, type Tensor, backward, dispose, grad, noGrad, tidy } from '../torch/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';

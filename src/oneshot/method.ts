@@ -2,7 +2,7 @@
 // offers the study: train a supernet of a space on a data split, checkpointing as it goes, and
 // derive one discrete genotype of that space (which `nasforge retrain` then trains from scratch).
 import { type Dataset } from '../data/index.js';
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 import { type AnySearchSpace, type Genotype, type Stack } from '../spaces/index.js';
 import { type Metrics } from '../strategies/index.js';
 

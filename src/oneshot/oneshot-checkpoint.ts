@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type Module } from '../nn/index.js';
 import { type GroupOptions, type Optimizer, type OptimizerMeta } from '../optim/index.js';
 import { type Tensor, loadSafetensors, noGrad, rngState, saveSafetensors, setRngState, tensor } from '../torch/index.js';
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 import { OneShotError } from './oneshot-errors.js';
 
 export interface SearchCheckpoint {

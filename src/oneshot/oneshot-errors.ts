@@ -1,11 +1,12 @@
 // Errors a user can cause when configuring a one-shot method (FBNet, ProxylessNAS, one-shot):
 // an unknown option, a wrong type, a space the method has no supernet for, an unreadable
 // checkpoint. Each message says what was wrong and what to do.
+import { NasforgeError } from '../util/index.js';
 export type OneShotErrorCode = 'invalid-option' | 'unsupported-space' | 'checkpoint' | 'nonfinite-loss' | 'data';
 
-export class OneShotError extends Error {
-  constructor(message: string, readonly code: OneShotErrorCode) {
-    super(message);
+export class OneShotError extends NasforgeError {
+  constructor(message: string, override readonly code: OneShotErrorCode) {
+    super(message, code);
     this.name = 'OneShotError';
   }
 }

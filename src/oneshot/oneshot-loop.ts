@@ -1,6 +1,6 @@
 // The epoch loop every layer-wise search shares: resume from the workdir's checkpoint, run the
 // method's epochs, checkpoint and report after each, stop cleanly when the signal fires.
-import { Rng, type Json } from '../spaces/core/index.js';
+import { Rng, type Json } from '../util/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { type OneShotContext } from './method.js';
 import { type SearchCheckpoint, hasSearchCheckpoint, loadSearchCheckpoint, saveSearchCheckpoint } from './oneshot-checkpoint.js';

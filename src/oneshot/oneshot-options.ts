@@ -1,6 +1,6 @@
 // A method's options over its defaults: unknown names are refused with "did you mean" help,
 // and each value must have its default's type (a number, a boolean, or one of the listed words).
-import { type Json, didYouMean } from '../spaces/core/index.js';
+import { type Json, didYouMean } from '../util/index.js';
 import { OneShotError } from './oneshot-errors.js';
 
 type Value = number | boolean | string;

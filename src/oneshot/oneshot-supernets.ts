@@ -10,7 +10,7 @@
 import { type Module } from '../nn/index.js';
 import { type Tensor, manualSeed, scalar } from '../torch/index.js';
 import { type Genotype, type darts } from '../spaces/index.js';
-import { type RandomSource } from '../spaces/core/index.js';
+import { type RandomSource } from '../util/index.js';
 import { type OneShotContext } from './method.js';
 import { type Mixer } from './layerwise-supernet.js';
 import { LAYERWISE_SPACES, layerwiseSupernet } from './layerwise-spaces.js';

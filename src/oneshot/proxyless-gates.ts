@@ -6,7 +6,7 @@
 // p, renormalises their probabilities p' = softmax(α_a, α_b), makes one of them active by p',
 // applies the estimator to the pair only, and after the update shifts the pair's α by a common
 // offset so that exp(α_a) + exp(α_b) is unchanged: the paths not sampled keep their probability.
-import { type RandomSource } from '../spaces/core/index.js';
+import { type RandomSource } from '../util/index.js';
 import { softmax } from './oneshot-arch.js';
 
 /** One index drawn from the probabilities `p`. */

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { Adam, SGD, type GroupOptions, type Optimizer, clipGradNorm } from '../optim/index.js';
 import { F, type Tensor, grad, keep, manualSeed, noGrad, tensor, tidy } from '../torch/index.js';
-import { Rng, type Json, type RandomSource } from '../spaces/core/index.js';
+import { Rng, type Json, type RandomSource } from '../util/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { type LatencyTable, predictLatency } from '../estimate/index.js';
 import { type OneShotContext, type OneShotMethod, type OneShotResult } from './method.js';

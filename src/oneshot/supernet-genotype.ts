@@ -9,7 +9,7 @@
 //   supernet is ranked on (the layer-wise version averages, its children having one path).
 import { type Tensor } from '../torch/index.js';
 import { type darts } from '../spaces/index.js';
-import { type RandomSource } from '../spaces/core/index.js';
+import { type RandomSource } from '../util/index.js';
 import { type WeightedOp } from './mixed-op.js';
 import { type EdgeWeights, type SearchCell } from './supernet.js';
 

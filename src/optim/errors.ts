@@ -1,8 +1,9 @@
+import { NasforgeError } from '../util/index.js';
+
 /** A mistake in how an optimiser, schedule or clipping is configured or restored. */
-export class OptimizerError extends Error {
-  readonly code = 'OPTIM';
+export class OptimizerError extends NasforgeError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-optimizer');
     this.name = 'OptimizerError';
   }
 }

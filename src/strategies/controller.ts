@@ -7,7 +7,7 @@
 // the same proposals whatever the global torch generator's state.
 import { type Tensor, noGrad, tensor, tidy, zeros } from '../torch/index.js';
 import { Embedding, Linear, Module, StackedLSTM, type LSTMState, withoutInit } from '../nn/index.js';
-import { type Rng } from '../spaces/core/index.js';
+import { type Rng } from '../util/index.js';
 
 export interface ControllerOptions {
   /** LSTM width (ENAS: 64; NASNet: 100) */

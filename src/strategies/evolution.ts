@@ -9,7 +9,7 @@
 // order over the population's metrics instead of the score: lower non-dominated rank first,
 // then larger crowding distance (Deb et al., 2002), so the population spreads along the front.
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
-import { type Json, Rng } from '../spaces/core/index.js';
+import { type Json, Rng } from '../util/index.js';
 import { StrategyError } from './errors.js';
 import { checkInteger, checkState, resolveOptions, rngFromState } from './options.js';
 import { readMetric } from './objective.js';

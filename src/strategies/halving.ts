@@ -21,7 +21,7 @@
 //   store hb.state(); later restoreHalving(space, state) continues exactly, including the jobs
 //   handed out and not yet reported (they must still be reported).
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 import { StrategyError } from './errors.js';
 import { checkInteger } from './options.js';
 import { restoreStrategy } from './registry.js';

@@ -8,7 +8,7 @@
 //   { name: 'constraint', metric: 'params', max?: 5e6, min?, objective?: <spec>, floor? }
 //   { name: 'pareto', metrics: ['valAccuracy', '-flops'] }  (or metrics: 'valAccuracy,-flops')
 // Every mistake is a StrategyError('invalid-objective') naming the field, the value and what is allowed.
-import { type Json, didYouMean } from '../spaces/core/index.js';
+import { type Json, didYouMean } from '../util/index.js';
 import { StrategyError } from './errors.js';
 import {
   type Objective, MNASNET_HARD, MNASNET_SOFT, constrained, maximize, minimize, mnasnetReward, paretoObjective,

@@ -2,7 +2,7 @@
 // finite, since strategies compare and average scores). Accuracy alone, MnasNet's
 // latency-aware reward, a hard constraint, and a Pareto front over several metrics.
 // `objectiveFromSpec` (objective-spec.ts) reads them from a config file.
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 import { StrategyError } from './errors.js';
 import { type ParetoMetric, formatParetoMetrics } from './pareto.js';
 import { type Metrics } from './strategy.js';

@@ -1,25 +1,15 @@
 // Checking what a user (or a stored study) hands a strategy: options against the kind's
 // defaults, and a saved state against the kind and space it must belong to.
 import { type AnySearchSpace } from '../spaces/index.js';
-import { Rng, didYouMean } from '../spaces/core/index.js';
+import { Rng, readOptions } from '../util/index.js';
 import { StrategyError } from './errors.js';
 import { type StrategyOptions, type StrategyState } from './strategy.js';
 
 /** The options over the kind's defaults; unknown names and values of the wrong type are refused. */
 export function resolveOptions<T extends Record<string, number | boolean | string>>(kind: string, defaults: T, options: StrategyOptions): T & { seed: number } {
-  const known = ['seed', ...Object.keys(defaults)];
-  const out: Record<string, number | boolean | string> = { seed: 0, ...defaults };
-  for (const [k, v] of Object.entries(options)) {
-    if (v === undefined) continue;
-    if (!known.includes(k)) {
-      throw new StrategyError(`${kind} has no option '${k}'.${didYouMean(k, known)} Its options: ${known.join(', ')}`, 'invalid-option');
-    }
-    if (typeof v !== typeof out[k] || (typeof v === 'number' && !Number.isFinite(v))) {
-      throw new StrategyError(`${kind}: option '${k}' must be a ${typeof out[k]}, got ${JSON.stringify(v)}`, 'invalid-option');
-    }
-    out[k] = v as number | boolean | string;
-  }
-  if (!Number.isInteger(out.seed)) throw new StrategyError(`${kind}: option 'seed' must be an integer, got ${out.seed}`, 'invalid-option');
+  const fail = (option: string, detail: string): StrategyError => new StrategyError(`${kind}: option '${option}' ${detail}`, 'invalid-option');
+  const out = readOptions(kind, { seed: 0, ...defaults }, options, fail);
+  if (!Number.isInteger(out.seed)) throw fail('seed', `must be an integer, got ${out.seed}`);
   return out as T & { seed: number };
 }
 

@@ -15,7 +15,7 @@
 import { type Tensor, tensor } from '../torch/index.js';
 import { Adam, type OptimizerMeta } from '../optim/index.js';
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
-import { type Json, Rng } from '../spaces/core/index.js';
+import { type Json, Rng } from '../util/index.js';
 import { Controller, type ControllerOptions } from './controller.js';
 import { StrategyError } from './errors.js';
 import { checkInteger, checkState, resolveOptions, rngFromState } from './options.js';

@@ -2,7 +2,7 @@
 // told before (a bounded number of redraws; past that, the space is taken as exhausted and a
 // repeat is allowed). The baseline every NAS paper should beat (Li & Talwalkar, 2019).
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
-import { Rng } from '../spaces/core/index.js';
+import { Rng } from '../util/index.js';
 import { StrategyError } from './errors.js';
 import { checkInteger, checkState, resolveOptions, rngFromState } from './options.js';
 import { type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult } from './strategy.js';

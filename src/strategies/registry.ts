@@ -1,7 +1,7 @@
 // Every strategy by its fixed name. A strategy is registered by adding its factory to
 // STRATEGIES (explicitly); test/strategies/strategies.test.ts then runs it on every space.
 import { type AnySearchSpace } from '../spaces/index.js';
-import { didYouMean } from '../spaces/core/index.js';
+import { didYouMean } from '../util/index.js';
 import { StrategyError } from './errors.js';
 import { evolutionStrategy } from './evolution.js';
 import { randomStrategy } from './random.js';

@@ -1,7 +1,7 @@
 // The Strategy interface: ask/tell over genotypes and metrics, with a JSON state from which a
 // study resumes exactly (the generator's state is part of it). Strategies never see a network.
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 
 /** What an evaluator measured for one candidate (accuracies in percent, times in seconds). */
 export type Metrics = Readonly<Record<string, number>>;

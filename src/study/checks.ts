@@ -1,6 +1,7 @@
 // Checks on values a study stores: metrics are finite numbers (JSON has no NaN, and a NaN
 // loss is a failed trial, not a result), genotypes plain JSON.
-import { type Json, canonicalJson, checkPlainJson } from '../spaces/core/index.js';
+import { checkPlainJson } from '../spaces/core/index.js';
+import { type Json, canonicalJson } from '../util/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { StudyError } from './errors.js';
 

@@ -4,7 +4,7 @@
 // has not heard, then claim a queued trial or ask the searcher for a new one, and store its
 // state. Because every step runs under the lock, workers on any number of machines share one
 // searcher as if it ran alone, and no trial is handed out twice.
-import { canonicalJson } from '../spaces/core/index.js';
+import { canonicalJson } from '../util/index.js';
 import { type StrategyState, createHalving, createStrategy, restoreHalving, restoreStrategy } from '../strategies/index.js';
 import { type Sql, num } from './db.js';
 import { StudyError } from './errors.js';

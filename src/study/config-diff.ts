@@ -1,6 +1,6 @@
 // Which fields of two study configs differ, as dotted paths with both values: what a refused
 // re-run shows so that the user sees exactly what changed.
-import { type Json, canonicalJson } from '../spaces/core/index.js';
+import { type Json, canonicalJson } from '../util/index.js';
 
 export interface ConfigDifference {
   readonly path: string;

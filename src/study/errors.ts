@@ -1,5 +1,6 @@
 // Errors a user can cause with a study: a bad storage URL, a server that cannot be reached, a
 // corrupt or too-new database, a study name that does not exist, a config that changed.
+import { NasforgeError } from '../util/index.js';
 
 export type StudyErrorCode =
   | 'invalid-url'
@@ -15,9 +16,9 @@ export type StudyErrorCode =
   | 'trial-lost'
   | 'invalid-storage';
 
-export class StudyError extends Error {
-  constructor(message: string, readonly code: StudyErrorCode) {
-    super(message);
+export class StudyError extends NasforgeError {
+  constructor(message: string, override readonly code: StudyErrorCode) {
+    super(message, code);
     this.name = 'StudyError';
   }
 }

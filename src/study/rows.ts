@@ -1,5 +1,5 @@
 // Database rows to the study model (JSON columns parsed, BIGINTs as numbers).
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { type Row, num, numOrNull } from './db.js';
 import { type Intermediate, type StudyRecord, type Trial, type TrialState } from './types.js';

@@ -2,7 +2,7 @@
 // multi-fidelity scheduler (successive halving, Hyperband) around it. Both hear the finished
 // trials they have not heard, propose the next trial (inserted as running, held by the worker
 // that asked), and store their state as JSON.
-import { canonicalJson } from '../spaces/core/index.js';
+import { canonicalJson } from '../util/index.js';
 import { type Metrics, type StrategyState, type TrialResult } from '../strategies/index.js';
 import { type Row, type Sql, num, numOrNull } from './db.js';
 import { nextTrialNumber } from './storage.js';

@@ -1,6 +1,6 @@
 // The Storage interface (studies, trials, intermediate values, strategy state) and its one
 // implementation over the SQL surface that SQLite and PostgreSQL share.
-import { type Json, canonicalJson, didYouMean } from '../spaces/core/index.js';
+import { type Json, canonicalJson, didYouMean } from '../util/index.js';
 import { type Metrics, type StrategyState } from '../strategies/index.js';
 import { checkMetrics, genotypeText } from './checks.js';
 import { configDifferences, describeDifferences } from './config-diff.js';

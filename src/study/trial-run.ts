@@ -4,7 +4,7 @@
 // recorded twice.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson } from '../spaces/core/index.js';
+import { canonicalJson } from '../util/index.js';
 import { type Genotype } from '../spaces/index.js';
 import { type Metrics } from '../strategies/index.js';
 import { checkMetrics } from './checks.js';

@@ -1,6 +1,6 @@
 // The study model shared by the storage backends, the worker loop and the CLI: a study is a
 // named search with its config; trials are its candidates with their state and results.
-import { type Json } from '../spaces/core/index.js';
+import { type Json } from '../util/index.js';
 import { type AnySearchSpace, type Genotype } from '../spaces/index.js';
 import { type HalvingOptions, type Metrics, type Objective, type StrategyOptions } from '../strategies/index.js';
 

@@ -1,5 +1,5 @@
 // The tabular benchmarks by name; each file is read once per process and path.
-import { didYouMean } from '../spaces/core/index.js';
+import { didYouMean } from '../util/index.js';
 import { TableError } from './errors.js';
 import { loadNasBench201 } from './nas-bench-201.js';
 import { loadNasBenchMacro } from './nas-bench-macro.js';

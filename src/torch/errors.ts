@@ -1,8 +1,9 @@
+import { NasforgeError } from '../util/index.js';
+
 /** An error raised by libtorch (bad shape, dtype, index, device...), with libtorch's message. */
-export class EngineError extends Error {
-  readonly code = 'ENGINE';
+export class EngineError extends NasforgeError {
   constructor(message: string, readonly op?: string) {
-    super(op ? `${op}: ${message}` : message);
+    super(op ? `${op}: ${message}` : message, 'engine');
     this.name = 'EngineError';
   }
 

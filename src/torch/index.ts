@@ -12,3 +12,4 @@ export {
 } from './engine.js';
 export { saveSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors } from './safetensors.js';
 export * as foreach from './foreach.js';
+export { engineLoaded } from './native.js';

@@ -1,8 +1,9 @@
 // The whole native surface in one typed file: tensors are opaque handles owned by the addon.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NasforgeError } from '../util/index.js';
 
 /** An opaque libtorch tensor handle (an N-API External). */
 export type Handle = { readonly __brand: 'TensorHandle' };
@@ -56,10 +57,11 @@ function findAddon(): string {
       if (existsSync(p)) return p;
     }
   }
-  throw new Error(
-    'nasforge: the native engine is not built (build/Release/nasforge.node is missing). ' +
+  throw new NasforgeError(
+    'the native engine is not built (build/Release/nasforge.node is missing). ' +
       'Run `make build` in the nasforge checkout (it installs libtorch if needed), ' +
       'or `npm run build:native` with LIBTORCH=/path/to/libtorch.',
+    'engine-missing',
   );
 }
 
@@ -85,5 +87,49 @@ process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
 const threads = process.env.NASFORGE_THREADS;
 if (threads !== undefined && /^[1-9][0-9]*$/.test(threads)) process.env.OPENBLAS_NUM_THREADS ??= threads;
 
+/** Every function of the addon, so that `native` can stand in for it before it is loaded. */
+const FUNCTIONS = [
+  'resolveOp', 'opSchema', 'callOp', 'fromBuffer', 'toBuffer', 'shape', 'dtype', 'device', 'numel', 'item', 'dispose',
+  'isDisposed', 'requiresGrad', 'setRequiresGrad', 'isLeaf', 'gradFn', 'grad', 'setGrad', 'backward', 'autogradGrad',
+  'setGradEnabled', 'isGradEnabled', 'setNumThreads', 'getNumThreads', 'manualSeed', 'liveTensors', 'undisposedTensors',
+  'liveTensorBytes', 'cudaAvailable', 'cudaDeviceCount', 'version', 'dataPtr', 'rngState', 'setRngState',
+] as const satisfies readonly (keyof NativeBinding)[];
+// every member of the interface is listed (a compile error names the one that is not)
+const listed: Record<Exclude<keyof NativeBinding, (typeof FUNCTIONS)[number]>, never> = {};
+void listed;
+
 const require = createRequire(import.meta.url);
-export const native: NativeBinding = require(join(findAddon())) as NativeBinding;
+let loaded = false;
+
+/** Loads the addon and puts its functions on `native` in place of the stubs. */
+function load(): void {
+  if (loaded) return;
+  const path = findAddon();
+  let binding: NativeBinding;
+  try {
+    binding = require(path) as NativeBinding;
+  } catch (e) {
+    throw new NasforgeError(`cannot load the native engine ${path}: ${(e as Error).message.split('\n')[0]}; `
+      + 'rebuild it against the libtorch installed here (`make build`, or `npm run build:native` with LIBTORCH=/path/to/libtorch)', 'engine-missing');
+  }
+  for (const name of FUNCTIONS) (native as unknown as Record<string, unknown>)[name] = binding[name];
+  loaded = true;
+}
+
+/**
+ * The addon, loaded on first use: importing nasforge (strategies, studies, configs) does not
+ * need libtorch, only computing with tensors does. Each stub loads the addon and then is
+ * replaced by the native function itself, so a call costs what a direct call does.
+ */
+export const native = {} as NativeBinding;
+for (const name of FUNCTIONS) {
+  (native as unknown as Record<string, (...a: unknown[]) => unknown>)[name] = (...args: unknown[]) => {
+    load();
+    return (native[name] as (...a: unknown[]) => unknown)(...args);
+  };
+}
+
+/** Whether the addon has been loaded in this process. */
+export function engineLoaded(): boolean {
+  return loaded;
+}

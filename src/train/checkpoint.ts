@@ -71,9 +71,9 @@ export function loadCheckpoint(dir: string, model: Module, opt: Optimizer<GroupO
   try {
     json = JSON.parse(readFileSync(join(dir, 'trainer.json'), 'utf8')) as CheckpointJson;
   } catch (e) {
-    throw new TrainError('CHECKPOINT', `cannot read the checkpoint in ${dir}: ${(e as Error).message}; delete the folder to start over`);
+    throw new TrainError(`cannot read the checkpoint in ${dir}: ${(e as Error).message}; delete the folder to start over`, 'checkpoint');
   }
-  if (json.version !== 1) throw new TrainError('CHECKPOINT', `checkpoint ${dir} has version ${json.version}; this nasforge reads version 1`);
+  if (json.version !== 1) throw new TrainError(`checkpoint ${dir} has version ${json.version}; this nasforge reads version 1`, 'checkpoint');
   model.load(join(dir, 'model.safetensors'));
   const { tensors } = loadSafetensors(join(dir, 'optimizer.safetensors'));
   try {

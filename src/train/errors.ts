@@ -1,7 +1,11 @@
-/** A training run that cannot go on: a bad recipe, a non-finite loss, an unusable checkpoint. */
-export class TrainError extends Error {
-  constructor(readonly code: 'RECIPE' | 'NONFINITE_LOSS' | 'CHECKPOINT', message: string) {
-    super(message);
+import { NasforgeError } from '../util/index.js';
+
+export type TrainErrorCode = 'invalid-recipe' | 'diverged' | 'checkpoint';
+
+/** A training run that cannot go on: a bad recipe, a diverged loss, an unusable checkpoint. */
+export class TrainError extends NasforgeError {
+  constructor(message: string, override readonly code: TrainErrorCode) {
+    super(message, code);
     this.name = 'TrainError';
   }
 }

@@ -79,14 +79,14 @@ export const DARTS_CIFAR_RECIPE: Recipe = {
 };
 
 function check(ok: boolean, field: string, value: unknown, rule: string): void {
-  if (!ok) throw new TrainError('RECIPE', `recipe.${field} = ${JSON.stringify(value)}: ${rule}`);
+  if (!ok) throw new TrainError(`recipe.${field} = ${JSON.stringify(value)}: ${rule}`, 'invalid-recipe');
 }
 
 /** Fill in defaults and check every field; errors name the field, the value and the rule. */
 export function resolveRecipe(partial: Partial<Recipe> = {}, base: Recipe = DEFAULT_RECIPE): Recipe {
   const known = new Set(Object.keys(DEFAULT_RECIPE));
   for (const k of Object.keys(partial)) {
-    if (!known.has(k)) throw new TrainError('RECIPE', `unknown recipe field '${k}'; known fields are ${[...known].join(', ')}`);
+    if (!known.has(k)) throw new TrainError(`unknown recipe field '${k}'; known fields are ${[...known].join(', ')}`, 'invalid-recipe');
   }
   const r: Recipe = {
     ...base,

@@ -98,7 +98,7 @@ export function fit(model: Classifier, o: FitOptions): FitResult {
         const { loss, correct } = trainStep(model, batch.x, batch.y, r, opt);
         dispose(batch);
         if (!Number.isFinite(loss)) {
-          throw new TrainError('NONFINITE_LOSS', `the training loss became ${loss} at epoch ${epoch}, step ${counters.step}; lower optimizer.lr (now ${lr.toPrecision(3)}), set gradClip (e.g. 5), or check the data`);
+          throw new TrainError(`the training loss became ${loss} at epoch ${epoch}, step ${counters.step}; lower optimizer.lr (now ${lr.toPrecision(3)}), set gradClip (e.g. 5), or check the data`, 'diverged');
         }
         run.loss += loss * n;
         run.correct += correct;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { SPACES, getSpace, type AnySearchSpace } from '../../src/spaces/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { toDot, toSvg } from '../../src/spaces/graph/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

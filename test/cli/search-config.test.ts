@@ -79,7 +79,7 @@ test('command-line flags override the file', async () => {
 test('each mistake names the field, what was wrong and what is allowed', async () => {
   await rejects({ space: 'dartz' }, /space is "dartz".*Did you mean 'darts'\?.*Known spaces:/);
   await rejects({ strategy: 'evolutoin' }, /strategy\.name .*unknown strategy 'evolutoin'; did you mean 'evolution'\?.*Known strategies: .*weight-sharing methods/);
-  await rejects({ strategy: { name: 'evolution', populaton: 3 } }, /strategy is invalid: evolution has no option 'populaton'\..* Its options: seed, populationSize, sampleSize/);
+  await rejects({ strategy: { name: 'evolution', populaton: 3 } }, /strategy\.populaton is not an option of evolution\..* Its options: seed, populationSize, sampleSize/);
   await rejects({ budget: { trials: 'ten' } }, /c\.yaml: budget\.trials is "ten"; it must be a number/);
   await rejects({ budget: { trials: 0 } }, /budget\.trials is 0; it must be at least 1/);
   await rejects({ seed: 1.5 }, /seed is 1\.5; it must be an integer/);

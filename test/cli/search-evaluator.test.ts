@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { TensorDataset } from '../../src/data/index.js';
 import { type EvalContext, EvaluationInterrupted, proxyTrainingEvaluator, tabularEvaluator } from '../../src/estimate/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { getSpace } from '../../src/spaces/index.js';
 import { type Metrics } from '../../src/strategies/index.js';
 import { loadTable } from '../../src/tabular/index.js';

@@ -71,7 +71,7 @@ describe('CIFAR binary files', () => {
 
   it('explains missing and malformed files', () => {
     assert.throws(() => cifar10({ root: join(dir.path, 'nowhere'), split: 'test' }),
-      (e: unknown) => e instanceof DataError && e.code === 'DATA_MISSING' && /test_batch\.bin/.test(e.message));
+      (e: unknown) => e instanceof DataError && e.code === 'missing-data' && /test_batch\.bin/.test(e.message));
     const bad = join(dir.path, 'bad');
     mkdirSync(bad);
     writeFileSync(join(bad, 'test_batch.bin'), new Uint8Array(3074));

@@ -39,7 +39,7 @@ describe('IDX files', () => {
     const bytes = idxBytes(0x08, [n, h, w], pixels);
     assert.throws(() => parseIdx(bytes.subarray(0, bytes.length - 1)), (e: unknown) => e instanceof DataError && /truncated/.test(e.message));
     assert.throws(() => parseIdx(Uint8Array.from([1, 2, 3, 4])), DataError);
-    assert.throws(() => readIdx(join(dir.path, 'nope')), (e: unknown) => e instanceof DataError && e.code === 'DATA_MISSING');
+    assert.throws(() => readIdx(join(dir.path, 'nope')), (e: unknown) => e instanceof DataError && e.code === 'missing-data');
   });
 
   it('builds a dataset of (N, 1, H, W) float32 in [0, 1] and int64 labels', () => {
@@ -62,7 +62,7 @@ describe('IDX files', () => {
 
   it('says how to get Fashion-MNIST when its files are missing', () => {
     assert.throws(() => fashionMnist({ split: 'train', root: dir.path }),
-      (e: unknown) => e instanceof DataError && e.code === 'DATA_MISSING' && /apt-get install dataset-fashion-mnist/.test(e.message) && e.message.includes(dir.path));
+      (e: unknown) => e instanceof DataError && e.code === 'missing-data' && /apt-get install dataset-fashion-mnist/.test(e.message) && e.message.includes(dir.path));
     assert.throws(() => mnist({ split: 'validation' as 'train', root: dir.path }), /split must be 'train' or 'test'/);
   });
 

@@ -76,7 +76,7 @@ describe('image folders', () => {
     flat(12, 8, [10, 20, 30]).copy(big.data);
     writeFileSync(join(mixed, 'a', '2.png'), PNG.sync.write(big));
     assert.throws(() => imageFolder({ root: mixed }),
-      (e: unknown) => e instanceof DataError && e.code === 'DATA_SHAPE' && /12x8/.test(e.message) && /pass size/.test(e.message));
+      (e: unknown) => e instanceof DataError && e.code === 'invalid-shape' && /12x8/.test(e.message) && /pass size/.test(e.message));
     const ds = imageFolder({ root: mixed, size: [4, 6] });
     assert.deepEqual(ds.x.shape, [2, 3, 4, 6]);
     // the flat image stays flat when shrunk; the one already at size is untouched
@@ -86,7 +86,7 @@ describe('image folders', () => {
   });
 
   it('explains a missing root, an empty class and an undecodable file', () => {
-    assert.throws(() => imageFolder({ root: join(dir.path, 'none') }), (e: unknown) => e instanceof DataError && e.code === 'DATA_MISSING');
+    assert.throws(() => imageFolder({ root: join(dir.path, 'none') }), (e: unknown) => e instanceof DataError && e.code === 'missing-data');
     const empty = join(dir.path, 'empty');
     mkdirSync(join(empty, 'k'), { recursive: true });
     assert.throws(() => imageFolder({ root: empty }), /has no \.png, \.jpg or \.jpeg files/);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Rng, TensorDataset, channelStats } from '../../src/data/index.js';
+import { TensorDataset, channelStats } from '../../src/data/index.js';
+import { Rng } from '../../src/util/index.js';
 
 describe('Rng', () => {
   it('is a pure function of its seed and stream', () => {

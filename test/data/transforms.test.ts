@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Cutout, DataError, Rng, compose, cutout, normalize, randomCrop, randomHorizontalFlip } from '../../src/data/index.js';
+import { Cutout, DataError, compose, cutout, normalize, randomCrop, randomHorizontalFlip } from '../../src/data/index.js';
+import { Rng } from '../../src/util/index.js';
 import { undisposedTensors, tensor, tidy, type Tensor } from '../../src/torch/index.js';
 
 /** A batch (n, c, h, w) whose values are all distinct and non-zero: 1 + flat position. */

@@ -8,7 +8,7 @@ import { DARTS_PRIMITIVES } from '../../src/nn/index.js';
 import { CellSupernet } from '../../src/oneshot/index.js';
 import { type OneShotContext } from '../../src/oneshot/index.js';
 import { dartsSpace } from '../../src/spaces/darts/index.js';
-import { Rng } from '../../src/data/index.js';
+import { Rng } from '../../src/util/index.js';
 import { manualSeed } from '../../src/torch/index.js';
 
 export function tinyImages(n: number, seed: number): TensorDataset {

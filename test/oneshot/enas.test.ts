@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import { F, setNumThreads, tidy, undisposedTensors } from '../../src/torch/index.js';
 import { type AnySearchSpace, SPACES } from '../../src/spaces/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { EnasMicroSupernet, ONESHOT_METHODS, OneShotError, enasMethod, enasSupernet, type OneShotResult } from '../../src/oneshot/index.js';
 import { tempDir, tinyImages } from './oneshot-fixtures.js';
 

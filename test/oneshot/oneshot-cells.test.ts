@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import { BatchNorm2d } from '../../src/nn/index.js';
 import { F, liveTensors, noGrad, scalar, setNumThreads, tidy } from '../../src/torch/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { type AnySearchSpace, SPACES } from '../../src/spaces/index.js';
 import { type DartsGenotype, dartsSpace } from '../../src/spaces/darts/index.js';
 import {

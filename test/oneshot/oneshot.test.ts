@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import { BatchNorm2d } from '../../src/nn/index.js';
 import { liveTensors, noGrad, setNumThreads, tidy } from '../../src/torch/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { type FBNetGenotype, fbnetSpace } from '../../src/spaces/fbnet/index.js';
 import { type AnySearchSpace } from '../../src/spaces/index.js';
 import { proxylessSpace } from '../../src/spaces/proxylessnas/index.js';

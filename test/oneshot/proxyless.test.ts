@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import { setNumThreads, tidy } from '../../src/torch/index.js';
 import { type LatencyTable, measureLatencyTable, saveLatencyTable } from '../../src/estimate/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { proxylessSpace } from '../../src/spaces/proxylessnas/index.js';
 import { type OneShotResult } from '../../src/oneshot/method.js';
 import { proxylessMethod, pathMixer } from '../../src/oneshot/proxyless.js';

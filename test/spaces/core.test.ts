@@ -7,10 +7,8 @@ import {
 } from '../../src/torch/index.js';
 import { traceMacs } from '../../src/nn/index.js';
 import { SPACES, getSpace, spaceNames, SpaceError, findPreset, type AnySearchSpace } from '../../src/spaces/index.js';
-import {
-  Rng, canonicalJson, checkDecisionValues, didYouMean, jsonRoundTrip, mutateDecisionValues, nearestNames, oneHot,
-  oneHotLength, sampleDecisionValues,
-} from '../../src/spaces/core/index.js';
+import { checkDecisionValues, mutateDecisionValues, oneHot, oneHotLength, sampleDecisionValues } from '../../src/spaces/core/index.js';
+import { Rng, canonicalJson, didYouMean, jsonRoundTrip, nearestNames } from '../../src/util/index.js';
 
 setNumThreads(1);
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { F, randint, randn, setNumThreads, tidy, undisposedTensors, manualSeed } from '../../src/torch/index.js';
 import { type Module, withoutInit } from '../../src/nn/index.js';
-import { Rng, SpaceError } from '../../src/spaces/core/index.js';
+import { SpaceError } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { ENAS_MICRO, nasnetSpace } from '../../src/spaces/nasnet/index.js';
 import {
   ENAS_MACRO_OPS, EnasMacroNetwork, createEnasMacroSpace, enasMacroSpace, enasMicroSpace, enasPoolLayers, type EnasMacroGenotype,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { manualSeed, randn, setNumThreads, tidy, undisposedTensors } from '../../src/torch/index.js';
-import { Rng, canonicalJson } from '../../src/spaces/core/index.js';
+import { Rng, canonicalJson } from '../../src/util/index.js';
 import { findPreset, getSpace } from '../../src/spaces/index.js';
 import {
   MNASNET_A1, MNASNET_B1, MNASNET_FILTERS, type MnasnetGenotype, mnasnetLayers, mnasnetSpace,

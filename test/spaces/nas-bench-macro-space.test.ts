@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { undisposedTensors, setNumThreads } from '../../src/torch/index.js';
 import { getSpace, SpaceError } from '../../src/spaces/index.js';
-import { Rng, decisionSpaceSize } from '../../src/spaces/core/index.js';
+import { decisionSpaceSize } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { canonicalMacroArch, nasBenchMacroSpace as space } from '../../src/spaces/nas-bench-macro/index.js';
 
 setNumThreads(1);

@@ -2,7 +2,7 @@
 // score = f(arch) − c/epochs + noise.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { SPACES, type Genotype } from '../../src/spaces/index.js';
 import {
   StrategyError, bracketBudget, createHalving, createStrategy, hyperbandBrackets, restoreHalving,

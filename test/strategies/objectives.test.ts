@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import {
   StrategyError, constrained, maximize, mnasnetReward, objectiveFromSpec, MNASNET_HARD, MNASNET_SOFT,
 } from '../../src/strategies/index.js';
-import { type Json } from '../../src/spaces/core/index.js';
+import { type Json } from '../../src/util/index.js';
 
 const close = (a: number, b: number, tol = 1e-4): void => assert.ok(Math.abs(a - b) < tol, `${a} vs ${b}`);
 

@@ -1,7 +1,7 @@
 // Pareto utilities on hand-made point sets, and evolution's Pareto selection.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { SPACES, type Genotype } from '../../src/spaces/index.js';
 import {
   IncrementalFront, StrategyError, createStrategy, crowdingDistances, dominates, hypervolume, hypervolume2d,

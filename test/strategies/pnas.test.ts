@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SPACES, type AnySearchSpace, type Genotype, nasBench201 } from '../../src/spaces/index.js';
-import { Rng, jsonRoundTrip } from '../../src/spaces/core/index.js';
+import { Rng, jsonRoundTrip } from '../../src/util/index.js';
 import { liveTensors, setNumThreads } from '../../src/torch/index.js';
 import {
   ProgressiveSearch, StrategyError, createStrategy, fitSurrogate, genericGrowth, growthOf, restoreStrategy,

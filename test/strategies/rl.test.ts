@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SPACES, type AnySearchSpace, type Genotype } from '../../src/spaces/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import {
   ControllerStrategy, StrategyError, clippedSurrogate, createStrategy, restoreStrategy, type Strategy, type StrategyState, type TrialResult,
 } from '../../src/strategies/index.js';

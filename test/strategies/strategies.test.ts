@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SPACES, type AnySearchSpace, type Genotype } from '../../src/spaces/index.js';
-import { Rng, jsonRoundTrip } from '../../src/spaces/core/index.js';
+import { Rng, jsonRoundTrip } from '../../src/util/index.js';
 import {
   STRATEGIES, StrategyError, createStrategy, getStrategy, maximize, restoreStrategy, RegularizedEvolution,
   type Strategy, type TrialResult,

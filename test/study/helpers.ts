@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { withDefaultUser } from '../../src/study/pg-db.js';
 import { getSpace } from '../../src/spaces/index.js';
-import { type Json } from '../../src/spaces/core/index.js';
+import { type Json } from '../../src/util/index.js';
 import { maximize } from '../../src/strategies/index.js';
 import { type StudyDefinition } from '../../src/study/index.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { liveTensors, randn, setNumThreads, tidy } from '../../src/torch/index.js';
-import { Rng } from '../../src/spaces/core/index.js';
+import { Rng } from '../../src/util/index.js';
 import { createStrategy, maximize, restoreStrategy, type Strategy } from '../../src/strategies/index.js';
 import { nasBench201 } from '../../src/spaces/index.js';
 import {

@@ -20,7 +20,7 @@ function expectEngineError(fn: () => unknown, pattern: RegExp): EngineError {
   assert.ok(caught instanceof Error, `expected an Error, got ${String(caught)}`);
   assert.ok(caught instanceof EngineError, `expected an EngineError, got ${(caught as Error).name}: ${(caught as Error).message}`);
   assert.equal(caught.name, 'EngineError');
-  assert.equal(caught.code, 'ENGINE');
+  assert.equal(caught.code, 'engine');
   assert.match(caught.message, pattern);
   assert.doesNotMatch(caught.message, /Exception raised from|frame #\d/, 'no C++ backtrace in the message');
   // The engine is still usable.

@@ -1,5 +1,5 @@
 // Config mistakes as messages that name the field, say what was wrong and what is allowed.
-import { didYouMean } from '../../spaces/core/index.js';
+import { didYouMean } from '../../util/index.js';
 import { UserError } from '../errors.js';
 
 /** A bad search config: exit code 2, message "FILE: field: what was wrong; what is allowed". */

@@ -4,11 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
-import { type Json, didYouMean } from '../../spaces/core/index.js';
+import { type Json, type OptionValue, didYouMean, readOptions } from '../../util/index.js';
 import { type AnySearchSpace, SpaceError, getSpace } from '../../spaces/index.js';
 import { StrategyError, getStrategy } from '../../strategies/index.js';
 import { tableNames } from '../../tabular/index.js';
-import { DATASET_NAMES } from '../datasets.js';
+import { datasetNames } from '../../data/index.js';
 import { UserError } from '../errors.js';
 import { ConfigError, issueError, show } from './config-errors.js';
 import { ONESHOT_NAMES, findOneShotMethod } from './methods.js';
@@ -103,8 +103,8 @@ export async function resolveConfig(raw: unknown, o: ResolveOptions = {}): Promi
     dataset.root = abs(base, dataset.root);
     if (!existsSync(dataset.root)) throw new ConfigError(file, 'dataset.root', `is ${show(dataset.root)}, which does not exist; give the folder that holds the data set's files`);
   }
-  if (evaluator.kind === 'train' && !(DATASET_NAMES as readonly string[]).includes(dataset.name)) {
-    throw new ConfigError(file, 'dataset.name', `is ${show(dataset.name)}, not a known data set.${didYouMean(dataset.name, DATASET_NAMES)} Allowed: ${DATASET_NAMES.join(', ')}`);
+  if (evaluator.kind === 'train' && !datasetNames().includes(dataset.name)) {
+    throw new ConfigError(file, 'dataset.name', `is ${show(dataset.name)}, not a known data set.${didYouMean(dataset.name, datasetNames())} Allowed: ${datasetNames().join(', ')}`);
   }
 
   const spaceName = c.space ?? (evaluator.kind === 'table' ? evaluator.name : 'nas-bench-201');
@@ -210,7 +210,9 @@ async function resolveStrategy(file: string, space: AnySearchSpace, given: { nam
     return { name, ...options };
   }
   try {
-    getStrategy(name).create(space, { seed, ...options });
+    const factory = getStrategy(name);
+    readOptions(name, factory.defaults as Record<string, OptionValue>, options, (k, detail) => new ConfigError(file, `strategy.${k}`, detail), { extra: ['seed'] });
+    factory.create(space, { seed, ...options });
   } catch (e) {
     if (e instanceof StrategyError) {
       const field = e.code === 'unknown-strategy' ? 'strategy.name' : 'strategy';

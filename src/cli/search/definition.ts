@@ -4,13 +4,13 @@
 // promotion starts from the checkpoint of its trial in the rung below (warm start).
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Json } from '../../spaces/core/index.js';
+import { type Json } from '../../util/index.js';
 import { type AnySearchSpace, getSpace } from '../../spaces/index.js';
 import { type EvalContext, type GenotypeEvaluator } from '../../estimate/index.js';
 import { type Metrics } from '../../strategies/index.js';
 import { type SchedulerSpec, type StudyDefinition } from '../../study/index.js';
 import { type ProgressSink } from '../../train/index.js';
-import { loadDataset } from '../datasets.js';
+import { loadDataset } from '../../data/index.js';
 import { UserError } from '../errors.js';
 import { type SchedulerConfig, type SearchConfig } from './config.js';
 import { objectiveOf } from './objective.js';

@@ -1,7 +1,7 @@
 // The study commands: search, worker, status, best, trials, export, retrain. Each command's
 // code is loaded when it runs, so `nasforge --help` stays quick.
 import type { Command } from 'commander';
-import { DATASET_NAMES } from '../datasets.js';
+import { datasetNames } from '../../data/index.js';
 
 const STORAGE = 'sqlite:PATH or postgres://... (default: $NASFORGE_STORAGE, else sqlite:nasforge.db in the current folder)';
 
@@ -63,7 +63,7 @@ export function registerStudyCommands(program: Command): void {
     .option('--cutout <px>', 'cutout square side (default: a quarter of the image side; 0 = off)')
     .option('--drop-path <p>', 'final drop-path probability (ScheduledDropPath; spaces that have it)', '0.2')
     .option('--aux-weight <w>', 'auxiliary head loss weight (spaces that have one; 0 = no head; default 0.4 on images of 32x32 and larger, else 0)')
-    .option('--dataset <name>', `data set (default: the study's, else fashion-mnist): ${DATASET_NAMES.join(', ')}`)
+    .option('--dataset <name>', `data set (default: the study's, else fashion-mnist): ${datasetNames().join(', ')}`)
     .option('--data-root <dir>', "folder with the data set's files")
     .option('--limit <n>', 'train on the first N training examples only (default: all)')
     .option('--seed <n>', 'random seed', '0')

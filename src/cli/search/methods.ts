@@ -1,6 +1,6 @@
 // Weight-sharing methods as a search config's strategy: looked up by name in the one-shot
 // registry, with their options checked against the method's defaults.
-import { type Json, didYouMean } from '../../spaces/core/index.js';
+import { type Json, didYouMean } from '../../util/index.js';
 import { strategyNames } from '../../strategies/index.js';
 import { ONESHOT_METHODS, type OneShotMethod } from '../../oneshot/index.js';
 import { show } from './config-errors.js';

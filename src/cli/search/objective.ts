@@ -1,5 +1,5 @@
 // The config's objective: checked by the strategies' own reader, stored as written.
-import { type Json } from '../../spaces/core/index.js';
+import { type Json } from '../../util/index.js';
 import { type Objective, StrategyError, objectiveFromSpec } from '../../strategies/index.js';
 import { ConfigError } from './config-errors.js';
 

@@ -1,7 +1,7 @@
 // `nasforge status`, `best`, `trials` and `export`: reading a study back from its storage.
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Json } from '../../spaces/core/index.js';
+import { type Json } from '../../util/index.js';
 import { type Objective } from '../../strategies/index.js';
 import { type Storage, type StudyRecord, type Trial } from '../../study/index.js';
 import { UserError } from '../errors.js';

@@ -1,9 +1,9 @@
 // `nasforge retrain`: train a found genotype from scratch at a larger stack with the final
 // recipe (ScheduledDropPath, auxiliary head, cutout, cosine schedule, as NASNet and DARTS train
 // their final networks) on the whole training set, and report its test accuracy.
-import { type Json } from '../../spaces/core/index.js';
+import { type Json } from '../../util/index.js';
 import { type AnySearchSpace, SpaceError, getSpace } from '../../spaces/index.js';
-import { loadDataset } from '../datasets.js';
+import { loadDataset } from '../../data/index.js';
 import { UserError } from '../errors.js';
 import { intFlag, numFlag } from '../flags.js';
 import { documentSpace, genotypeDocument, readGenotypeArg } from '../genotype-doc.js';

@@ -2,7 +2,7 @@
 // and `nasforge worker` (join a stored study from any machine).
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { type Json } from '../../spaces/core/index.js';
+import { type Json } from '../../util/index.js';
 import { RUN_SETTINGS, type Storage, type StudyDefinition, configDifferences, runWorker } from '../../study/index.js';
 import { UserError } from '../errors.js';
 import { intFlag, numFlag } from '../flags.js';

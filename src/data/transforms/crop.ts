@@ -4,7 +4,7 @@
 import { F, arange, tensor, tidy, type Tensor } from '../../torch/index.js';
 import { type Batch } from '../dataset.js';
 import { DataError } from '../errors.js';
-import { type Rng } from '../rng.js';
+import { type Rng } from '../../util/index.js';
 import { type Transform, requireImages } from './transform.js';
 
 export interface RandomCropOptions {
@@ -22,7 +22,7 @@ export function cropWindows(x: Tensor, top: Int32Array, left: Int32Array, h: num
   const [n, c, H, W] = requireImages(x.shape, 'cropWindows');
   for (let i = 0; i < n; i++) {
     if (top[i]! < 0 || left[i]! < 0 || top[i]! + h > H || left[i]! + w > W) {
-      throw new DataError('DATA_SHAPE', `cropWindows: a ${h}x${w} window at (${top[i]}, ${left[i]}) leaves the ${H}x${W} image`);
+      throw new DataError(`cropWindows: a ${h}x${w} window at (${top[i]}, ${left[i]}) leaves the ${H}x${W} image`, 'invalid-shape');
     }
   }
   const device = x.device === 'cpu' ? undefined : x.device;
@@ -44,9 +44,9 @@ export class RandomCrop implements Transform {
 
   constructor(o: RandomCropOptions) {
     const size: [number, number] = typeof o.size === 'number' ? [o.size, o.size] : [o.size[0], o.size[1]];
-    if (!size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError('DATA_OPTION', `randomCrop: size must be positive integers, got ${JSON.stringify(o.size)}`);
+    if (!size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError(`randomCrop: size must be positive integers, got ${JSON.stringify(o.size)}`, 'invalid-option');
     const padding = o.padding ?? 0;
-    if (!Number.isInteger(padding) || padding < 0) throw new DataError('DATA_OPTION', `randomCrop: padding must be a non-negative integer, got ${padding}`);
+    if (!Number.isInteger(padding) || padding < 0) throw new DataError(`randomCrop: padding must be a non-negative integer, got ${padding}`, 'invalid-option');
     this.size = size;
     this.padding = padding;
   }
@@ -56,7 +56,7 @@ export class RandomCrop implements Transform {
     const p = this.padding;
     const [ch, cw] = this.size;
     if (ch > h + 2 * p || cw > w + 2 * p) {
-      throw new DataError('DATA_SHAPE', `randomCrop: a ${ch}x${cw} crop does not fit ${h}x${w} images padded by ${p}`);
+      throw new DataError(`randomCrop: a ${ch}x${cw} crop does not fit ${h}x${w} images padded by ${p}`, 'invalid-shape');
     }
     const top = new Int32Array(n);
     const left = new Int32Array(n);

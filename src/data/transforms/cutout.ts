@@ -3,7 +3,7 @@
 import { tensor, tidy } from '../../torch/index.js';
 import { type Batch } from '../dataset.js';
 import { DataError } from '../errors.js';
-import { type Rng } from '../rng.js';
+import { type Rng } from '../../util/index.js';
 import { type Transform, checkProbability, requireImages } from './transform.js';
 
 export class Cutout implements Transform {
@@ -14,7 +14,7 @@ export class Cutout implements Transform {
    * sample gets a square at all.
    */
   constructor(readonly length: number, readonly p = 1) {
-    if (!Number.isInteger(length) || length < 1) throw new DataError('DATA_OPTION', `cutout: length must be a positive integer, got ${length}`);
+    if (!Number.isInteger(length) || length < 1) throw new DataError(`cutout: length must be a positive integer, got ${length}`, 'invalid-option');
     checkProbability(p, 'cutout');
   }
 

@@ -1,7 +1,7 @@
 // Random horizontal flip, decided per sample.
 import { F, callAten, tensor, tidy, type Tensor } from '../../torch/index.js';
 import { type Batch } from '../dataset.js';
-import { type Rng } from '../rng.js';
+import { type Rng } from '../../util/index.js';
 import { type Transform, checkProbability, requireImages } from './transform.js';
 
 export class RandomHorizontalFlip implements Transform {

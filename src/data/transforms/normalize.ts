@@ -19,9 +19,9 @@ export class Normalize implements Transform {
 
   constructor(mean: readonly number[], std: readonly number[]) {
     if (mean.length === 0 || mean.length !== std.length) {
-      throw new DataError('DATA_OPTION', `normalize needs one mean and one std per channel, got ${mean.length} means and ${std.length} stds`);
+      throw new DataError(`normalize needs one mean and one std per channel, got ${mean.length} means and ${std.length} stds`, 'invalid-option');
     }
-    if (std.some((s) => !(s > 0))) throw new DataError('DATA_OPTION', `normalize: every std must be positive, got [${std.join(', ')}]`);
+    if (std.some((s) => !(s > 0))) throw new DataError(`normalize: every std must be positive, got [${std.join(', ')}]`, 'invalid-option');
     this.mean = [...mean];
     this.std = [...std];
   }
@@ -30,7 +30,7 @@ export class Normalize implements Transform {
     const { x } = batch;
     const c = x.shape[1];
     if (x.ndim < 2 || (this.mean.length !== 1 && c !== this.mean.length)) {
-      throw new DataError('DATA_SHAPE', `normalize has ${this.mean.length} channel statistics but the batch has shape [${x.shape.join(', ')}] (channels are dimension 1)`);
+      throw new DataError(`normalize has ${this.mean.length} channel statistics but the batch has shape [${x.shape.join(', ')}] (channels are dimension 1)`, 'invalid-shape');
     }
     const shape = [1, this.mean.length, ...x.shape.slice(2).map(() => 1)];
     const device = x.device === 'cpu' ? undefined : x.device;

@@ -3,7 +3,7 @@
 import { tidy } from '../../torch/index.js';
 import { type Batch } from '../dataset.js';
 import { DataError } from '../errors.js';
-import { type Rng } from '../rng.js';
+import { type Rng } from '../../util/index.js';
 
 export interface Transform {
   /** A fixed name, for logs and configs. */
@@ -34,11 +34,11 @@ export function compose(...transforms: Transform[]): Compose {
 /** Throws unless x is an image batch (N, C, H, W). */
 export function requireImages(shape: readonly number[], what: string): [number, number, number, number] {
   if (shape.length !== 4) {
-    throw new DataError('DATA_SHAPE', `${what} works on image batches (N, C, H, W), got shape [${shape.join(', ')}]`);
+    throw new DataError(`${what} works on image batches (N, C, H, W), got shape [${shape.join(', ')}]`, 'invalid-shape');
   }
   return shape as [number, number, number, number];
 }
 
 export function checkProbability(p: number, what: string): void {
-  if (!(p >= 0 && p <= 1)) throw new DataError('DATA_OPTION', `${what}: probability p must be in [0, 1], got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new DataError(`${what}: probability p must be in [0, 1], got ${p}`, 'invalid-option');
 }

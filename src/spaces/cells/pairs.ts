@@ -1,6 +1,7 @@
 // Cell genotypes list (op, input) pairs, two per node or block. Helpers for what every cell space
 // does with them: canonical order, the rank encoding of a second, distinct input, op lists.
-import { SpaceError, didYouMean, genotypeError } from '../core/index.js';
+import { SpaceError, genotypeError } from '../core/index.js';
+import { didYouMean } from '../../util/index.js';
 
 export type OpInputPair = readonly [op: string, input: number];
 

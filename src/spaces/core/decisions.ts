@@ -2,7 +2,7 @@
 // controller emits one choice index per decision, an encoder one-hot codes them, and random
 // sampling and one-step mutation work on them without knowing the space.
 import { SpaceError } from './errors.js';
-import { type RandomSource } from './random.js';
+import { type RandomSource } from '../../util/index.js';
 
 export type Choice = string | number;
 

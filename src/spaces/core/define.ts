@@ -7,8 +7,9 @@ import {
   type Decision, checkDecisionValues, mutateDecisionValues, oneHot, sampleDecisionValues,
 } from './decisions.js';
 import { SpaceError, genotypeError, stackError } from './errors.js';
-import { canonicalJson, checkPlainJson } from './json.js';
-import { type RandomSource } from './random.js';
+import { checkPlainJson } from './json.js';
+import { canonicalJson } from '../../util/index.js';
+import { type RandomSource } from '../../util/index.js';
 import {
   type ArchGraph, type Cost, type InputSpec, type Preset, type SearchSpace, type SpaceNetwork, type Stack,
 } from './space.js';

@@ -1,5 +1,6 @@
 // Errors a user (or a strategy) can cause when naming a space, a preset, a genotype or a stack.
 // Each says where the bad value is (a path such as "normal[3][1]"), what it was and what is allowed.
+import { NasforgeError } from '../../util/index.js';
 
 export type SpaceErrorCode =
   | 'unknown-space'
@@ -8,16 +9,16 @@ export type SpaceErrorCode =
   | 'invalid-decisions'
   | 'invalid-stack';
 
-export class SpaceError extends Error {
+export class SpaceError extends NasforgeError {
   constructor(
     message: string,
-    readonly code: SpaceErrorCode,
+    override readonly code: SpaceErrorCode,
     /** where in the genotype, decision vector or stack the bad value sits ('' when not applicable) */
     readonly path = '',
     /** what would have been accepted there */
     readonly allowed = '',
   ) {
-    super(message);
+    super(message, code);
     this.name = 'SpaceError';
   }
 }

@@ -1,5 +1,5 @@
 // The search-space core: the SearchSpace interface every space implements, categorical
-// decisions, canonical genotype JSON, typed errors, the seeded generator and `defineSpace`.
+// decisions, canonical genotype JSON, typed errors and `defineSpace` (JSON, random numbers and names come from src/util).
 export {
   type Genotype, type SearchSpace, type AnySearchSpace, type Stack, type InputSpec, type Cost, type Preset, type SpaceNetwork,
   type ArchGraph, type ArchGraphPart, type ArchGraphNode, type ArchGraphEdge,
@@ -9,8 +9,7 @@ export {
   decisionSpaceSize,
 } from './decisions.js';
 export { SpaceError, type SpaceErrorCode, genotypeError, stackError } from './errors.js';
-export { type Json, canonicalJson, checkPlainJson, jsonRoundTrip } from './json.js';
-export { Rng, type RandomSource } from './random.js';
+export { checkPlainJson } from './json.js';
 export { defineSpace, type SpaceSpec } from './define.js';
 export { networkCost, countBuilt } from './cost.js';
-export { editDistance, nearestNames, didYouMean, findSpace, findPreset } from './registry.js';
+export { findSpace, findPreset } from './registry.js';

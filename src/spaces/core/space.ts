@@ -2,7 +2,7 @@
 // strategies (decisions, sample, mutate, key, encode) and to the evaluators (build, cost).
 import { type Layer, type Module } from '../../nn/index.js';
 import { type Decision } from './decisions.js';
-import { type RandomSource } from './random.js';
+import { type RandomSource } from '../../util/index.js';
 
 /**
  * A genotype: plain JSON data (no classes, functions or undefined) that fully names one

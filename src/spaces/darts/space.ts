@@ -21,9 +21,8 @@
 //   among the states on its side of input2 (every genotype still reaches every other).
 // - The op list is data: `createDartsSpace({ ops })` builds the space over any ops of the cell
 //   table, the morphological ones included (dilation_3x3, erosion_3x3, opening_3x3, closing_3x3).
-import {
-  type Decision, type Preset, type RandomSource, type SearchSpace, SpaceError, defineSpace, genotypeError, stackError,
-} from '../core/index.js';
+import { type Decision, type Preset, type SearchSpace, SpaceError, defineSpace, genotypeError, stackError } from '../core/index.js';
+import { type RandomSource } from '../../util/index.js';
 import { DARTS_PRIMITIVES, checkCellEdges, checkOpList, cellOpNames, inputOfRank, inputRank, sortPairs } from '../cells/index.js';
 import { type CellEdge, type DartsGenotype, DARTS_V1, DARTS_V2, GDAS_V1 } from './genotypes.js';
 import { DartsNetwork, type DartsStack } from './network.js';

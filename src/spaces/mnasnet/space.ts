@@ -16,9 +16,8 @@
 // stem 1 and block 2 at stride 1 (÷8, a 4x4 final map), as the CIFAR ports of MobileNetV2 do.
 // Key: the layer list the genotype builds under both stride settings (identity skips that
 // cannot take effect and empty blocks drop out), so equal keys build equal networks.
-import {
-  type Decision, type Preset, type SearchSpace, canonicalJson, defineSpace, genotypeError, stackError,
-} from '../core/index.js';
+import { type Decision, type Preset, type SearchSpace, defineSpace, genotypeError, stackError } from '../core/index.js';
+import { canonicalJson } from '../../util/index.js';
 import { layerGraph } from '../graph/index.js';
 import { makeDivisible } from '../../nn/index.js';
 import { type MobileLayerSpec, identityApplies } from './layer.js';

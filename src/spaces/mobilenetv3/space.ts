@@ -15,10 +15,8 @@
 // h-swish; classifier: linear → h-swish → dropout → linear, as torchvision's mobilenet_v3_*.
 // ImageNet strides (224): stem 2 and the skeleton's; CIFAR (32): stem 1 and the first strided
 // block at stride 1 (÷8 overall). Batch norm: eps 0.001, momentum 0.01 (torchvision's).
-import {
-  type Decision, type Preset, type RandomSource, type SearchSpace, canonicalJson, defineSpace, genotypeError,
-  mutateDecisionValues, stackError,
-} from '../core/index.js';
+import { type Decision, type Preset, type SearchSpace, defineSpace, genotypeError, mutateDecisionValues, stackError } from '../core/index.js';
+import { type RandomSource, canonicalJson } from '../../util/index.js';
 import { layerGraph } from '../graph/index.js';
 import { makeDivisible } from '../../nn/index.js';
 import { MobileNetwork, type MobileLayerSpec, type StrideSetting } from '../mnasnet/index.js';

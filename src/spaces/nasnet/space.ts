@@ -17,9 +17,8 @@
 //   list follows the rule if it did before.
 // - The op list is data: `createNasnetSpace({ ops })` over any of NASNET_OP_TABLE (the 13 and
 //   the morphological ops); `combiners: ['add']` gives the add-only space of AmoebaNet and PNAS.
-import {
-  type Decision, type Preset, type RandomSource, type SearchSpace, SpaceError, defineSpace, genotypeError, stackError,
-} from '../core/index.js';
+import { type Decision, type Preset, type SearchSpace, SpaceError, defineSpace, genotypeError, stackError } from '../core/index.js';
+import { type RandomSource } from '../../util/index.js';
 import { checkCellEdges, checkOpList, sortPairs } from '../cells/index.js';
 import {
   AMOEBANET_A, type BlockInput, type Combine, ENAS_MICRO, NASNET_A, type NasnetGenotype, PNASNET_5, unusedBlocks,

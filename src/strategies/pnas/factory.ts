@@ -1,7 +1,8 @@
 // The registry entries 'pnas' and 'popnas': options with their defaults, checks, and restoring
 // a saved state. The defaults are the same on every space and table.
 import { type AnySearchSpace } from '../../spaces/index.js';
-import { type Json, Rng, SpaceError, didYouMean } from '../../spaces/core/index.js';
+import { SpaceError } from '../../spaces/core/index.js';
+import { type Json, Rng, didYouMean } from '../../util/index.js';
 import { StrategyError } from '../errors.js';
 import { checkInteger, checkState, resolveOptions, rngFromState } from '../options.js';
 import { type StrategyFactory, type StrategyOptions, type StrategyState } from '../strategy.js';

@@ -9,7 +9,7 @@
 //   grows one layer (or block) at a time. Decisions of blocks not yet grown take their first
 //   choice.
 import { type AnySearchSpace } from '../../spaces/index.js';
-import { type RandomSource } from '../../spaces/core/index.js';
+import { type RandomSource } from '../../util/index.js';
 import { StrategyError } from '../errors.js';
 
 export interface Growth {

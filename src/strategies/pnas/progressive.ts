@@ -15,7 +15,7 @@
 // told are never proposed again by a step. The surrogate is refitted at each step's end from the
 // stored results and a seed drawn from the stored generator, so the state holds no weights.
 import { type AnySearchSpace, type Genotype } from '../../spaces/index.js';
-import { type Rng } from '../../spaces/core/index.js';
+import { type Rng } from '../../util/index.js';
 import { StrategyError } from '../errors.js';
 import { checkInteger } from '../options.js';
 import { type Strategy, type StrategyState, type TrialResult } from '../strategy.js';

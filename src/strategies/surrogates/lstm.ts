@@ -4,7 +4,7 @@
 import { type Tensor, noGrad, tensor, tidy } from '../../torch/index.js';
 import { Embedding, LSTMCell, Linear, Module, type LSTMState } from '../../nn/index.js';
 import { type AnySearchSpace } from '../../spaces/index.js';
-import { type Rng } from '../../spaces/core/index.js';
+import { type Rng } from '../../util/index.js';
 import { fitFullBatch } from './fit.js';
 import { type Surrogate, type SurrogateOptions, fitRng, standardize, uniformArray } from './types.js';
 

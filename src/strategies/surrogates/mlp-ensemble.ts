@@ -5,7 +5,7 @@
 import { type Tensor, noGrad, tensor, tidy } from '../../torch/index.js';
 import { Module } from '../../nn/index.js';
 import { type AnySearchSpace } from '../../spaces/index.js';
-import { type Rng } from '../../spaces/core/index.js';
+import { type Rng } from '../../util/index.js';
 import { fitFullBatch } from './fit.js';
 import {
   type Surrogate, type SurrogateOptions, encodeAll, fitRng, standardize, uniformArray,

@@ -1,7 +1,7 @@
 // What a performance predictor offers a model-based strategy: fit on (architecture, value)
 // pairs, then predict values for many candidates at once. Architectures are decision vectors.
 import { type AnySearchSpace } from '../../spaces/index.js';
-import { Rng } from '../../spaces/core/index.js';
+import { Rng } from '../../util/index.js';
 
 export type SurrogateKind = 'mlp-ensemble' | 'lstm';
 export const SURROGATE_KINDS: readonly SurrogateKind[] = ['mlp-ensemble', 'lstm'];

@@ -1,5 +1,6 @@
-// The data layer's own random numbers: xoshiro128** seeded through splitmix32, so shuffles and
-// augmentations depend only on (seed, epoch, batch) and never on libtorch's global generator.
+// Seeded random numbers for everything that is not libtorch's: xoshiro128** seeded through
+// splitmix32, so shuffles, augmentations, genotype samples and strategies depend only on their
+// seed and stream (e.g. seed, epoch, batch), never on libtorch's global generator.
 
 /** splitmix32 step: a well-mixed 32-bit hash of a 32-bit input. */
 function mix32(x: number): number {
@@ -87,4 +88,12 @@ export class Rng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/** What a space or strategy needs from a generator (Rng satisfies it). */
+export interface RandomSource {
+  /** uniform integer in [0, n) */
+  int(n: number): number;
+  /** uniform in [0, 1) */
+  next(): number;
 }
