@@ -16,11 +16,11 @@ ts: setup
 
 build: native ts
 
-# One libtorch thread per test process: the suite checks correctness, not speed, and some tests
+# The test files (*.test.js; helpers beside them are not tests). One libtorch thread per test process: the suite checks correctness, not speed, and some tests
 # run several worker processes at once; OpenMP threads of busy processes fighting over 2 cores
 # made a float64 gradient check take minutes instead of seconds. NASFORGE_THREADS overrides it.
 test: build
-	NASFORGE_THREADS=$${NASFORGE_THREADS:-1} node --test --test-concurrency=1 dist/test/
+	NASFORGE_THREADS=$${NASFORGE_THREADS:-1} node --test --test-concurrency=1 $$(find dist/test -name '*.test.js' | sort)
 
 # The main job: a search on Fashion-MNIST (aging evolution over NAS-Bench-201 cells, proxy
 # training, 2 worker processes on the SQLite default), its leaderboard and best genotype, then

@@ -20,7 +20,8 @@ function locate() {
     const lib = join(root, 'lib');
     if (!existsSync(join(inc, 'ATen', 'ATen.h')) || !existsSync(lib)) {
       fail(`LIBTORCH=${root} does not look like libtorch: expected ${inc}/ATen/ATen.h and ${lib}/. ` +
-        'Point it at a libtorch folder or a PyTorch install\'s torch/ folder.');
+        'Point it at a libtorch folder or a PyTorch install\'s torch/ folder, or unset it to use ' +
+        'Debian\'s (`apt-get install libtorch-dev libopenblas0-pthread`).');
     }
     return { include: [inc, join(inc, 'torch', 'csrc', 'api', 'include')], lib };
   }

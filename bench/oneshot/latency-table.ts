@@ -25,8 +25,8 @@ import { manualSeed, setNumThreads } from '../../src/torch/index.js';
 import {
   measureLatencyTable, pearson, predictLatency, spearman, timeInterleaved, timeModule,
 } from '../../src/estimate/index.js';
-import { layerwiseSupernet } from '../../src/oneshot/layerwise-spaces.js';
-import { supernetLatencyParts } from '../../src/oneshot/layerwise-latency.js';
+import { layerwiseSupernet } from '../../src/oneshot/index.js';
+import { supernetLatencyParts } from '../../src/oneshot/supernets/layerwise/index.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -16,10 +16,10 @@ import { getSpace } from '../../src/spaces/index.js';
 import { Rng } from '../../src/util/index.js';
 import { SGD, Adam } from '../../src/optim/index.js';
 import { F, manualSeed, randint, randn, setNumThreads, tensor, tidy } from '../../src/torch/index.js';
-import { layerwiseSupernet } from '../../src/oneshot/layerwise-spaces.js';
-import { weightedMixer } from '../../src/oneshot/layerwise-supernet.js';
-import { archParameters } from '../../src/oneshot/oneshot-arch.js';
-import { binarizedWeightStep, binaryGateArchStep } from '../../src/oneshot/proxyless.js';
+import { layerwiseSupernet } from '../../src/oneshot/index.js';
+import { weightedMixer } from '../../src/oneshot/supernets/layerwise/index.js';
+import { archParameters } from '../../src/oneshot/core/index.js';
+import { binarizedWeightStep, binaryGateArchStep } from '../../src/oneshot/methods/proxylessnas.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { DARTS_PRIMITIVES } from '../../src/nn/index.js';
 import { Adam, SGD } from '../../src/optim/index.js';
-import {
-  CellSupernet, applyArchGrads, firstOrderArchGrad, gdasStep, secondOrderArchGrad, weightStep,
-} from '../../src/oneshot/index.js';
+import { CellSupernet } from '../../src/oneshot/index.js';
+import { applyArchGrads, firstOrderArchGrad, secondOrderArchGrad, weightStep } from '../../src/oneshot/methods/darts.js';
+import { gdasStep } from '../../src/oneshot/methods/gdas.js';
 import { F, dispose, manualSeed, noGrad, randint, randn, setNumThreads, tidy, backward, callAten, type Tensor } from '../../src/torch/index.js';
 import { parseArgs } from './args.js';
 

@@ -1,53 +1,33 @@
 // `nasforge draw`: a picture of one architecture of a search space (named as `inspect` names
-// it): cell spaces draw their cells as DAGs with ops on the edges, layer spaces their layer
-// sequence. Writes an SVG (laid out here, no Graphviz needed) and/or Graphviz DOT text.
+// it, by the same code): cell spaces draw their cells as DAGs with ops on the edges, layer
+// spaces their layer sequence. Writes an SVG (laid out here, no Graphviz needed) and/or
+// Graphviz DOT text.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { UserError } from './errors.js';
-import { intFlag } from './flags.js';
-import { readGenotype } from './genotype-doc.js';
+import { namedArchitecture } from './inspect.js';
 
 interface DrawFlags {
-  space: string; preset?: string; genotype?: string; sample?: string; arch?: string; out?: string; dot?: string;
+  space?: string; preset?: string; genotype?: string; sample?: string; arch?: string; out?: string; dot?: string;
 }
 
 export function registerDraw(program: Command): void {
   program
     .command('draw')
     .description('draw one architecture of a search space as SVG and/or Graphviz DOT (cells as DAGs, layer spaces as a layer sequence)')
-    .requiredOption('--space <name>', 'search space, e.g. darts')
-    .option('--preset <name>', 'a published architecture of the space')
+    .option('--space <name>', 'search space, e.g. darts (implied by --preset, and by a --genotype document that names it)')
+    .option('--preset <name>', 'a published architecture, e.g. darts-v2 (with --space only where several spaces have the name)')
     .option('--genotype <file>', "a genotype: a JSON file, '-' for stdin, or inline JSON; a document nasforge prints (inspect/best/search --json, export's genotype.json) works too")
     .option('--sample <seed>', 'a uniformly sampled architecture for this seed')
     .option('--arch <string>', "the space's short form, e.g. NAS-Bench-Macro's 22212220")
     .option('--out <file.svg>', 'write the SVG drawing here')
     .option('--dot <file.dot>', 'write Graphviz DOT here (with neither --out nor --dot, DOT goes to stdout)')
     .action(async (f: DrawFlags) => {
-      const { getSpace, findPreset, SpaceError, graph: render } = await import('../spaces/index.js');
-      const { Rng } = await import('../util/index.js');
+      const { SpaceError, graph: render } = await import('../spaces/index.js');
+      const { space, genotype } = await namedArchitecture(f);
       try {
-        const space = getSpace(f.space);
-        const given = (['preset', 'genotype', 'sample', 'arch'] as const).filter((k) => f[k] !== undefined);
-        if (given.length !== 1) {
-          throw new UserError(`name exactly one architecture with --preset, --genotype, --sample or --arch (got ${given.length ? given.map((k) => `--${k}`).join(', ') : 'none'})`);
-        }
         if (!space.graph) throw new UserError(`space '${space.name}' cannot be drawn: it offers no graph of its genotypes`);
-        let genotype: object;
-        let name: string;
-        if (f.preset !== undefined) {
-          genotype = findPreset(space, f.preset).genotype;
-          name = f.preset;
-        } else if (f.genotype !== undefined) {
-          genotype = space.validate(readGenotype(f.genotype, space.name));
-          name = 'genotype';
-        } else if (f.sample !== undefined) {
-          genotype = space.sample(new Rng(intFlag('sample', f.sample, 0)));
-          name = `sample ${f.sample}`;
-        } else {
-          if (!space.parse) throw new UserError(`space '${space.name}' has no short form for --arch; give --genotype, --preset or --sample`);
-          genotype = space.parse(f.arch!);
-          name = f.arch!.length > 40 ? 'arch' : f.arch!;
-        }
+        const name = f.preset ?? (f.genotype !== undefined ? 'genotype' : f.sample !== undefined ? `sample ${f.sample}` : f.arch!.length > 40 ? 'arch' : f.arch!);
         const g = space.graph(genotype);
         const title = `${space.name}: ${name}`;
         const write = (file: string, text: string): void => {

@@ -41,7 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // commander has printed its message: help and --version end with 0, a bad flag is a usage error (2)
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof NasforgeError) {
       process.stderr.write(`nasforge: ${e.message}\n`);
       if (process.env.NASFORGE_DEBUG) process.stderr.write(`${e.stack}\n`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from './errors.js';
 import { intFlag, numFlag } from './flags.js';
 import { datasetNames, loadDataset } from '../data/index.js';
+import { didYouMean } from '../util/index.js';
 
 interface TrainFlags {
   dataset: string; dataRoot?: string; limit?: string; model: string; epochs: string; batchSize: string;
@@ -13,6 +14,13 @@ interface TrainFlags {
 }
 
 const num = (flag: string, v: string, int = false): number => (int ? intFlag(flag, v) : numFlag(flag, v));
+
+const OPTIMIZERS = ['sgd', 'rmsprop', 'adam', 'adamw'];
+const SCHEDULES = ['cosine', 'step', 'exponential', 'constant'];
+
+function oneOf(flag: string, v: string, allowed: readonly string[]): void {
+  if (!allowed.includes(v)) throw new UserError(`--${flag} '${v}' is not one of ${allowed.join(', ')}.${didYouMean(v, allowed)}`);
+}
 
 export function registerTrain(program: Command): void {
   program
@@ -45,12 +53,15 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print one JSON object with the result')
     .action(async (f: TrainFlags) => {
       const torch = await import('../torch/index.js');
-      const { resolveRecipe, fit, evaluate, progressBar, silentProgress } = await import('../train/index.js');
+      const { resolveRecipe, fit, evaluate, progressBar, silentProgress, TrainError } = await import('../train/index.js');
       const { DataLoader } = await import('../data/index.js');
       const { BASELINES } = await import('../spaces/baselines/index.js');
       if (f.threads) torch.setNumThreads(num('threads', f.threads, true));
       const make = BASELINES[f.model];
-      if (!make) throw new UserError(`unknown model '${f.model}'; use one of ${Object.keys(BASELINES).join(', ')}`);
+      if (!make) throw new UserError(`unknown model '${f.model}'.${didYouMean(f.model, Object.keys(BASELINES))} Use one of ${Object.keys(BASELINES).join(', ')}`);
+      // named by the flag, not by the recipe field resolveRecipe would name
+      oneOf('optimizer', f.optimizer, OPTIMIZERS);
+      oneOf('schedule', f.schedule, SCHEDULES);
       const recipe = resolveRecipe({
         epochs: num('epochs', f.epochs, true), batchSize: num('batch-size', f.batchSize, true),
         optimizer: {
@@ -69,10 +80,18 @@ export function registerTrain(program: Command): void {
       const model = make(data.train.sampleShape[0]!, data.train.numClasses);
       const quiet = Boolean(f.json);
       if (!quiet) console.error(`training ${f.model} (${model.numParameters()} parameters) on ${f.dataset}: ${data.train.length} examples, ${recipe.epochs} epochs, ${torch.getNumThreads()} threads`);
-      const result = fit(model, {
-        recipe, train: data.train, normalize: data.normalize, checkpointDir: f.checkpoint,
-        progress: quiet ? silentProgress : progressBar('train', { unitsPerItem: recipe.batchSize, unit: 'img' }),
-      });
+      let result: ReturnType<typeof fit>;
+      try {
+        result = fit(model, {
+          recipe, train: data.train, normalize: data.normalize, checkpointDir: f.checkpoint,
+          progress: quiet ? silentProgress : progressBar('train', { unitsPerItem: recipe.batchSize, unit: 'img' }),
+        });
+      } catch (e) {
+        model.dispose();
+        // the trainer names recipe fields; say which flags set them here
+        if (e instanceof TrainError && e.code === 'diverged') throw new TrainError(`${e.message}. Here: --lr and --grad-clip.`, 'diverged');
+        throw e;
+      }
       const test = evaluate(model, new DataLoader(data.test, { batchSize: 500, shuffle: false, transform: data.normalize }));
       if (f.save) model.save(f.save, { model: f.model, dataset: f.dataset });
       const trainTop1 = result.history[result.history.length - 1]?.trainTop1;

@@ -89,6 +89,11 @@ export function trainValSplit(ds: Dataset, o: SplitOptions): { train: Subset; va
   } else {
     throw new DataError('trainValSplit needs valFraction (e.g. 0.1) or valCount', 'invalid-option');
   }
+  if (nVal < 1 || nVal >= n) {
+    const asked = o.valCount !== undefined ? `valCount ${o.valCount}` : `valFraction ${o.valFraction} of ${n} examples (${nVal})`;
+    throw new DataError(`a train/validation split needs at least one example on each side; ${asked} leaves ${nVal < 1 ? 'no validation' : 'no training'} examples: `
+      + 'use more examples or another share', 'invalid-option');
+  }
   const seed = o.seed ?? 0;
   checkSeed(seed);
   let order: Int32Array;

@@ -14,13 +14,16 @@ export interface CostOptions<S extends Stack> {
 }
 
 export interface CostReport {
+  /** the deployed network's parameters (an auxiliary head is not counted: see auxiliaryParams) */
   params: number;
   macs: number;
+  /** the training-only auxiliary head's parameters; 0 where the network has none */
+  auxiliaryParams: number;
   input: InputSpec;
   latency?: Latency;
 }
 
-/** Parameters, MACs and (on request) measured latency of `genotype` in `space`. */
+/** Parameters (of the deployed network, the auxiliary head apart), MACs and (on request) measured latency of `genotype` in `space`. */
 export function estimateCost<G extends Genotype, S extends Stack>(
   space: SearchSpace<G, S> | AnySearchSpace, genotype: G, o: CostOptions<S> = {},
 ): CostReport {

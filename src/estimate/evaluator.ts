@@ -2,6 +2,7 @@
 // scored on a held-out share of the training data, never the test set) and tabular lookup
 // (with an optional simulated training time). Both honour the trial's abort signal; proxy
 // training checkpoints into the trial's workdir, so an interrupted or killed trial resumes.
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Batch, type Dataset, type Transform, compose, trainValSplit } from '../data/index.js';
 import { type Rng } from '../util/index.js';
@@ -10,7 +11,7 @@ import { type Metrics } from '../strategies/index.js';
 import { type TableEvaluatorOptions, type TabularBenchmark, tableEvaluator } from '../tabular/index.js';
 import { manualSeed, tidy } from '../torch/index.js';
 import {
-  type Classifier, type EpochRecord, type FitResult, type ProgressSink, type Recipe, fit, resolveRecipe, silentProgress,
+  type Classifier, type FitResult, type ProgressSink, type Recipe, fit, resolveRecipe, silentProgress,
 } from '../train/index.js';
 import { estimateCost } from './cost.js';
 
@@ -23,6 +24,10 @@ export interface EvalContext {
   readonly workdir: string;
   report(step: number, metrics: Metrics): Promise<void>;
   artifact(name: string, path: string): Promise<void>;
+  /** told the work a checkpoint just saved keeps (optimiser steps): a study tells a killed worker's resumable trial from one that crashes */
+  progress?(step: number): Promise<void>;
+  /** a multi-fidelity promotion: the workdir of the trial that trained this genotype in the rung below (may not exist here) */
+  readonly parentWorkdir?: string | null;
 }
 
 export type GenotypeEvaluator = (ctx: EvalContext) => Promise<Metrics>;
@@ -86,6 +91,13 @@ export interface ProxyTrainingOptions {
    */
   readonly sliceSeconds?: number;
   readonly progress?: ProgressSink;
+  /**
+   * A promoted trial (ctx.parentWorkdir) without a checkpoint of its own starts from its
+   * parent's: it trains only the epochs the parent did not, with the weights, optimiser state and
+   * data order the parent ended with, and the learning rate where the longer cosine schedule is
+   * at that epoch. A parent trained on another machine has no checkpoint here: from scratch.
+   */
+  readonly warmStart?: boolean;
 }
 
 /**
@@ -111,20 +123,26 @@ export function proxyTrainingEvaluator(o: ProxyTrainingOptions): GenotypeEvaluat
     const model = space.build(g, stack) as unknown as Classifier;
     try {
       const checkpointDir = join(ctx.workdir, 'checkpoint');
+      if (o.warmStart && ctx.parentWorkdir) startFromParent(checkpointDir, join(ctx.parentWorkdir, 'checkpoint'));
       let result: FitResult;
       let trained = 0;
+      // the epochs to report: those of the checkpoint's history this trial trained itself (a
+      // warm start's inherited epochs are its parent's), again after a kill, which may have come
+      // between an epoch's checkpoint and its report
+      let reported = inheritedEpochs(checkpointDir);
       for (;;) {
-        const epochs: EpochRecord[] = [];
         result = fit(model, {
           recipe: { ...recipe, timeBudgetSec: trained + slice }, train: split.train, val: split.val, normalize,
-          checkpointDir, onEpoch: (r) => epochs.push(r), progress: o.progress ?? silentProgress,
+          checkpointDir, progress: o.progress ?? silentProgress,
         });
         trained = result.seconds;
-        for (const r of epochs) {
+        for (const r of result.history.slice(reported)) {
           await ctx.report(r.epoch + 1, {
             valAccuracy: 100 * (r.valTop1 ?? NaN), valLoss: r.valLoss ?? NaN, trainLoss: r.trainLoss, trainAccuracy: 100 * r.trainTop1,
           });
         }
+        reported = result.history.length;
+        await ctx.progress?.(result.steps);
         if (!result.stoppedEarly) break;
         await yieldToEventLoop();
         if (ctx.signal.aborted) throw new EvaluationInterrupted();
@@ -140,6 +158,24 @@ export function proxyTrainingEvaluator(o: ProxyTrainingOptions): GenotypeEvaluat
       model.dispose();
     }
   };
+}
+
+const INHERITED = 'inherited.json';
+
+/** Copies the parent's checkpoint unless this trial has one, recording how many epochs it holds. */
+function startFromParent(own: string, parent: string): void {
+  if (existsSync(join(own, 'trainer.json')) || !existsSync(join(parent, 'trainer.json'))) return;
+  cpSync(parent, own, { recursive: true });
+  const epochs = (JSON.parse(readFileSync(join(own, 'trainer.json'), 'utf8')) as { counters: { history: unknown[] } }).counters.history.length;
+  writeFileSync(join(own, INHERITED), JSON.stringify({ epochs }));
+}
+
+function inheritedEpochs(checkpointDir: string): number {
+  try {
+    return (JSON.parse(readFileSync(join(checkpointDir, INHERITED), 'utf8')) as { epochs: number }).epochs;
+  } catch {
+    return 0;
+  }
 }
 
 export interface TabularEvaluatorOptions extends TableEvaluatorOptions {

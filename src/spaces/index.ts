@@ -7,10 +7,10 @@ export * as baselines from './baselines/index.js';
 export * as core from './core/index.js';
 export {
   type SearchSpace, type AnySearchSpace, type Stack, type InputSpec, type Cost, type Preset, type SpaceNetwork,
-  type Decision, type Genotype, SpaceError, defineSpace, findPreset,
+  type Decision, type Genotype, SpaceError, defineSpace, findPreset, type PresetHit,
   type ArchGraph, type ArchGraphPart, type ArchGraphNode, type ArchGraphEdge,
 } from './core/index.js';
-export { SPACES, getSpace, spaceNames } from './registry.js';
+export { SPACES, getSpace, getPreset, spaceNames } from './registry.js';
 export * as nasBench201 from './nas-bench-201/index.js';
 export * as enas from './enas/index.js';
 export * as graph from './graph/index.js';

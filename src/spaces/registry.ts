@@ -1,7 +1,7 @@
 // Every registered search space, by its fixed name. A space is registered by adding it to
 // SPACES (explicitly, not by import side effects); test/spaces/core.test.ts then checks the
 // SearchSpace contract on it without a new test.
-import { type AnySearchSpace, findSpace } from './core/index.js';
+import { type AnySearchSpace, type PresetHit, findPresetAmong, findSpace } from './core/index.js';
 import { nasBenchMacroSpace } from './nas-bench-macro/index.js';
 import { dartsSpace } from './darts/index.js';
 import { nasnetSpace } from './nasnet/index.js';
@@ -32,4 +32,12 @@ export function getSpace(name: string): AnySearchSpace {
 
 export function spaceNames(): string[] {
   return SPACES.map((s) => s.name);
+}
+
+/**
+ * The registered preset called `name` with its space: a preset implies its space, so `space`
+ * is needed only for a name that several spaces hold (see findPresetAmong).
+ */
+export function getPreset(name: string, space?: string): PresetHit {
+  return findPresetAmong(SPACES, name, space);
 }

@@ -1,5 +1,6 @@
 // Errors a user can cause with a study: a bad storage URL, a server that cannot be reached, a
-// corrupt or too-new database, a study name that does not exist, a config that changed.
+// corrupt, read-only, missing or too-new database, a database file deleted under a running
+// study, a study name that does not exist, a config that changed.
 import { NasforgeError } from '../util/index.js';
 
 export type StudyErrorCode =
@@ -14,7 +15,15 @@ export type StudyErrorCode =
   | 'invalid-name'
   | 'invalid-trial'
   | 'trial-lost'
-  | 'invalid-storage';
+  | 'invalid-storage'
+  /** the SQLite file was deleted or replaced while the study had it open */
+  | 'storage-gone'
+  /** the database (file or folder) cannot be written */
+  | 'read-only'
+  /** a read-only command named a SQLite file that does not exist */
+  | 'unknown-storage'
+  /** a config that cannot be stored (not plain JSON, nested too deeply) */
+  | 'invalid-config';
 
 export class StudyError extends NasforgeError {
   constructor(message: string, override readonly code: StudyErrorCode) {

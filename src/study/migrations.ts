@@ -67,6 +67,22 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE trials ADD COLUMN parent INTEGER',
     ],
   },
+  {
+    version: 3,
+    description: "trials: progress kept in the trial's checkpoint, deaths of its workers (and the progress at the last one), "
+      + "charged deaths (crashes at the same point), why a failed trial failed; studies: an id of each incarnation",
+    statements: [
+      'ALTER TABLE trials ADD COLUMN progress DOUBLE PRECISION NOT NULL DEFAULT 0',
+      'ALTER TABLE trials ADD COLUMN deaths INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE trials ADD COLUMN death_progress DOUBLE PRECISION',
+      'ALTER TABLE trials ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE trials ADD COLUMN failure TEXT',
+      // a study's incarnation: a new one when it is made again or reset, so that trial workdirs of an earlier one are not resumed
+      'ALTER TABLE studies ADD COLUMN uid TEXT',
+      // trials failed before version 3: the worker loop's "failed for good" was a death, anything else the evaluation's error
+      "UPDATE trials SET failure = CASE WHEN error LIKE '%failed for good' THEN 'crashed' ELSE 'error' END WHERE state = 'failed'",
+    ],
+  },
 ];
 
 /** the advisory lock id PostgreSQL migrations hold (any constant shared by every nasforge) */

@@ -50,7 +50,7 @@ export class SchedulerSearcher implements Searcher {
           `SELECT ${FINISHED_COLUMNS} FROM trials WHERE study = $1 AND key = $2 AND fidelity = $3 AND state = 'complete' ORDER BY number LIMIT 1`,
           [def.name, job.key, job.fidelity]);
         if (dup.length > 0) {
-          const t = finishedOf(dup[0]!);
+          const t = finishedOf(dup[0]!, def.name);
           this.scheduler.report(job.key, job.fidelity, t.score, t.metrics ?? {});
           reused++;
           continue;

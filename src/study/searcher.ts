@@ -2,9 +2,10 @@
 // multi-fidelity scheduler (successive halving, Hyperband) around it. Both hear the finished
 // trials they have not heard, propose the next trial (inserted as running, held by the worker
 // that asked), and store their state as JSON.
-import { canonicalJson } from '../util/index.js';
 import { type Metrics, type StrategyState, type TrialResult } from '../strategies/index.js';
+import { genotypeText } from './checks.js';
 import { type Row, type Sql, num, numOrNull } from './db.js';
+import { jsonColumn } from './rows.js';
 import { nextTrialNumber } from './storage.js';
 import { type StudyDefinition, type TrialState } from './types.js';
 
@@ -44,15 +45,17 @@ export interface Searcher {
 
 export const FINISHED_COLUMNS = 'number, state, genotype, key, fidelity, bracket, metrics, score';
 
-export function finishedOf(r: Row): FinishedTrial {
+export function finishedOf(r: Row, study: string): FinishedTrial {
+  const number = num(r.number);
+  const where = `study '${study}', trial ${number}`;
   return {
-    number: num(r.number),
+    number,
     state: String(r.state) as FinishedTrial['state'],
-    genotype: JSON.parse(String(r.genotype)) as object,
+    genotype: jsonColumn(r.genotype, where, 'genotype') as object,
     key: String(r.key),
     fidelity: numOrNull(r.fidelity),
     bracket: numOrNull(r.bracket),
-    metrics: r.metrics === null || r.metrics === undefined ? null : (JSON.parse(String(r.metrics)) as Metrics),
+    metrics: r.metrics === null || r.metrics === undefined ? null : (jsonColumn(r.metrics, where, 'metrics') as Metrics),
     score: numOrNull(r.score),
   };
 }
@@ -73,11 +76,12 @@ export interface NewRunning {
 
 /** Inserts a new trial, running and held by the asking worker; returns its number. */
 export async function insertRunning(tx: Sql, def: StudyDefinition, t: NewRunning, now: number, o: SearchOptions): Promise<number> {
+  const genotype = genotypeText(t.genotype, `study '${def.name}': a proposal of strategy '${def.strategy.name}'`);
   const number = await nextTrialNumber(tx, def.name);
   await tx.run(
     `INSERT INTO trials (study, number, state, genotype, key, fidelity, bracket, rung, parent, attempts, worker, host, pid, created_at, started_at, heartbeat_at)
      VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $12, $12)`,
-    [def.name, number, canonicalJson(t.genotype as never), t.key, t.fidelity ?? null, t.bracket ?? null, t.rung ?? null, t.parent ?? null,
+    [def.name, number, genotype, t.key, t.fidelity ?? null, t.bracket ?? null, t.rung ?? null, t.parent ?? null,
       o.worker, o.host, o.pid, now]);
   return number;
 }

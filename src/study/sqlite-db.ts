@@ -1,11 +1,15 @@
 // The SQLite backend of the SQL surface: one file in WAL mode (readers never block the writer),
 // a busy timeout so that concurrent processes wait for the write lock instead of failing, and
-// BEGIN IMMEDIATE so that a transaction takes the write lock before it reads.
+// BEGIN IMMEDIATE so that a transaction takes the write lock before it reads. Before every
+// write and transaction the file at the path must still be the one opened (a stat): a file
+// deleted or replaced under a running study stops it with StudyError('storage-gone') after
+// what the connection still holds is saved beside it (sqlite-file.ts).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Db, type Lock, type Param, type Row, type Sql } from './db.js';
+import { type Db, type Lock, type Param, type Row, type Sql, type TxInfo } from './db.js';
 import { StudyError } from './errors.js';
+import { type FileId, fileChange, fileId, goneError, readOnlyError, removeOrphans, saveRecovered } from './sqlite-file.js';
 
 /** how long one statement waits for another process's write lock (blocks this process's event loop) */
 const BUSY_TIMEOUT_MS = 2_000;
@@ -39,8 +43,33 @@ class Connection {
   /** the tail of this connection's queue: statements never interleave with an open transaction */
   queue: Promise<unknown> = Promise.resolve();
   refs = 0;
+  /** set once the file at `path` is no longer the one opened: every later call fails with it */
+  gone: StudyError | null = null;
 
-  constructor(readonly db: Database.Database, readonly path: string) {}
+  /** the identities of the opened file (null for :memory:) and of its -wal and -shm files */
+  readonly id: FileId | null;
+  /** -wal and -shm: known once they exist while the file is still ours (SQLite makes them on first use) */
+  private readonly sidecars: [string, FileId | null][];
+
+  constructor(readonly db: Database.Database, readonly path: string) {
+    this.id = path === ':memory:' ? null : fileId(path);
+    this.sidecars = this.id ? [[`${path}-wal`, null], [`${path}-shm`, null]] : [];
+  }
+
+  /** throws StudyError('storage-gone') once the file at the path is not the one opened (saving what the connection holds first) */
+  checkFile(): void {
+    if (this.gone) throw this.gone;
+    if (this.id === null) return;
+    const change = fileChange(this.path, this.id);
+    if (change === null) {
+      for (const s of this.sidecars) s[1] ??= fileId(s[0]);
+      return;
+    }
+    const saved = saveRecovered(this.db, this.path);
+    if ('file' in saved) removeOrphans(this.path, this.sidecars);
+    this.gone = goneError(this.path, change, saved);
+    throw this.gone;
+  }
 
   serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
@@ -56,7 +85,7 @@ class Connection {
     } catch (e) {
       const code = (e as { code?: string }).code ?? '';
       if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) throw corruptError(this.path, e);
-      throw e;
+      throw readOnlyError(this.path, e) ?? e;
     }
   }
 
@@ -76,20 +105,23 @@ class Connection {
 }
 
 const open = new Map<string, Connection>();
+const NO_RETRY: TxInfo = { afterUnknownCommit: false };
 
 function connect(path: string): Connection {
   if (path !== ':memory:') {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
-      throw new StudyError(`cannot create the folder of ${path} (${(e as Error).message}); pass a writable path`, 'storage-error');
+      throw readOnlyError(path, e)
+        ?? new StudyError(`cannot create the folder of ${path} (${(e as Error).message}); pass a writable path`, 'storage-error');
     }
   }
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw new StudyError(`cannot open ${path} as a SQLite database (${(e as Error).message}); pass a writable path`, 'storage-error');
+    throw readOnlyError(path, e)
+      ?? new StudyError(`cannot open ${path} as a SQLite database (${(e as Error).message}); pass a writable path`, 'storage-error');
   }
   try {
     // Read before anything writes: a file that is not a database (or is damaged) is refused
@@ -108,6 +140,8 @@ function connect(path: string): Connection {
   } catch (e) {
     db.close();
     if (e instanceof StudyError) throw e;
+    const ro = readOnlyError(path, e);
+    if (ro) throw ro;
     const code = (e as { code?: string }).code ?? '';
     if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || (e as Error).message.startsWith('integrity check')) {
       throw corruptError(path, e);
@@ -120,6 +154,8 @@ function connect(path: string): Connection {
 export class SqliteDb implements Db {
   readonly kind = 'sqlite' as const;
   readonly nowSql = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+  /** a file never drops its connection */
+  readonly reconnectedAt = null;
   private readonly direct: Sql;
   private closed = false;
 
@@ -136,6 +172,11 @@ export class SqliteDb implements Db {
 
   static open(path: string): SqliteDb {
     let conn = path === ':memory:' ? undefined : open.get(path);
+    if (conn && (conn.gone || (conn.id && fileChange(path, conn.id)))) {
+      // the file this process opened is gone from its path: never reuse (nor close) that connection
+      open.delete(path);
+      conn = undefined;
+    }
     if (!conn) {
       conn = connect(path);
       if (path !== ':memory:') open.set(path, conn);
@@ -145,19 +186,30 @@ export class SqliteDb implements Db {
   }
 
   all(sql: string, params: readonly Param[] = []): Promise<Row[]> {
-    return this.conn.serial(() => this.direct.all(sql, params));
+    return this.conn.serial(() => {
+      if (this.conn.gone) throw this.conn.gone;
+      return this.direct.all(sql, params);
+    });
   }
 
   run(sql: string, params: readonly Param[] = []): Promise<number> {
-    return this.conn.serial(() => this.direct.run(sql, params));
+    return this.conn.serial(() => {
+      this.conn.checkFile();
+      return this.direct.run(sql, params);
+    });
   }
 
-  transaction<T>(_lock: Lock, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  transaction<T>(_lock: Lock, fn: (tx: Sql, info: TxInfo) => Promise<T>): Promise<T> {
     const db = this.conn.db;
     return this.conn.serial(async () => {
-      retryBusy(() => db.exec('BEGIN IMMEDIATE'));
+      this.conn.checkFile();
       try {
-        const out = await fn(this.direct);
+        retryBusy(() => db.exec('BEGIN IMMEDIATE'));
+      } catch (e) {
+        throw readOnlyError(this.conn.path, e) ?? e;
+      }
+      try {
+        const out = await fn(this.direct, NO_RETRY);
         retryBusy(() => db.exec('COMMIT'));
         return out;
       } catch (e) {
@@ -174,7 +226,10 @@ export class SqliteDb implements Db {
     await conn.serial(async () => {
       if (--conn.refs > 0) return;
       if (open.get(conn.path) === conn) open.delete(conn.path);
-      if (conn.db.open) conn.db.close();
+      // A connection whose file is gone is left open until the process exits: closing it would
+      // checkpoint and delete `<path>-wal` by name, which may belong to the file now there.
+      const moved = conn.gone !== null || (conn.id !== null && fileChange(conn.path, conn.id) !== null);
+      if (conn.db.open && !moved) conn.db.close();
     });
   }
 }

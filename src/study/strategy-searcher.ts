@@ -38,7 +38,7 @@ export class StrategySearcher implements Searcher {
       if (dup.length === 0) break;
       if (i === o.maxReask) o.log(`no new architecture after ${o.maxReask + 1} proposals: the space looks exhausted, evaluating ${key} again`);
       else if (dup[0]!.state === 'complete') {
-        this.strategy.tell([{ ...resultOf(finishedOf(dup[0]!)), genotype: g }]);
+        this.strategy.tell([{ ...resultOf(finishedOf(dup[0]!, def.name)), genotype: g }]);
         complete++;
       } else {
         this.strategy.forget?.([{ genotype: g, key }]);

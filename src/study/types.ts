@@ -7,6 +7,14 @@ import { type HalvingOptions, type Metrics, type Objective, type StrategyOptions
 /** queued → running → complete | failed | pruned; a running trial whose worker died goes back to queued. */
 export type TrialState = 'queued' | 'running' | 'complete' | 'failed' | 'pruned';
 
+/**
+ * Why a failed trial failed: 'error' (its evaluation threw, or its metrics were invalid),
+ * 'diverged' (the evaluation threw an error with code 'diverged': a NaN or infinite training
+ * loss), 'crashed' (its worker died again and again at the same point without progress: the
+ * trial itself likely kills its process, e.g. out of memory or a native crash).
+ */
+export type TrialFailure = 'error' | 'diverged' | 'crashed';
+
 export interface StudyRecord {
   readonly name: string;
   /** the resolved config the study was created with (a later run must agree with it, but for its run settings, which it updates) */
@@ -34,8 +42,19 @@ export interface Trial {
   readonly score: number | null;
   /** why it failed (failed trials), or why it was re-queued last */
   readonly error: string | null;
-  /** how many times a worker claimed it (a claim interrupted cleanly, by SIGINT, is given back) */
+  /**
+   * How many times a worker claimed it (a claim interrupted cleanly, by SIGINT, is given back).
+   * Informational: a claim whose worker died does not use up an attempt (see `crashes`).
+   */
   readonly attempts: number;
+  /** the work its checkpoint keeps, as its evaluator last reported it (TrialContext.progress); 0 before any */
+  readonly progress: number;
+  /** how many times a worker holding it died (killed, lost its machine, stopped beating) */
+  readonly deaths: number;
+  /** deaths charged to the trial: its worker died again with no progress since the death before; failed at maxAttempts */
+  readonly crashes: number;
+  /** failed trials: why (null otherwise) */
+  readonly failure: TrialFailure | null;
   /** the worker that holds (or last held) it */
   readonly worker: string | null;
   /** name → path: weights, checkpoint directory, log, ... */
@@ -66,7 +85,10 @@ export interface StudyDefinition {
   readonly objective: Objective;
   /** stop asking after `trials` trials (complete + failed + pruned + pending) or `minutes` since the study began */
   readonly budget: { readonly trials: number; readonly minutes?: number };
-  /** claims of one trial before it is failed for good (default 3) */
+  /**
+   * Charged deaths of one trial before it is failed for good (default 3): a death is charged
+   * when its worker died again with no progress since its previous death (see index.ts).
+   */
   readonly maxAttempts?: number;
   /** how often a running trial's worker beats (default 5 s); stale after 3 missed beats */
   readonly heartbeatSeconds?: number;
@@ -103,6 +125,12 @@ export interface TrialContext {
   readonly parentWorkdir: string | null;
   /** records an intermediate value (and beats the heartbeat) */
   report(step: number, metrics: Metrics): Promise<void>;
+  /**
+   * Call after a checkpoint was saved in `workdir`: `step` is a measure of the work it keeps
+   * that only grows (e.g. optimiser steps done). A worker that dies after progress is not the
+   * trial's fault; dying again with none is (see `Trial.crashes`). Also beats the heartbeat.
+   */
+  progress(step: number): Promise<void>;
   /** records an artifact path under `name` */
   artifact(name: string, path: string): Promise<void>;
 }

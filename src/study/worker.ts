@@ -1,6 +1,8 @@
 // The worker loop: claim a trial under the study's lock, evaluate it outside the lock, record
 // its outcome, until the budget is used and nothing is left running. Any number of workers,
-// in one process or on many machines, can run it on one study at once.
+// in one process or on many machines, can run it on one study at once. A storage that cannot
+// be used any more (StudyError 'unreachable', 'storage-gone', ...) ends the loop: runWorker
+// rejects with it and the trial in progress keeps its checkpoint (see index.ts).
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { type SearcherCache, claimTrial } from './claim.js';
@@ -46,7 +48,9 @@ export async function runWorker(storage: Storage, def: StudyDefinition, evaluate
   const heartbeatSeconds = def.heartbeatSeconds ?? 5;
   const maxAttempts = def.maxAttempts ?? 3;
   if (!(heartbeatSeconds > 0)) throw new StudyError(`heartbeatSeconds must be > 0, got ${heartbeatSeconds}`, 'invalid-trial');
-  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new StudyError(`maxAttempts must be a whole number ≥ 1, got ${maxAttempts}`, 'invalid-trial');
+  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
+    throw new StudyError(`maxAttempts (charged deaths before a trial fails for good) must be a whole number ≥ 1, got ${maxAttempts}`, 'invalid-trial');
+  }
   const worker = opts.worker ?? defaultWorkerName();
   const log = opts.log ?? (() => undefined);
   const heartbeatMs = heartbeatSeconds * 1000;

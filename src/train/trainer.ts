@@ -1,4 +1,5 @@
-// fit(): train a classifier with a recipe, resumable from checkpoints at any step.
+// fit(): train a classifier with a recipe, resumable from checkpoints at any step; a diverged
+// loss (divergence.ts) stops it with TrainError('diverged').
 import {
   type Dataset, DataLoader, type Transform, compose, cutout, randomCrop, randomHorizontalFlip,
 } from '../data/index.js';
@@ -7,9 +8,10 @@ import { Scheduler, clipGradNorm } from '../optim/index.js';
 import { F, type Tensor, dispose, manualSeed, tidy } from '../torch/index.js';
 import { makeOptimizer, makeSchedule } from './build.js';
 import { type EpochRecord, type TrainerCounters, hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { DIVERGENCE_FACTOR, divergence, lossReference } from './divergence.js';
 import { TrainError } from './errors.js';
 import { type EvalMetrics, evaluate } from './evaluate.js';
-import { type ClassifierOutput, auxLogitsOf, hasDropPath, logitsOf } from './model.js';
+import { type ClassifierOutput, auxLogitsOf, hasDropPath, logitsOf, trainingOutput } from './model.js';
 import { type ProgressSink, silentProgress } from './progress.js';
 import { type Recipe } from './recipe.js';
 
@@ -97,8 +99,14 @@ export function fit(model: Classifier, o: FitOptions): FitResult {
         const n = batch.y.shape[0]!;
         const { loss, correct } = trainStep(model, batch.x, batch.y, r, opt);
         dispose(batch);
-        if (!Number.isFinite(loss)) {
-          throw new TrainError(`the training loss became ${loss} at epoch ${epoch}, step ${counters.step}; lower optimizer.lr (now ${lr.toPrecision(3)}), set gradClip (e.g. 5), or check the data`, 'diverged');
+        counters.lossReference ??= lossReference(loss, o.train.numClasses);
+        const why = divergence(loss, counters.lossReference);
+        if (why) {
+          const at = `at epoch ${epoch + 1}/${r.epochs}, step ${counters.step + 1} (${perEpoch} per epoch)`;
+          const what = why === 'non-finite'
+            ? `the training loss became ${loss} ${at}`
+            : `the training loss diverged ${at}: ${loss.toPrecision(3)}, above ${DIVERGENCE_FACTOR} × its reference ${counters.lossReference.toPrecision(3)} (the first step's loss or ln(${o.train.numClasses} classes), whichever is larger)`;
+          throw new TrainError(`${what}. Lower the learning rate (optimizer.lr: ${r.optimizer.lr}, ${lr.toPrecision(3)} at this step) tenfold or more, clip the gradient norm (gradClip, e.g. 5; now ${r.gradClip || 'off'}), or check the data`, 'diverged');
         }
         run.loss += loss * n;
         run.correct += correct;
@@ -141,7 +149,7 @@ export function fit(model: Classifier, o: FitOptions): FitResult {
 /** One optimisation step; returns the batch's mean loss and the number of correct top-1 predictions. */
 export function trainStep(model: Classifier, x: Tensor, y: Tensor, r: Recipe, opt: ReturnType<typeof makeOptimizer>): { loss: number; correct: number } {
   return tidy(() => {
-    const out = model.forward(x);
+    const out = trainingOutput(model, x, r.auxiliaryWeight);
     const logits = logitsOf(out);
     let loss = F.crossEntropy(logits, y, { labelSmoothing: r.labelSmoothing });
     const aux = auxLogitsOf(out);

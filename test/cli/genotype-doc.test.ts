@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { UserError } from '../../src/cli/errors.js';
+import { NasforgeError } from '../../src/util/index.js';
 import { documentSpace, genotypeDocument, readGenotypeArg } from '../../src/cli/genotype-doc.js';
 import { writeIdx } from './idx-fixture.js';
 
@@ -22,8 +22,8 @@ function run(cwd: string, args: string[], input?: string): { code: number | null
 
 const G = { arch: '|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|' };
 
-/** A UserError whose message matches `re`. */
-const userError = (re: RegExp) => (e: unknown): boolean => e instanceof UserError && re.test(e.message);
+/** A NasforgeError (the CLI prints it without a stack, exit 2) whose message matches `re`. */
+const userError = (re: RegExp) => (e: unknown): boolean => e instanceof NasforgeError && re.test(e.message);
 
 test('genotype documents: each shape nasforge prints gives its genotype, space, stack and data set', () => {
   const inspect = {
@@ -126,7 +126,7 @@ test('inspect --json goes straight into retrain --genotype (file, stdin, inline)
 
   const mistakes: [string[], RegExp][] = [
     [['--genotype', 'g.json', '--space', 'darts'], /--space darts conflicts with g\.json, which holds a genotype of the space 'nas-bench-201'/],
-    [['--genotype', 'g.json', '--trial', '1'], /--genotype and --trial both name what to retrain; give one of them/],
+    [['--genotype', 'g.json', '--trial', '1'], /a genotype document and a trial both name what to retrain; give one of them/],
     [['--genotype', '{"space":"nas-bench-201","genotype":{"arch":"x"},"stack":{"cells":3}}'], /stack field 'cells' is not a stack field of the space 'nas-bench-201'/],
     [['--genotype', '[]'], /holds a list of 0 items/],
     [['--genotype', JSON.stringify(inspected.genotype)], /holds a bare genotype, which does not say its space; pass --space NAME/],

@@ -180,7 +180,7 @@ test('reading a study back: unknown names, several studies, a changed config, a 
   assert.equal(run(dir, 'search', '--config', file, '--storage', storage, '--study', 'two').code, 0);
   const ambiguous = run(dir, 'trials', '--storage', storage);
   assert.equal(ambiguous.code, 2);
-  assert.match(ambiguous.err, /holds 2 studies \(one, two\); name one with --study/);
+  assert.match(ambiguous.err, /holds 2 studies \(one, two\); name one \(--study\)/);
   const changed = run(dir, 'search', '--config', file, '--storage', storage, '--seed', '9');
   assert.equal(changed.code, 2);
   assert.match(changed.err, /study 'one' was created with another config \(seed: stored 0, given 9/);
@@ -210,7 +210,7 @@ test('storage mistakes: a corrupt SQLite file (left untouched) and an unreachabl
   assert.deepEqual(readFileSync(corrupt), bytes, 'the file is left as it was');
   const pg = run(dir, 'best', '--storage', 'postgres://someone:secret@127.0.0.1:1/none');
   assert.equal(pg.code, 3);
-  assert.match(pg.err, /cannot connect to PostgreSQL at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/none/);
+  assert.match(pg.err, /cannot connect to PostgreSQL at host 127\.0\.0\.1, port 1, database none \(postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/none\)/);
   assert.doesNotMatch(pg.err, /secret/, 'no password in messages');
   const url = run(dir, 'trials', '--storage', 'mysql://x');
   assert.equal(url.code, 2);

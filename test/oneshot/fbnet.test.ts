@@ -1,6 +1,6 @@
 // FBNet (DNAS) on a tiny supernet: the loss's gradient in θ matches finite differences, the
-// latency term pushes θ away from a slow block, runs are seeded, the derived genotype is valid,
-// and a search aborted after one epoch resumes to exactly the uninterrupted result.
+// latency term pushes θ away from a slow block, runs are seeded, θ moves and the derived genotype
+// is valid (a search aborted after one epoch resuming exactly: methods.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
@@ -8,11 +8,9 @@ import { F, grad, noGrad, setNumThreads, tensor, tidy } from '../../src/torch/in
 import { type LatencyTable, measureLatencyTable, saveLatencyTable } from '../../src/estimate/index.js';
 import { fbnetSpace } from '../../src/spaces/fbnet/index.js';
 import { getSpace } from '../../src/spaces/index.js';
-import { type OneShotResult } from '../../src/oneshot/method.js';
-import { fbnetLoss, fbnetMethod } from '../../src/oneshot/fbnet.js';
-import { layerwiseSupernet } from '../../src/oneshot/layerwise-spaces.js';
-import { supernetLatencyParts } from '../../src/oneshot/layerwise-latency.js';
-import { OneShotError } from '../../src/oneshot/oneshot-errors.js';
+import { type OneShotResult, OneShotError, fbnetMethod, layerwiseSupernet } from '../../src/oneshot/index.js';
+import { fbnetLoss } from '../../src/oneshot/methods/fbnet.js';
+import { supernetLatencyParts } from '../../src/oneshot/supernets/layerwise/index.js';
 import { tempDir, tinyImages } from './oneshot-fixtures.js';
 
 setNumThreads(1);
@@ -27,12 +25,8 @@ saveLatencyTable(tablePath, table);
 
 const OPTIONS = { epochs: 2, batchSize: 16, stepsPerEpoch: 2, latencyTable: tablePath, thetaLr: 0.05 };
 
-function run(workdir: string, options: Record<string, number | string> = {}, abortAfter?: number): Promise<OneShotResult> {
-  const ac = new AbortController();
-  return fbnetMethod.run({
-    space: fbnetSpace, stack, train, val, seed: 7, workdir, options: { ...OPTIONS, ...options }, signal: ac.signal,
-    report: (e) => { if (e === abortAfter) ac.abort(); },
-  });
+function run(workdir: string, options: Record<string, number | string> = {}): Promise<OneShotResult> {
+  return fbnetMethod.run({ space: fbnetSpace, stack, train, val, seed: 7, workdir, options: { ...OPTIONS, ...options } });
 }
 
 test.after(() => dir.remove());
@@ -75,7 +69,7 @@ test('fbnet: a slow block loses probability in every layer (the latency gradient
   assert.ok(ps[k]! < pb[k]!, `layer ${L}: p(k5_e6) = ${ps[k]} with the slow table should be below ${pb[k]}`);
 });
 
-test('fbnet: seeded, valid derivation, and an aborted search resumes to the uninterrupted result', async () => {
+test('fbnet: seeded, θ moves, and the derivation is valid', async () => {
   const a = await run(join(dir.path, 'a'));
   const b = await run(join(dir.path, 'b'));
   assert.deepEqual(b.details, a.details, 'same seed, same search');
@@ -83,19 +77,10 @@ test('fbnet: seeded, valid derivation, and an aborted search resumes to the unin
   assert.equal(a.metrics.epochs, 2);
   const theta = (a.details as { theta: number[][] }).theta;
   assert.ok(theta.some((t) => t.some((v) => v !== 0)), 'θ moved');
-
-  const cut = join(dir.path, 'cut');
-  const first = await run(cut, {}, 0);
-  assert.equal(first.metrics.stoppedEarly, 1);
-  assert.equal(first.metrics.epochs, 1);
-  const resumed = await run(cut);
-  assert.equal(resumed.metrics.epochs, 2);
-  assert.deepEqual(resumed.genotype, a.genotype);
-  assert.deepEqual((resumed.details as { theta: unknown }).theta, theta);
 });
 
 test('fbnet: unknown options and spaces without a layer-wise supernet are refused with help', async () => {
-  await assert.rejects(run(join(dir.path, 'x'), { epoch: 3 }), (e: Error) => e instanceof OneShotError && /no option 'epoch'.*epochs/s.test(e.message));
+  await assert.rejects(run(join(dir.path, 'x'), { epoch: 3 }), (e: Error) => e instanceof OneShotError && /fbnet: option 'epoch' is not an option of fbnet\. Did you mean 'epochs'\?/.test(e.message));
   await assert.rejects(fbnetMethod.run({ space: getSpace('darts'), stack: {}, train, val, seed: 0, workdir: join(dir.path, 'y'), options: {} }),
     (e: Error) => e instanceof OneShotError && /fbnet, proxylessnas/.test(e.message));
 });

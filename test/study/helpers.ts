@@ -37,14 +37,20 @@ export function sqliteBackend(): Backend {
   };
 }
 
+/** The database a test server URL names. */
+export function databaseOf(url: string): string {
+  return new URL(url).pathname.slice(1);
+}
+
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
   return u.toString();
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: withDefaultUser(PG_BASE), connectionTimeoutMillis: 5000 });
+/** Runs `fn` on a new connection to the test server's `postgres` database (or `database`), as a user that may create databases. */
+export async function admin<T>(fn: (c: pg.Client) => Promise<T>, database?: string): Promise<T> {
+  const c = new pg.Client({ connectionString: withDefaultUser(database ? withDatabase(PG_BASE, database) : PG_BASE), connectionTimeoutMillis: 5000 });
   try {
     await c.connect();
   } catch (e) {

@@ -104,6 +104,35 @@ for (const backend of backends()) {
       await assert.rejects(storage.addTrial('zzz', { genotype: {}, key: 'k' }), (e: StudyError) => e.code === 'unknown-study');
     });
 
+    test('resetStudy gives a study with no complete trial a corrected config, in one go; once a trial is complete it is refused', async () => {
+      const wrong = { space: 'darts', strategy: 'evolution', budget: { trials: 4 } };
+      await storage.ensureStudy('fixme', wrong);
+      const db = (storage as SqlStorage).db;
+      await storage.addTrial('fixme', { genotype: { arch: '00000000' }, key: 'a', state: 'failed', error: 'bad data' });
+      await storage.addTrial('fixme', { genotype: { arch: '11111111' }, key: 'b' });
+      await db.run(`INSERT INTO intermediates (study, trial, step, metrics) VALUES ('fixme', 1, 0, '{"valAccuracy":1}')`);
+      await db.run(`UPDATE studies SET strategy_state = '{"kind":"evolution"}', created_at = 1 WHERE name = 'fixme'`);
+      const right = { ...wrong, space: 'nasnet' };
+      const same = await storage.resetStudy('fixme', wrong);
+      assert.equal(same.createdAt, 1, 'the same config: nothing changes');
+      assert.equal((await storage.trials('fixme')).length, 2);
+      const reset = await storage.resetStudy('fixme', right);
+      assert.deepEqual(reset.config, right);
+      assert.ok(reset.createdAt > 1, 'its clock starts again');
+      assert.deepEqual(await storage.trials('fixme'), []);
+      assert.deepEqual(await storage.intermediates('fixme', 1), []);
+      assert.equal(await storage.strategyState('fixme'), null);
+      assert.deepEqual((await storage.addTrial('fixme', { genotype: {}, key: 'c' })).number, 0, 'numbers start again');
+
+      await storage.addTrial('fixme', { genotype: {}, key: 'd', metrics: { valAccuracy: 3 }, score: 3 });
+      await assert.rejects(storage.resetStudy('fixme', wrong), (e: StudyError) => e.code === 'config-mismatch'
+        && /^study 'fixme' was created with another config \(space: stored "nasnet", given "darts"\)\. Run it with its stored config/.test(e.message)
+        && /it has 1 complete trial\)$/.test(e.message));
+      assert.deepEqual((await storage.getStudy('fixme'))!.config, right, 'a refused reset changes nothing');
+      assert.equal((await storage.trials('fixme')).length, 2);
+      await assert.rejects(storage.resetStudy('nofix', right), (e: StudyError) => e.code === 'unknown-study');
+    });
+
     test('deleteStudy removes the study with its trials', async () => {
       await storage.createStudy('epsilon', {});
       await storage.addTrial('epsilon', { genotype: {}, key: 'k' });
@@ -135,7 +164,24 @@ for (const backend of backends()) {
       const [t] = await upgraded.trials('v1');
       assert.deepEqual([t!.key, t!.score, t!.bracket, t!.rung, t!.parent], ['01', 5, null, null, null]);
       assert.equal(Number((await (upgraded as SqlStorage).db.all('SELECT version FROM schema_version'))[0]!.version), SCHEMA_VERSION);
-      assert.equal(SCHEMA_VERSION, 2);
+      assert.equal(SCHEMA_VERSION, 3);
+      assert.deepEqual([t!.progress, t!.deaths, t!.crashes, t!.failure], [0, 0, 0, null]);
+      await upgraded.close();
+    });
+
+    test('schema version 3 gives failed trials of version 2 their failure: a worker loop "failed for good" was a crash', async () => {
+      const old = await backend.url();
+      const db = await openDb(old);
+      await migrate(db, old, MIGRATIONS.slice(0, 2));
+      await db.run(`INSERT INTO studies (name, config, created_at) VALUES ('v2', '{}', 1)`);
+      const row = `INSERT INTO trials (study, number, state, genotype, key, error, attempts, created_at) VALUES ('v2', $1, $2, '{}', $3, $4, 3, 1)`;
+      await db.run(row, [0, 'failed', 'a', 'RangeError: out of memory']);
+      await db.run(row, [1, 'failed', 'b', 'worker w1 stopped beating (last heartbeat 30.0 s ago) on attempt 3 of 3; failed for good']);
+      await db.run(row, [2, 'queued', 'c', null]);
+      await db.close();
+      const upgraded = await openStorage(old);
+      assert.deepEqual((await upgraded.trials('v2')).map((t) => [t.state, t.failure, t.attempts, t.deaths]),
+        [['failed', 'error', 3, 0], ['failed', 'crashed', 3, 0], ['queued', null, 3, 0]]);
       await upgraded.close();
     });
   });

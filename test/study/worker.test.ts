@@ -84,23 +84,31 @@ for (const backend of backends()) {
       assert.deepEqual((await storage.intermediates('interrupt', 1)).map((i) => i.step), [0, 1, 2]);
     });
 
-    test('a running trial with a stale heartbeat is re-queued, and failed after maxAttempts claims', async () => {
-      const def = definition('stale', 2, 'random', { maxAttempts: 2, heartbeatSeconds: 0.2 });
+    test('a dead worker\'s trial is re-queued without using anything up; only deaths with no progress in between are charged', async () => {
+      const def = definition('stale', 3, 'random', { maxAttempts: 2, heartbeatSeconds: 0.2 });
       await storage.ensureStudy(def.name, def.config);
       const db = (storage as SqlStorage).db;
-      const a = await storage.addTrial('stale', { genotype: { arch: '00000000' }, key: '00000000' });
-      const b = await storage.addTrial('stale', { genotype: { arch: '11111111' }, key: '11111111' });
-      // as a worker that died: claimed once (a) or twice (b), heartbeat long ago
-      await db.run("UPDATE trials SET state = 'running', attempts = 1, worker = 'dead', heartbeat_at = 0 WHERE study = 'stale' AND number = $1", [a.number]);
-      await db.run("UPDATE trials SET state = 'running', attempts = 2, worker = 'dead', heartbeat_at = 0 WHERE study = 'stale' AND number = $1", [b.number]);
+      const hold = async (key: string, set: string): Promise<void> => {
+        const t = await storage.addTrial('stale', { genotype: { arch: key }, key });
+        await db.run(`UPDATE trials SET state = 'running', worker = 'dead', heartbeat_at = 0, ${set} WHERE study = 'stale' AND number = $1`, [t.number]);
+      };
+      // as workers that died: claimed 5 times but never died before (a first death is free);
+      // died before at progress 40 and now again at 40 with one charge (the second charge fails it);
+      // died before at 40 with one charge, but progressed to 90 since (the charges are cleared)
+      await hold('00000000', 'attempts = 5');
+      await hold('11111111', 'attempts = 2, progress = 40, deaths = 2, death_progress = 40, crashes = 1');
+      await hold('22222222', 'attempts = 2, progress = 90, deaths = 2, death_progress = 40, crashes = 1');
       const lines: string[] = [];
       const summary = await runWorker(storage, def, cheap, { worker: 'alive', log: (l) => lines.push(l) });
-      assert.deepEqual(summary, { completed: 1, failed: 0, pruned: 0 });
-      const [ta, tb] = await storage.trials('stale');
-      assert.deepEqual([ta!.state, ta!.attempts, ta!.worker], ['complete', 2, 'alive']);
-      assert.equal(tb!.state, 'failed');
-      assert.match(tb!.error!, /worker dead stopped beating .* attempt 2 of 2; failed for good/);
-      assert.ok(lines.some((l) => /trial 0 re-queued/.test(l)));
+      assert.deepEqual(summary, { completed: 2, failed: 0, pruned: 0 });
+      const [a, b, c] = await storage.trials('stale');
+      assert.deepEqual([a!.state, a!.attempts, a!.worker, a!.deaths, a!.crashes, a!.failure], ['complete', 6, 'alive', 1, 0, null]);
+      assert.match(a!.error!, /worker dead stopped beating .*; death 1, a first death is not charged/);
+      assert.deepEqual([b!.state, b!.deaths, b!.crashes, b!.failure], ['failed', 3, 2, 'crashed']);
+      assert.match(b!.error!, /died 3 times at the same point \(progress 40\) without progress in between.*out of memory.*after 2 charged deaths \(maxAttempts 2\)/);
+      assert.deepEqual([c!.state, c!.deaths, c!.crashes, c!.failure], ['complete', 3, 0, null]);
+      assert.match(c!.error!, /death 3, not charged: progress since the death before \(40 → 90\)/);
+      assert.ok(lines.some((l) => /trial 0 re-queued/.test(l)) && lines.some((l) => /trial 1 failed: .*died 3 times/.test(l)), lines.join('\n'));
     });
 
     test('a trial taken back from a slow worker is not recorded twice', async () => {
@@ -206,7 +214,7 @@ for (const backend of backends()) {
       const summary = await runWorker(storage, def, cheap, { worker: 'alive', log: (l) => lines.push(l) });
       assert.equal(summary.completed, 3);
       const [a, b, c] = await storage.trials('deadpid');
-      assert.match(a!.error!, new RegExp(`worker w-00000000 died \\(its process ${dead} on this host is gone\\) on attempt 1 of 3`));
+      assert.match(a!.error!, new RegExp(`worker w-00000000 died \\(its process ${dead} on this host is gone\\); death 1, a first death is not charged`));
       assert.match(b!.error!, /worker w-11111111 stopped beating/);
       assert.match(c!.error!, /worker w-22222222 stopped beating/);
       assert.match(lines[0]!, /trial 0 re-queued: worker w-00000000 died/, 'the first claim took it back');
@@ -241,6 +249,27 @@ for (const backend of backends()) {
       }
       const state = (await storage.strategyState('forgotten'))!;
       assert.deepEqual(state.outstanding, [], 'no proposal is counted as outstanding once every trial is heard');
+    });
+
+    test('a study reset (or deleted and made again) never resumes its old trials\' checkpoints', async () => {
+      const def = definition('reused', 1);
+      const seen: boolean[] = [];
+      const evaluate: Evaluate = async (ctx) => {
+        const ckpt = join(ctx.workdir, 'checkpoint.json');
+        seen.push(existsSync(ckpt));
+        writeFileSync(ckpt, '{}');
+        if (seen.length === 1) throw new Error('the data path in the config is wrong'); // what a corrected config fixes
+        return cheap(ctx);
+      };
+      await runWorker(storage, def, evaluate);
+      const fixed = { ...def, config: { ...(def.config as object), corrected: true } };
+      await storage.resetStudy('reused', fixed.config);
+      await runWorker(storage, fixed, evaluate);
+      assert.deepEqual(seen, [false, false], 'the new trial 0 started from an empty workdir');
+      assert.equal((await storage.trials('reused'))[0]!.state, 'complete');
+      await storage.deleteStudy('reused');
+      await runWorker(storage, def, evaluate);
+      assert.deepEqual(seen, [false, false, false], 'and so after a delete');
     });
 
     test('runWorker refuses a study whose stored config differs', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { TensorDataset } from '../../src/data/index.js';
 import { ResNet } from '../../src/spaces/baselines/index.js';
+import { darts } from '../../src/spaces/index.js';
 import { manualSeed, randint, randn, tidy } from '../../src/torch/index.js';
 import { TrainError, fit, resolveRecipe, type ProgressSink } from '../../src/train/index.js';
 
@@ -77,7 +78,7 @@ test('a non-finite loss stops training with a typed error', () => {
   manualSeed(0);
   const model = new ResNet({ inChannels: 1, classes: 2, width: 4 });
   const bad = resolveRecipe({ ...recipe, optimizer: { name: 'sgd', lr: 1e12, momentum: 0.9 } });
-  assert.throws(() => fit(model, { recipe: bad, train: data }), (e: unknown) => e instanceof TrainError && e.code === 'diverged' && /lower optimizer.lr/.test(e.message));
+  assert.throws(() => fit(model, { recipe: bad, train: data }), (e: unknown) => e instanceof TrainError && e.code === 'diverged' && /Lower the learning rate \(optimizer.lr/.test(e.message));
   model.dispose();
   data.dispose();
 });
@@ -86,4 +87,23 @@ test('recipe errors name the field, the value and the rule', () => {
   assert.throws(() => resolveRecipe({ epochs: 0 }), /recipe.epochs = 0: must be a positive integer/);
   assert.throws(() => resolveRecipe({ labelSmoothing: 1.5 }), /recipe.labelSmoothing = 1.5/);
   assert.throws(() => resolveRecipe({ epoch: 3 } as never), /unknown recipe field 'epoch'/);
+});
+
+test('an auxiliary loss weight trains the auxiliary head of a DARTS network; without one the head is untouched', () => {
+  const headWeights = (net: { auxiliaryHead: { parameters(): { toArray(): number[] }[] } | null }): number[] =>
+    net.auxiliaryHead!.parameters().flatMap((p) => p.toArray());
+  manualSeed(1);
+  const data = tidy(() => new TensorDataset(randn([8, 3, 32, 32]).keep(), randint(0, 10, [8]).keep(), { numClasses: 10 }));
+  const moved = (auxiliaryWeight: number): boolean => {
+    manualSeed(2);
+    const net = darts.dartsSpace.build(darts.DARTS_V2, { cells: 3, channels: 4, classes: 10, auxiliary: true }) as unknown as
+      Parameters<typeof fit>[0] & Parameters<typeof headWeights>[0];
+    const before = headWeights(net);
+    fit(net, { recipe: resolveRecipe({ epochs: 1, batchSize: 4, auxiliaryWeight, cutout: 0, cropPadding: 0, seed: 0 }), train: data });
+    const after = headWeights(net);
+    net.dispose();
+    return after.some((v, i) => v !== before[i]);
+  };
+  assert.equal(moved(0.4), true, 'the head learns from its loss');
+  assert.equal(moved(0), false, 'no auxiliary loss: the head gets no gradient and is left as it was');
 });

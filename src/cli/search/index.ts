@@ -1,4 +1,4 @@
-// The study commands: search, worker, status, best, trials, export, retrain. Each command's
+// The study commands: search, worker, status, best, trials, export, delete-study, retrain. Each command's
 // code is loaded when it runs, so `nasforge --help` stays quick.
 import type { Command } from 'commander';
 import { datasetNames } from '../../data/index.js';
@@ -46,6 +46,15 @@ export function registerStudyCommands(program: Command): void {
     .requiredOption('--out <dir>', 'the folder to write genotype.json (and weights.safetensors) into')
     .option('--trial <n>', 'export this trial instead of the best')
     .action(async (f) => (await import('./report.js')).exportTrial(f));
+
+  program
+    .command('delete-study')
+    .description("delete a study: its trials, its strategy's state and its trials' folders (checkpoints, weights)")
+    .requiredOption('--study <name>', 'the study to delete')
+    .option('--storage <url>', STORAGE)
+    .option('--yes', 'confirm: without it nothing is deleted')
+    .option('--json', 'print JSON')
+    .action(async (f) => (await import('./report.js')).removeStudy(f));
 
   program
     .command('retrain')

@@ -1,18 +1,8 @@
 // What a finished (or running) study looks like in a terminal: the leaderboard of its best
-// trials and the best trial's genotype.
+// trials, and trial counts in words.
+import { ranked } from '../../search/index.js';
 import { type Objective } from '../../strategies/index.js';
 import { type Trial } from '../../study/index.js';
-
-/**
- * Complete trials, best first (ties: the earlier trial). In a multi-fidelity study a trial
- * trained longer ranks above one trained less (scores at different budgets do not compare; the
- * top rung's are the fully trained networks): by fidelity first, then score.
- */
-export function ranked(trials: readonly Trial[]): Trial[] {
-  const budget = (t: Trial): number => t.fidelity ?? Number.POSITIVE_INFINITY;
-  return trials.filter((t) => t.state === 'complete' && t.score !== null)
-    .sort((a, b) => (budget(a) === budget(b) ? 0 : budget(b) - budget(a)) || b.score! - a.score! || a.number - b.number);
-}
 
 const PREFERRED = ['valAccuracy', 'testAccuracy', 'params', 'macs', 'flops', 'trainSeconds', 'trainTime', 'latencyMs'];
 
@@ -38,13 +28,7 @@ export function leaderboard(trials: readonly Trial[], objective: Objective, n = 
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** Trial counts by state, e.g. "12 complete, 1 failed, 1 running". */
-export function stateCounts(trials: readonly Trial[]): Record<string, number> {
-  const out: Record<string, number> = { complete: 0, failed: 0, pruned: 0, running: 0, queued: 0 };
-  for (const t of trials) out[t.state] = (out[t.state] ?? 0) + 1;
-  return out;
-}
-
-export function countsText(c: Record<string, number>): string {
+/** Trial counts in words, e.g. "12 complete, 1 failed, 1 running". */
+export function countsText(c: Readonly<Record<string, number>>): string {
   return Object.entries(c).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'no trials';
 }

@@ -5,6 +5,7 @@ import { NasforgeError } from '../../util/index.js';
 export type SpaceErrorCode =
   | 'unknown-space'
   | 'unknown-preset'
+  | 'ambiguous-preset'
   | 'invalid-genotype'
   | 'invalid-decisions'
   | 'invalid-stack';

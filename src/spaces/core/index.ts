@@ -2,7 +2,7 @@
 // decisions, canonical genotype JSON, typed errors and `defineSpace` (JSON, random numbers and names come from src/util).
 export {
   type Genotype, type SearchSpace, type AnySearchSpace, type Stack, type InputSpec, type Cost, type Preset, type SpaceNetwork,
-  type ArchGraph, type ArchGraphPart, type ArchGraphNode, type ArchGraphEdge,
+  type AuxiliaryHeadNetwork, auxiliaryHeadOf, type ArchGraph, type ArchGraphPart, type ArchGraphNode, type ArchGraphEdge,
 } from './space.js';
 export {
   type Decision, type Choice, checkDecisionValues, sampleDecisionValues, mutateDecisionValues, oneHot, oneHotLength,
@@ -12,4 +12,4 @@ export { SpaceError, type SpaceErrorCode, genotypeError, stackError } from './er
 export { checkPlainJson } from './json.js';
 export { defineSpace, type SpaceSpec } from './define.js';
 export { networkCost, countBuilt } from './cost.js';
-export { findSpace, findPreset } from './registry.js';
+export { findSpace, findPreset, findPresetAmong, type PresetHit } from './registry.js';

@@ -21,3 +21,38 @@ export function findPreset<G extends object, S extends Stack>(space: SearchSpace
   throw new SpaceError(`space '${space.name}' has no preset '${name}'.${didYouMean(name, names)} ${known}`,
     'unknown-preset', '', names.join(', '));
 }
+
+export interface PresetHit {
+  readonly space: AnySearchSpace;
+  readonly preset: Preset<object, Stack>;
+}
+
+/**
+ * The preset called `name` and the space it belongs to: in the space called `spaceName` when
+ * given (as findPreset, adding where the preset is when another space has it), else in
+ * whichever of `spaces` holds it, since a preset names its space. A name held by several
+ * spaces throws SpaceError('ambiguous-preset') naming them; one held by none,
+ * SpaceError('unknown-preset') with suggestions.
+ */
+export function findPresetAmong(spaces: readonly AnySearchSpace[], name: string, spaceName?: string): PresetHit {
+  const holders = spaces.filter((s) => Object.prototype.hasOwnProperty.call(s.presets, name));
+  if (spaceName !== undefined) {
+    const space = findSpace(spaces, spaceName);
+    try {
+      return { space, preset: findPreset(space, name) };
+    } catch (e) {
+      if (!(e instanceof SpaceError) || holders.length === 0) throw e;
+      throw new SpaceError(`${e.message}. '${name}' is a preset of ${holders.map((s) => `'${s.name}'`).join(' and ')}.`, e.code, e.path, e.allowed);
+    }
+  }
+  if (holders.length === 1) return { space: holders[0]!, preset: holders[0]!.presets[name]! };
+  if (holders.length > 1) {
+    const names = holders.map((s) => s.name);
+    throw new SpaceError(`preset '${name}' belongs to several search spaces: ${names.join(', ')}; name the space too`,
+      'ambiguous-preset', '', names.join(', '));
+  }
+  const all = [...new Set(spaces.flatMap((s) => Object.keys(s.presets)))];
+  throw new SpaceError(`no search space has a preset '${name}'.${didYouMean(name, all)} Presets: ${
+    spaces.filter((s) => Object.keys(s.presets).length).map((s) => `${Object.keys(s.presets).join(', ')} (${s.name})`).join('; ')}`,
+  'unknown-preset', '', all.join(', '));
+}

@@ -30,10 +30,17 @@ export interface InputSpec {
   channels: number;
 }
 
-/** Parameters and multiply-accumulates (conv and linear MACs) of one forward pass at batch 1. */
+/**
+ * The deployed network's parameters and multiply-accumulates (conv and linear MACs) of one
+ * forward pass at batch 1, as the papers count them.
+ */
 export interface Cost {
+  /** parameters of the network that is deployed: a training-only auxiliary head is not counted */
   params: number;
+  /** MACs of the inference forward pass (which never runs the auxiliary head) */
   macs: number;
+  /** parameters of the auxiliary head, trained and then dropped; 0 where the network has none */
+  auxiliaryParams: number;
 }
 
 /** A published architecture of a space, with the skeleton it was published with. */
@@ -81,6 +88,20 @@ export interface ArchGraphEdge {
 export type SpaceNetwork = Module & Layer;
 
 /**
+ * A network with a training-only classifier (NASNet's and DARTS' auxiliary head, weight 0.4 in
+ * their training): it is not part of the deployed network, so `cost` counts it apart.
+ */
+export interface AuxiliaryHeadNetwork {
+  readonly auxiliaryHead: Module | null;
+}
+
+/** The auxiliary head of `net`, or null when it has none. */
+export function auxiliaryHeadOf(net: Module): Module | null {
+  const head = (net as Partial<AuxiliaryHeadNetwork>).auxiliaryHead;
+  return head ?? null;
+}
+
+/**
  * A search space. Genotypes `G` are plain JSON data; `S` is the space's stack.
  * Contract (checked for every registered space by test/spaces/core.test.ts):
  * - `toDecisions(fromDecisions(v))` equals `v`; decisions never change after construction;
@@ -125,7 +146,10 @@ export interface SearchSpace<G extends Genotype = Genotype, S extends Stack = St
   encode(g: G): number[];
   /** The trainable classifier of `g` on `stack` (over the default stack). */
   build(g: G, stack?: Partial<S>): SpaceNetwork;
-  /** Parameters and MACs of `build(g, stack)` on one `input` image, counted from the built network. */
+  /**
+   * Parameters and MACs of `build(g, stack)` on one `input` image, counted from the built
+   * network: `params` without an auxiliary head, which `auxiliaryParams` counts.
+   */
   cost(g: G, stack?: Partial<S>, input?: Partial<InputSpec>): Cost;
   /** The genotype of a space-specific short form, e.g. NAS-Bench-Macro's "22212220". */
   parse?(text: string): G;

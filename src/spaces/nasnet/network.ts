@@ -144,6 +144,11 @@ export class NasnetNetwork extends Module implements Layer {
     this.classifier = this.child('classifier', new Linear(shapes.at(-1)!.channels, classes, { bias: skeleton === 'nasnet' }));
   }
 
+  /** The training-only head, which cost counts apart from the deployed network's parameters. */
+  get auxiliaryHead(): Module | null {
+    return this.aux_head;
+  }
+
   /** Logits and, in training with the auxiliary head, the auxiliary logits. */
   forwardWithAux(x: Tensor): { logits: Tensor; aux: Tensor | null } {
     let aux: Tensor | null = null;
