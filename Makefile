@@ -1,5 +1,5 @@
 # The README's two commands: `make main` (the main job) and `make test`.
-.PHONY: all setup build native ts test main bench clean
+.PHONY: all setup build native ts lint format test main bench clean
 
 all: build
 
@@ -16,10 +16,18 @@ ts: setup
 
 build: native ts
 
+# Biome lints and checks the formatting of every TypeScript file (biome.json); `make format`
+# rewrites them in its format.
+lint: setup
+	npx biome check .
+
+format: setup
+	npx biome format --write .
+
 # The test files (*.test.js; helpers beside them are not tests). One libtorch thread per test process: the suite checks correctness, not speed, and some tests
 # run several worker processes at once; OpenMP threads of busy processes fighting over 2 cores
 # made a float64 gradient check take minutes instead of seconds. NASFORGE_THREADS overrides it.
-test: build
+test: build lint
 	NASFORGE_THREADS=$${NASFORGE_THREADS:-1} node --test --test-concurrency=1 $$(find dist/test -name '*.test.js' | sort)
 
 # The main job: a search on Fashion-MNIST (aging evolution over NAS-Bench-201 cells, proxy

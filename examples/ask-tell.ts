@@ -9,8 +9,13 @@ import { type AskedTrial, DataLoader, F, data, estimate, loadDataset, noGrad, op
 
 const trials = Number(process.argv[2] ?? 8);
 const study = await openStudy({
-  storage: process.env.NASFORGE_STORAGE ?? 'sqlite:runs/ask-tell.db', name: 'ask-tell', space: 'nas-bench-201',
-  strategy: { name: 'evolution', population: 4, sample: 2 }, budget: { trials }, seed: 0, stack: { channels: 8, cellsPerStage: 1 },
+  storage: process.env.NASFORGE_STORAGE ?? 'sqlite:runs/ask-tell.db',
+  name: 'ask-tell',
+  space: 'nas-bench-201',
+  strategy: { name: 'evolution', population: 4, sample: 2 },
+  budget: { trials },
+  seed: 0,
+  stack: { channels: 8, cellsPerStage: 1 },
 });
 // 1,500 training images and 500 to validate on: enough to tell cells apart in seconds
 const fmnist = loadDataset('fashion-mnist', { limit: 2000 });

@@ -19,9 +19,11 @@ function locate() {
     const inc = join(root, 'include');
     const lib = join(root, 'lib');
     if (!existsSync(join(inc, 'ATen', 'ATen.h')) || !existsSync(lib)) {
-      fail(`LIBTORCH=${root} does not look like libtorch: expected ${inc}/ATen/ATen.h and ${lib}/. ` +
-        'Point it at a libtorch folder or a PyTorch install\'s torch/ folder, or unset it to use ' +
-        'Debian\'s (`apt-get install libtorch-dev libopenblas0-pthread`).');
+      fail(
+        `LIBTORCH=${root} does not look like libtorch: expected ${inc}/ATen/ATen.h and ${lib}/. ` +
+          "Point it at a libtorch folder or a PyTorch install's torch/ folder, or unset it to use " +
+          "Debian's (`apt-get install libtorch-dev libopenblas0-pthread`).",
+      );
     }
     return { include: [inc, join(inc, 'torch', 'csrc', 'api', 'include')], lib };
   }
@@ -29,8 +31,10 @@ function locate() {
   if (lib && existsSync('/usr/include/ATen/ATen.h')) {
     return { include: ['/usr/include', '/usr/include/torch/csrc/api/include'], lib };
   }
-  fail('libtorch was not found. Install it with `apt-get install libtorch-dev libopenblas0-pthread` ' +
-    '(Debian), or set LIBTORCH=/path/to/libtorch (a folder with include/ and lib/).');
+  fail(
+    'libtorch was not found. Install it with `apt-get install libtorch-dev libopenblas0-pthread` ' +
+      '(Debian), or set LIBTORCH=/path/to/libtorch (a folder with include/ and lib/).',
+  );
 }
 
 function fail(msg) {

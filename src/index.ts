@@ -26,24 +26,69 @@ export { NasforgeError, isNasforgeError, Rng, canonicalJson, type Json } from '.
 
 // searching: a config run as a study, read back as data, and the ask/tell study for your own training code
 export {
-  runSearch, runStudyWorker, loadSearchConfig, resolveConfig, studyStatus, studyTrials, studyBest, exportTrial, retrain,
-  openStudy, type AskTellStudy, type AskedTrial, type OpenStudyOptions,
-  ConfigError, SearchError, type SearchConfig, type SearchEvent, type SearchOutcome, type RunSearchOptions, type StudyStatus,
+  runSearch,
+  runStudyWorker,
+  loadSearchConfig,
+  resolveConfig,
+  studyStatus,
+  studyTrials,
+  studyBest,
+  exportTrial,
+  retrain,
+  openStudy,
+  type AskTellStudy,
+  type AskedTrial,
+  type OpenStudyOptions,
+  ConfigError,
+  SearchError,
+  type SearchConfig,
+  type SearchEvent,
+  type SearchOutcome,
+  type RunSearchOptions,
+  type StudyStatus,
 } from './search/index.js';
 
 // spaces, strategies, objectives
 export {
-  getSpace, spaceNames, SPACES, findPreset, SpaceError, type SearchSpace, type AnySearchSpace, type Genotype, type Stack,
+  getSpace,
+  spaceNames,
+  SPACES,
+  findPreset,
+  SpaceError,
+  type SearchSpace,
+  type AnySearchSpace,
+  type Genotype,
+  type Stack,
 } from './spaces/index.js';
 export {
-  createStrategy, restoreStrategy, strategyNames, objectiveFromSpec, maximize, minimize, mnasnetReward, paretoFront,
-  StrategyError, type Strategy, type StrategyState, type Metrics, type Objective, type TrialResult,
+  createStrategy,
+  restoreStrategy,
+  strategyNames,
+  objectiveFromSpec,
+  maximize,
+  minimize,
+  mnasnetReward,
+  paretoFront,
+  StrategyError,
+  type Strategy,
+  type StrategyState,
+  type Metrics,
+  type Objective,
+  type TrialResult,
 } from './strategies/index.js';
 export { ONESHOT_METHODS, type OneShotMethod } from './oneshot/index.js';
 
 // studies and their storage
 export {
-  openStorage, StudyError, TrialPruned, type Storage, type Trial, type TrialState, type StudyRecord, type Evaluate, type TrialContext,
+  openStorage,
+  StudyError,
+  TrialPruned,
+  type Storage,
+  type Trial,
+  type TrialState,
+  type StudyRecord,
+  type Evaluate,
+  type TrialContext,
 } from './study/index.js';
 
 // data sets and training
@@ -52,6 +97,18 @@ export { fit, evaluate, resolveRecipe, TrainError, type Recipe, type FitResult }
 
 // tensors
 export {
-  Tensor, F, tidy, keep, dispose, noGrad, manualSeed, setNumThreads, tensor, zeros, ones, randn, EngineError,
+  Tensor,
+  F,
+  tidy,
+  keep,
+  dispose,
+  noGrad,
+  manualSeed,
+  setNumThreads,
+  tensor,
+  zeros,
+  ones,
+  randn,
+  EngineError,
 } from './torch/index.js';
 export { Module } from './nn/index.js';

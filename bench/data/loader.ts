@@ -9,7 +9,14 @@ import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  DataLoader, FASHION_MNIST_MEAN, FASHION_MNIST_STD, compose, cutout, fashionMnist, normalize, randomCrop,
+  DataLoader,
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
+  compose,
+  cutout,
+  fashionMnist,
+  normalize,
+  randomCrop,
   randomHorizontalFlip,
 } from '../../src/data/index.js';
 import { F, type Tensor, getNumThreads, manualSeed, noGrad, randn, tidy, zeros } from '../../src/torch/index.js';
@@ -26,7 +33,8 @@ function arg(name: string, fallback: number): number {
 }
 
 function timeLoader(loader: DataLoader, batches: number): number {
-  for (let b = 0; b < 20; b++) { // warm-up: lazily created engine state, thread pools
+  for (let b = 0; b < 20; b++) {
+    // warm-up: lazily created engine state, thread pools
     const w = loader.batchAt(1, b);
     w.x.dispose();
     w.y.dispose();
@@ -44,8 +52,9 @@ function timeLoader(loader: DataLoader, batches: number): number {
 /** A small CNN for 28x28 grey images: conv 32, pool, conv 64, pool, linear 10; SGD. Median ms per step. */
 function timeTrainSteps(x: Tensor, y: Tensor, steps: number): number {
   manualSeed(0);
-  const params = [randn([32, 1, 3, 3]).mul(0.3), zeros([32]), randn([64, 32, 3, 3]).mul(0.06), zeros([64]),
-    randn([10, 64 * 7 * 7]).mul(0.02), zeros([10])].map((p) => p.keep().requiresGrad_());
+  const params = [randn([32, 1, 3, 3]).mul(0.3), zeros([32]), randn([64, 32, 3, 3]).mul(0.06), zeros([64]), randn([10, 64 * 7 * 7]).mul(0.02), zeros([10])].map(
+    (p) => p.keep().requiresGrad_(),
+  );
   const [w1, b1, w2, b2, w3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
   const times: number[] = [];
   for (let s = 0; s < steps + 3; s++) {
@@ -92,7 +101,9 @@ function main(): void {
   const perBatch = { plain: plainMs / batches, augmented: augMs / batches, trainStep: stepMs };
   const result = {
     machine: { threads: getNumThreads(), loadavg1: loadavg()[0], ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? null },
-    loadMs, batches, msPerBatch: perBatch,
+    loadMs,
+    batches,
+    msPerBatch: perBatch,
     epochMs: { loader: perBatch.augmented * epochBatches, training: stepMs * epochBatches },
     loaderShareOfTraining: perBatch.augmented / stepMs,
     pytorchReference: reference,
@@ -102,13 +113,18 @@ function main(): void {
     return;
   }
   const f = (v: number): string => v.toFixed(2);
-  console.log(`Fashion-MNIST, batch 64, ${batches} batches timed, ${result.machine.threads} threads, load average ${result.machine.loadavg1.toFixed(1)}, OMP_WAIT_POLICY=${result.machine.ompWaitPolicy ?? '(unset)'}`);
+  console.log(
+    `Fashion-MNIST, batch 64, ${batches} batches timed, ${result.machine.threads} threads, load average ${result.machine.loadavg1.toFixed(1)}, OMP_WAIT_POLICY=${result.machine.ompWaitPolicy ?? '(unset)'}`,
+  );
   console.log(`  load (gunzip + parse)         ${loadMs.toFixed(0)} ms`);
   console.log(`  batch, no augmentation        ${f(perBatch.plain)} ms/batch`);
   console.log(`  batch + crop/flip/norm/cutout ${f(perBatch.augmented)} ms/batch  (epoch ${(result.epochMs.loader / 1000).toFixed(1)} s)`);
   console.log(`  training step (small CNN)     ${f(stepMs)} ms/step   (epoch ${(result.epochMs.training / 1000).toFixed(1)} s)`);
   console.log(`  loader / training             ${(100 * result.loaderShareOfTraining).toFixed(1)} %`);
-  if (reference) console.log(`  PyTorch torchvision pipeline  ${f(reference.ms_per_batch)} ms/batch  (epoch ${(reference.ms_per_batch * epochBatches / 1000).toFixed(1)} s)`);
+  if (reference)
+    console.log(
+      `  PyTorch torchvision pipeline  ${f(reference.ms_per_batch)} ms/batch  (epoch ${((reference.ms_per_batch * epochBatches) / 1000).toFixed(1)} s)`,
+    );
 }
 
 main();

@@ -8,7 +8,10 @@ export class Worker {
   private waiting: ((line: string) => void) | null = null;
   private stderr = '';
 
-  private constructor(readonly label: string, private readonly proc: ChildProcessWithoutNullStreams) {
+  private constructor(
+    readonly label: string,
+    private readonly proc: ChildProcessWithoutNullStreams,
+  ) {
     createInterface({ input: proc.stdout }).on('line', (l) => {
       if (this.waiting) {
         const w = this.waiting;
@@ -18,7 +21,9 @@ export class Worker {
         this.lines.push(l);
       }
     });
-    proc.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    proc.stderr.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
     proc.on('exit', (code) => {
       if (this.waiting) this.waiting(JSON.stringify({ error: `${label} worker exited with code ${code}: ${this.stderr.trim().slice(-2000)}` }));
     });
@@ -39,7 +44,13 @@ export class Worker {
     };
     if (got !== undefined) return Promise.resolve(parse(got));
     return new Promise((res, rej) => {
-      this.waiting = (l) => { try { res(parse(l)); } catch (e) { rej(e); } };
+      this.waiting = (l) => {
+        try {
+          res(parse(l));
+        } catch (e) {
+          rej(e);
+        }
+      };
     });
   }
 

@@ -29,15 +29,30 @@ const WORKER = resolve(here, 'worker.js');
 const REFERENCE = resolve(here, '../../../bench/engine/reference.py');
 
 interface Options {
-  json: boolean; warmup: number; steps: number; block: number; batch: number;
-  threads: number; networks: NetworkName[]; overheadCalls: number;
-  device: 'cpu' | 'cuda'; python: string;
+  json: boolean;
+  warmup: number;
+  steps: number;
+  block: number;
+  batch: number;
+  threads: number;
+  networks: NetworkName[];
+  overheadCalls: number;
+  device: 'cpu' | 'cuda';
+  python: string;
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    json: false, warmup: 3, steps: 20, block: 5, batch: 64, threads: getNumThreads(),
-    networks: [...NETWORKS], overheadCalls: 20000, device: 'cpu', python: DEBIAN_PYTHON,
+    json: false,
+    warmup: 3,
+    steps: 20,
+    block: 5,
+    batch: 64,
+    threads: getNumThreads(),
+    networks: [...NETWORKS],
+    overheadCalls: 20000,
+    device: 'cpu',
+    python: DEBIAN_PYTHON,
   };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -48,13 +63,33 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i]!;
     const v = argv[i + 1];
     switch (a) {
-      case '--json': o.json = true; break;
-      case '--warmup': o.warmup = int(a, v, 0); i++; break;
-      case '--steps': o.steps = int(a, v, 1); i++; break;
-      case '--block': o.block = int(a, v, 1); i++; break;
-      case '--batch': o.batch = int(a, v, 1); i++; break;
-      case '--threads': o.threads = int(a, v, 1); i++; break;
-      case '--overhead-calls': o.overheadCalls = int(a, v, 1); i++; break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--warmup':
+        o.warmup = int(a, v, 0);
+        i++;
+        break;
+      case '--steps':
+        o.steps = int(a, v, 1);
+        i++;
+        break;
+      case '--block':
+        o.block = int(a, v, 1);
+        i++;
+        break;
+      case '--batch':
+        o.batch = int(a, v, 1);
+        i++;
+        break;
+      case '--threads':
+        o.threads = int(a, v, 1);
+        i++;
+        break;
+      case '--overhead-calls':
+        o.overheadCalls = int(a, v, 1);
+        i++;
+        break;
       case '--device':
         if (v !== 'cpu' && v !== 'cuda') throw new RangeError(`--device takes cpu or cuda, got '${v}'`);
         o.device = v;
@@ -74,7 +109,9 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       default:
-        throw new RangeError(`unknown option '${a}'; options: --json --warmup N --steps N --block N --batch N --threads N --networks a,b --overhead-calls N --device cpu|cuda --python PATH`);
+        throw new RangeError(
+          `unknown option '${a}'; options: --json --warmup N --steps N --block N --batch N --threads N --networks a,b --overhead-calls N --device cpu|cuda --python PATH`,
+        );
     }
   }
   return o;
@@ -96,8 +133,7 @@ function ensurePyTorch(python: string, device: string, log: (s: string) => void)
   }
   if (python !== DEBIAN_PYTHON) throw new Error(`${python} cannot import torch; install PyTorch for it, or leave out --python to use Debian's`);
   log('PyTorch is missing for /usr/bin/python3: installing Debian python3-torch with apt-get ...');
-  const install = (): number | null =>
-    spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: ['ignore', 'ignore', 'inherit'] }).status;
+  const install = (): number | null => spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: ['ignore', 'ignore', 'inherit'] }).status;
   if (install() !== 0) {
     // a fresh machine may not have the package lists yet
     spawnSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -112,11 +148,16 @@ function ensurePyTorch(python: string, device: string, log: (s: string) => void)
 }
 
 interface Row {
-  nasforge_ms: number; pytorch_ms: number; ratio: number;
-  nasforge_min_ms: number; pytorch_min_ms: number;
-  nasforge_rss_mb: number; pytorch_rss_mb: number;
+  nasforge_ms: number;
+  pytorch_ms: number;
+  ratio: number;
+  nasforge_min_ms: number;
+  pytorch_min_ms: number;
+  nasforge_rss_mb: number;
+  pytorch_rss_mb: number;
   /** every timed step, in run order */
-  nasforge_steps_ms: number[]; pytorch_steps_ms: number[];
+  nasforge_steps_ms: number[];
+  pytorch_steps_ms: number[];
 }
 
 /** CPU seconds the workers used (they report their own at quit). */
@@ -156,7 +197,16 @@ async function benchNetwork(o: Options, name: NetworkName, log: (s: string) => v
   // Blocks of steps in turn, the first side swapping every round: both see the same load.
   for (let done = 0, round = 0; done < o.steps; round++) {
     const k = Math.min(o.block, o.steps - done);
-    const order: [Worker, number[]][] = round % 2 === 0 ? [[nf, times.nf], [pt, times.pt]] : [[pt, times.pt], [nf, times.nf]];
+    const order: [Worker, number[]][] =
+      round % 2 === 0
+        ? [
+            [nf, times.nf],
+            [pt, times.pt],
+          ]
+        : [
+            [pt, times.pt],
+            [nf, times.nf],
+          ];
     for (const [w, into] of order) {
       await w.ask('steps 1'); // re-warm after the switch, untimed
       into.push(...((await w.ask(`steps ${k}`)).times as number[]));
@@ -164,10 +214,15 @@ async function benchNetwork(o: Options, name: NetworkName, log: (s: string) => v
     done += k;
   }
   const row: Row = {
-    nasforge_ms: median(times.nf), pytorch_ms: median(times.pt), ratio: 0,
-    nasforge_min_ms: Math.min(...times.nf), pytorch_min_ms: Math.min(...times.pt),
-    nasforge_rss_mb: await finish(nf), pytorch_rss_mb: await finish(pt),
-    nasforge_steps_ms: times.nf, pytorch_steps_ms: times.pt,
+    nasforge_ms: median(times.nf),
+    pytorch_ms: median(times.pt),
+    ratio: 0,
+    nasforge_min_ms: Math.min(...times.nf),
+    pytorch_min_ms: Math.min(...times.pt),
+    nasforge_rss_mb: await finish(nf),
+    pytorch_rss_mb: await finish(pt),
+    nasforge_steps_ms: times.nf,
+    pytorch_steps_ms: times.pt,
   };
   row.ratio = row.nasforge_ms / row.pytorch_ms;
   log(`${name}: nasforge ${row.nasforge_ms.toFixed(1)} ms, PyTorch ${row.pytorch_ms.toFixed(1)} ms (ratio ${row.ratio.toFixed(3)})`);
@@ -189,10 +244,17 @@ async function benchOverhead(o: Options): Promise<{ nasforge: number; pytorch: n
 }
 
 interface Report {
-  threads: number; batch: number; warmup: number; steps: number; block: number; device: string; pytorch_version: string;
+  threads: number;
+  batch: number;
+  warmup: number;
+  steps: number;
+  block: number;
+  device: string;
+  pytorch_version: string;
   /** true when this run had to install python3-torch with apt-get */
   pytorch_installed: boolean;
-  cores: number; wall_s: number;
+  cores: number;
+  wall_s: number;
   /** average cores that processes other than this benchmark kept busy during the run */
   other_load_cores: number;
   networks: Record<string, Row>;
@@ -203,12 +265,24 @@ function table(r: Report): string {
   const out: string[] = [];
   out.push(`nasforge engine benchmark: training step (forward, cross-entropy backward, SGD momentum), batch ${r.batch}, 3x32x32, 10 classes`);
   if (r.pytorch_installed) out.push(`(PyTorch was missing: this run installed Debian's python3-torch ${r.pytorch_version} with apt-get)`);
-  out.push(`device ${r.device}, threads ${r.threads} (${r.cores} cores), PyTorch ${r.pytorch_version}; warm-up ${r.warmup} steps, then ${r.steps} timed steps each, alternating in blocks of ${r.block}`);
-  out.push(`other processes kept ${r.other_load_cores.toFixed(2)} of ${r.cores} cores busy on average during the ${r.wall_s.toFixed(0)} s run${r.other_load_cores > 0.2 ? ' (the machine was shared: expect noise)' : ''}`);
+  out.push(
+    `device ${r.device}, threads ${r.threads} (${r.cores} cores), PyTorch ${r.pytorch_version}; warm-up ${r.warmup} steps, then ${r.steps} timed steps each, alternating in blocks of ${r.block}`,
+  );
+  out.push(
+    `other processes kept ${r.other_load_cores.toFixed(2)} of ${r.cores} cores busy on average during the ${r.wall_s.toFixed(0)} s run${r.other_load_cores > 0.2 ? ' (the machine was shared: expect noise)' : ''}`,
+  );
   out.push('');
   const head = ['network', 'nasforge ms', 'PyTorch ms', 'ratio', 'min nasforge', 'min PyTorch', 'RSS MB nasforge', 'RSS MB PyTorch'];
-  const body = Object.entries(r.networks).map(([n, x]) => [n, x.nasforge_ms.toFixed(1), x.pytorch_ms.toFixed(1), x.ratio.toFixed(3),
-    x.nasforge_min_ms.toFixed(1), x.pytorch_min_ms.toFixed(1), x.nasforge_rss_mb.toFixed(0), x.pytorch_rss_mb.toFixed(0)]);
+  const body = Object.entries(r.networks).map(([n, x]) => [
+    n,
+    x.nasforge_ms.toFixed(1),
+    x.pytorch_ms.toFixed(1),
+    x.ratio.toFixed(3),
+    x.nasforge_min_ms.toFixed(1),
+    x.pytorch_min_ms.toFixed(1),
+    x.nasforge_rss_mb.toFixed(0),
+    x.pytorch_rss_mb.toFixed(0),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   out.push(fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt));
@@ -216,14 +290,18 @@ function table(r: Report): string {
   out.push('');
   for (const n of Object.keys(r.networks)) out.push(`  ${n}: ${DESCRIPTIONS[n as NetworkName]}`);
   out.push('');
-  out.push(`op overhead (add of two 1-element tensors, result freed): nasforge ${r.op_overhead_us.nasforge.toFixed(2)} µs, PyTorch ${r.op_overhead_us.pytorch.toFixed(2)} µs`);
+  out.push(
+    `op overhead (add of two 1-element tensors, result freed): nasforge ${r.op_overhead_us.nasforge.toFixed(2)} µs, PyTorch ${r.op_overhead_us.pytorch.toFixed(2)} µs`,
+  );
   return out.join('\n');
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   setNumThreads(o.threads);
-  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  const log = (s: string): void => {
+    process.stderr.write(`${s}\n`);
+  };
   if (o.device === 'cuda' && !cudaAvailable()) {
     throw new Error('--device cuda: this libtorch has no usable GPU; build the addon against a CUDA libtorch (LIBTORCH=..., see README)');
   }
@@ -238,10 +316,19 @@ async function main(): Promise<void> {
   const self = process.cpuUsage(self0);
   const ours = workerCpuS + (self.user + self.system) / 1e6;
   const report: Report = {
-    threads: o.threads, batch: o.batch, warmup: o.warmup, steps: o.steps, block: o.block, device: o.device, pytorch_version: torch.version,
+    threads: o.threads,
+    batch: o.batch,
+    warmup: o.warmup,
+    steps: o.steps,
+    block: o.block,
+    device: o.device,
+    pytorch_version: torch.version,
     pytorch_installed: torch.installed,
-    cores: cpus().length, wall_s: wall, other_load_cores: Math.max(0, (machineBusyS() - busy0 - ours) / wall),
-    networks, op_overhead_us: over,
+    cores: cpus().length,
+    wall_s: wall,
+    other_load_cores: Math.max(0, (machineBusyS() - busy0 - ours) / wall),
+    networks,
+    op_overhead_us: over,
   };
   process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${table(report)}\n`);
 }

@@ -7,7 +7,11 @@ import { type LayerModule } from '../../src/nn/index.js';
 export class MomentumSGD {
   private readonly buffers = new Map<Tensor, Tensor>();
 
-  constructor(private readonly params: readonly Tensor[], private readonly lr = 0.01, private readonly momentum = 0.9) {}
+  constructor(
+    private readonly params: readonly Tensor[],
+    private readonly lr = 0.01,
+    private readonly momentum = 0.9,
+  ) {}
 
   step(): void {
     noGrad(() => {
@@ -39,7 +43,12 @@ export class TrainStep {
   private readonly last: Tensor;
 
   /** `synchronize`: wait for the GPU's queued kernels before reading the clock (CUDA). */
-  constructor(readonly net: LayerModule, readonly x: Tensor, readonly y: Tensor, private readonly synchronize = false) {
+  constructor(
+    readonly net: LayerModule,
+    readonly x: Tensor,
+    readonly y: Tensor,
+    private readonly synchronize = false,
+  ) {
     net.train();
     const params = net.parameters();
     this.sgd = new MomentumSGD(params);

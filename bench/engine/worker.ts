@@ -40,7 +40,9 @@ function main(): void {
     const y = randint(0, 10, [batch], { device }).keep();
     step = new TrainStep(net, x, y, device === 'cuda');
   }
-  const send = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
+  const send = (o: unknown): void => {
+    process.stdout.write(`${JSON.stringify(o)}\n`);
+  };
   send({ ready: true });
   const rl = createInterface({ input: process.stdin });
   rl.on('line', (line) => {

@@ -28,14 +28,35 @@ export function parseArgs(argv: string[]): WorkerArgs {
         o.method = v as WorkerArgs['method'];
         i++;
         break;
-      case '--cells': o.cells = int(f, v, 3); i++; break;
-      case '--channels': o.channels = int(f, v, 2); i++; break;
-      case '--batch': o.batch = int(f, v, 1); i++; break;
-      case '--warmup': o.warmup = int(f, v, 0); i++; break;
-      case '--steps': o.steps = int(f, v, 1); i++; break;
-      case '--threads': o.threads = int(f, v, 1); i++; break;
-      case '--ceiling': o.ceiling = true; break;
-      default: throw new RangeError(`unknown worker flag '${f}'`);
+      case '--cells':
+        o.cells = int(f, v, 3);
+        i++;
+        break;
+      case '--channels':
+        o.channels = int(f, v, 2);
+        i++;
+        break;
+      case '--batch':
+        o.batch = int(f, v, 1);
+        i++;
+        break;
+      case '--warmup':
+        o.warmup = int(f, v, 0);
+        i++;
+        break;
+      case '--steps':
+        o.steps = int(f, v, 1);
+        i++;
+        break;
+      case '--threads':
+        o.threads = int(f, v, 1);
+        i++;
+        break;
+      case '--ceiling':
+        o.ceiling = true;
+        break;
+      default:
+        throw new RangeError(`unknown worker flag '${f}'`);
     }
   }
   return o;

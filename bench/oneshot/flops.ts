@@ -19,12 +19,18 @@ function opMacs(op: string, c: number, hw: number, stride: number): number {
   const dw = (k: number): number => k * k * c * hw;
   const pw = c * c * hw;
   switch (op) {
-    case 'sep_conv_3x3': return 2 * (dw(3) + pw);
-    case 'sep_conv_5x5': return 2 * (dw(5) + pw);
-    case 'dil_conv_3x3': return dw(3) + pw;
-    case 'dil_conv_5x5': return dw(5) + pw;
-    case 'skip_connect': return stride === 2 ? 2 * c * (c / 2) * hw : 0;
-    default: return 0;
+    case 'sep_conv_3x3':
+      return 2 * (dw(3) + pw);
+    case 'sep_conv_5x5':
+      return 2 * (dw(5) + pw);
+    case 'dil_conv_3x3':
+      return dw(3) + pw;
+    case 'dil_conv_5x5':
+      return dw(5) + pw;
+    case 'skip_connect':
+      return stride === 2 ? 2 * c * (c / 2) * hw : 0;
+    default:
+      return 0;
   }
 }
 

@@ -22,9 +22,7 @@ import { loadavg } from 'node:os';
 import { getSpace } from '../../src/spaces/index.js';
 import { Rng } from '../../src/util/index.js';
 import { manualSeed, setNumThreads } from '../../src/torch/index.js';
-import {
-  measureLatencyTable, pearson, predictLatency, spearman, timeInterleaved, timeModule,
-} from '../../src/estimate/index.js';
+import { measureLatencyTable, pearson, predictLatency, spearman, timeInterleaved, timeModule } from '../../src/estimate/index.js';
 import { layerwiseSupernet } from '../../src/oneshot/index.js';
 import { supernetLatencyParts } from '../../src/oneshot/supernets/layerwise/index.js';
 
@@ -71,10 +69,13 @@ let splitHalf: number | null = null;
 if (timing === 'interleaved') {
   const r = timeInterleaved(built, [3, size, size], { warmup: 3, rounds, statistic, clock, seed });
   measured = r.ms;
-  const half = (parity: number): number[] => r.samples.map((s) => s.filter((_, i) => i % 2 === parity)).map((s) => {
-    const v = [...s].sort((a, b) => a - b);
-    return statistic === 'min' ? v[0]! : v[v.length >> 1]!;
-  });
+  const half = (parity: number): number[] =>
+    r.samples
+      .map((s) => s.filter((_, i) => i % 2 === parity))
+      .map((s) => {
+        const v = [...s].sort((a, b) => a - b);
+        return statistic === 'min' ? v[0]! : v[v.length >> 1]!;
+      });
   if (rounds >= 2) splitHalf = spearman(half(0), half(1));
 } else {
   measured = built.map((b) => timeModule(b, [3, size, size], { warmup: 3, repeats, statistic, clock }));
@@ -85,22 +86,46 @@ const rows = picked.map((p, i) => ({ key: space.key(p.g), predictedMs: predictLa
 const pred = rows.map((r) => r.predictedMs);
 const meas = rows.map((r) => r.measuredMs);
 const result = {
-  space: spaceName, size, archs, threads, seed, statistic, clock, method, repeats, timing, rounds: timing === 'interleaved' ? rounds : null,
-  device: table.device, loadAverage: { start: loadStart, end: loadavg()[0]! },
-  tableSeconds: tableSec, networkSeconds: netSec, totalSeconds: (Date.now() - t0) / 1000,
-  spearman: spearman(pred, meas), pearson: pearson(pred, meas),
+  space: spaceName,
+  size,
+  archs,
+  threads,
+  seed,
+  statistic,
+  clock,
+  method,
+  repeats,
+  timing,
+  rounds: timing === 'interleaved' ? rounds : null,
+  device: table.device,
+  loadAverage: { start: loadStart, end: loadavg()[0]! },
+  tableSeconds: tableSec,
+  networkSeconds: netSec,
+  totalSeconds: (Date.now() - t0) / 1000,
+  spearman: spearman(pred, meas),
+  pearson: pearson(pred, meas),
   meanRelativeError: rows.reduce((s, r) => s + Math.abs(r.predictedMs - r.measuredMs) / r.measuredMs, 0) / rows.length,
-  splitHalfSpearman: splitHalf, measuredRangeMs: [Math.min(...meas), Math.max(...meas)],
-  fixedMs: table.fixedMs, rows,
+  splitHalfSpearman: splitHalf,
+  measuredRangeMs: [Math.min(...meas), Math.max(...meas)],
+  fixedMs: table.fixedMs,
+  rows,
 };
 console.log('| arch | predicted ms | measured ms |\n| --- | --- | --- |');
 rows.forEach((r, i) => console.log(`| ${i} | ${r.predictedMs.toFixed(2)} | ${r.measuredMs.toFixed(2)} |`));
 const tableHow = method === 'in-context' ? `in-context table (≥ ${repeats} samples per entry)` : `isolated table (${repeats} runs per entry)`;
 const netHow = timing === 'interleaved' ? `networks interleaved over ${rounds} rounds` : `networks one after another (${repeats} runs each)`;
 console.log(`\n${spaceName} at ${size}x${size}, ${threads} thread(s), ${clock} clock, ${statistic}; ${tableHow}; ${netHow}; ${table.device}`);
-console.log(`fixed parts: ${Object.entries(table.fixedMs).map(([k, v]) => `${k} ${v.toFixed(3)} ms`).join(', ')}; measured ${result.measuredRangeMs.map((v) => v.toFixed(2)).join('-')} ms`);
-console.log(`Spearman ${result.spearman.toFixed(3)}, Pearson ${result.pearson.toFixed(3)}, mean |error| ${(result.meanRelativeError * 100).toFixed(1)}%`
-  + `${splitHalf === null ? '' : `; split-half Spearman of the measurement ${splitHalf.toFixed(3)}`}`);
-console.log(`table ${tableSec.toFixed(1)} s, networks ${netSec.toFixed(1)} s, total ${result.totalSeconds.toFixed(1)} s; load average ${loadStart.toFixed(2)} at start, ${result.loadAverage.end.toFixed(2)} at end`);
+console.log(
+  `fixed parts: ${Object.entries(table.fixedMs)
+    .map(([k, v]) => `${k} ${v.toFixed(3)} ms`)
+    .join(', ')}; measured ${result.measuredRangeMs.map((v) => v.toFixed(2)).join('-')} ms`,
+);
+console.log(
+  `Spearman ${result.spearman.toFixed(3)}, Pearson ${result.pearson.toFixed(3)}, mean |error| ${(result.meanRelativeError * 100).toFixed(1)}%` +
+    `${splitHalf === null ? '' : `; split-half Spearman of the measurement ${splitHalf.toFixed(3)}`}`,
+);
+console.log(
+  `table ${tableSec.toFixed(1)} s, networks ${netSec.toFixed(1)} s, total ${result.totalSeconds.toFixed(1)} s; load average ${loadStart.toFixed(2)} at start, ${result.loadAverage.end.toFixed(2)} at end`,
+);
 const out = arg('json', '');
 if (out) writeFileSync(out, `${JSON.stringify(result, null, 1)}\n`);

@@ -74,7 +74,11 @@ function child(): void {
 function parent(): void {
   const self = fileURLToPath(import.meta.url);
   const rows = ['path', 'proxyless', 'allpaths'].map((m) => {
-    const r = spawnSync(process.execPath, [self, '--mode', m, '--space', spaceName, '--size', String(size), '--batch', String(batch), '--threads', String(threads)], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [self, '--mode', m, '--space', spaceName, '--size', String(size), '--batch', String(batch), '--threads', String(threads)],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`${m} failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as { mode: string; baselineMB: number; peakMB: number; stepMB: number; seconds: number };
   });

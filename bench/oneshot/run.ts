@@ -28,19 +28,34 @@ type Method = (typeof METHODS)[number];
 
 const DARTS_FILES = ['cnn/model_search.py', 'cnn/architect.py', 'cnn/operations.py', 'cnn/genotypes.py'];
 const GDAS_FILES = [
-  'xautodl/models/cell_operations.py', 'xautodl/models/cell_searchs/search_cells.py',
+  'xautodl/models/cell_operations.py',
+  'xautodl/models/cell_searchs/search_cells.py',
   'xautodl/models/cell_searchs/search_model_gdas_nasnet.py',
 ];
 
 interface Options {
-  dartsGit?: string; gdasGit?: string; sizes: SizeName[]; methods: Method[];
-  warmup: number; steps: number; threads: number; batch: number; json: boolean;
+  dartsGit?: string;
+  gdasGit?: string;
+  sizes: SizeName[];
+  methods: Method[];
+  warmup: number;
+  steps: number;
+  threads: number;
+  batch: number;
+  json: boolean;
 }
 
 function parse(argv: string[]): Options {
   const o: Options = {
-    dartsGit: process.env.NASFORGE_DARTS_GIT, gdasGit: process.env.NASFORGE_GDAS_GIT, sizes: ['proxy'], methods: [...METHODS],
-    warmup: 1, steps: 2, threads: 2, batch: 64, json: false,
+    dartsGit: process.env.NASFORGE_DARTS_GIT,
+    gdasGit: process.env.NASFORGE_GDAS_GIT,
+    sizes: ['proxy'],
+    methods: [...METHODS],
+    warmup: 1,
+    steps: 2,
+    threads: 2,
+    batch: 64,
+    json: false,
   };
   const int = (f: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -51,8 +66,14 @@ function parse(argv: string[]): Options {
     const f = argv[i]!;
     const v = argv[i + 1];
     switch (f) {
-      case '--darts-git': o.dartsGit = v; i++; break;
-      case '--gdas-git': o.gdasGit = v; i++; break;
+      case '--darts-git':
+        o.dartsGit = v;
+        i++;
+        break;
+      case '--gdas-git':
+        o.gdasGit = v;
+        i++;
+        break;
       case '--size':
         if (v !== 'proxy' && v !== 'paper' && v !== 'both') throw new RangeError(`--size takes proxy, paper or both, got '${v}'`);
         o.sizes = v === 'both' ? ['proxy', 'paper'] : [v];
@@ -66,17 +87,36 @@ function parse(argv: string[]): Options {
         i++;
         break;
       }
-      case '--warmup': o.warmup = int(f, v, 0); i++; break;
-      case '--steps': o.steps = int(f, v, 1); i++; break;
-      case '--threads': o.threads = int(f, v, 1); i++; break;
-      case '--batch': o.batch = int(f, v, 1); i++; break;
-      case '--json': o.json = true; break;
-      default: throw new RangeError(`unknown option '${f}'; options: --darts-git DIR --gdas-git DIR --size proxy|paper|both --methods a,b --warmup N --steps N --threads N --batch N --json`);
+      case '--warmup':
+        o.warmup = int(f, v, 0);
+        i++;
+        break;
+      case '--steps':
+        o.steps = int(f, v, 1);
+        i++;
+        break;
+      case '--threads':
+        o.threads = int(f, v, 1);
+        i++;
+        break;
+      case '--batch':
+        o.batch = int(f, v, 1);
+        i++;
+        break;
+      case '--json':
+        o.json = true;
+        break;
+      default:
+        throw new RangeError(
+          `unknown option '${f}'; options: --darts-git DIR --gdas-git DIR --size proxy|paper|both --methods a,b --warmup N --steps N --threads N --batch N --json`,
+        );
     }
   }
   const needDarts = o.methods.some((m) => m !== 'gdas');
-  if (needDarts && !o.dartsGit) throw new RangeError('the DARTS reference needs --darts-git DIR (or NASFORGE_DARTS_GIT): a git directory of github.com/quark0/darts');
-  if (o.methods.includes('gdas') && !o.gdasGit) throw new RangeError('the GDAS reference needs --gdas-git DIR (or NASFORGE_GDAS_GIT): a git directory of github.com/D-X-Y/AutoDL-Projects');
+  if (needDarts && !o.dartsGit)
+    throw new RangeError('the DARTS reference needs --darts-git DIR (or NASFORGE_DARTS_GIT): a git directory of github.com/quark0/darts');
+  if (o.methods.includes('gdas') && !o.gdasGit)
+    throw new RangeError('the GDAS reference needs --gdas-git DIR (or NASFORGE_GDAS_GIT): a git directory of github.com/D-X-Y/AutoDL-Projects');
   return o;
 }
 
@@ -89,7 +129,11 @@ function extract(gitDir: string, files: readonly string[], into: string): void {
   }
 }
 
-interface Side { times_ms: number[]; hwm_mb: number; cpu_s: number }
+interface Side {
+  times_ms: number[];
+  hwm_mb: number;
+  cpu_s: number;
+}
 
 function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv): Side & { gflops?: number } {
   const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -110,14 +154,25 @@ const median = (xs: number[]): number => {
 };
 
 interface Row {
-  size: SizeName; method: Method; nasforge_ms: number; reference_ms: number; ratio: number;
-  nasforge_rss_mb: number; reference_rss_mb: number; nasforge_gflops: number; reference_gflops: number;
-  nasforge_steps_ms: number[]; reference_steps_ms: number[];
+  size: SizeName;
+  method: Method;
+  nasforge_ms: number;
+  reference_ms: number;
+  ratio: number;
+  nasforge_rss_mb: number;
+  reference_rss_mb: number;
+  nasforge_gflops: number;
+  reference_gflops: number;
+  nasforge_steps_ms: number[];
+  reference_steps_ms: number[];
 }
 
 function main(): void {
   const o = parse(process.argv.slice(2));
-  const log = (s: string): void => { if (!o.json) console.log(s); else console.error(s); };
+  const log = (s: string): void => {
+    if (!o.json) console.log(s);
+    else console.error(s);
+  };
   const src = mkdtempSync(join(tmpdir(), 'nasforge-oneshot-ref-'));
   const t0 = Date.now();
   const busy0 = busyS();
@@ -137,36 +192,75 @@ function main(): void {
     for (const size of o.sizes) {
       for (const method of o.methods) {
         const { cells, channels } = SIZES[size];
-        const common = ['--method', method, '--cells', String(cells), '--channels', String(channels), '--batch', String(o.batch),
-          '--warmup', String(o.warmup), '--steps', String(o.steps), ...th];
+        const common = [
+          '--method',
+          method,
+          '--cells',
+          String(cells),
+          '--channels',
+          String(channels),
+          '--batch',
+          String(o.batch),
+          '--warmup',
+          String(o.warmup),
+          '--steps',
+          String(o.steps),
+          ...th,
+        ];
         const nf = runJson(process.execPath, [WORKER, ...common], env);
         const pt = runJson(PYTHON, [REFERENCE, '--src', src, ...common], env);
         ownCpu += nf.cpu_s + pt.cpu_s;
-        const flops = supernetForwardFlops({ cells, channels, batch: o.batch, size: 32, classes: 10, inputChannels: 3 }, method === 'gdas' ? 'sample' : 'all')
-          * STEP_FORWARDS[method];
+        const flops =
+          supernetForwardFlops({ cells, channels, batch: o.batch, size: 32, classes: 10, inputChannels: 3 }, method === 'gdas' ? 'sample' : 'all') *
+          STEP_FORWARDS[method];
         const [a, b] = [median(nf.times_ms), median(pt.times_ms)];
         const row: Row = {
-          size, method, nasforge_ms: a, reference_ms: b, ratio: a / b, nasforge_rss_mb: nf.hwm_mb, reference_rss_mb: pt.hwm_mb,
-          nasforge_gflops: flops / (a / 1000) / 1e9, reference_gflops: flops / (b / 1000) / 1e9,
-          nasforge_steps_ms: nf.times_ms, reference_steps_ms: pt.times_ms,
+          size,
+          method,
+          nasforge_ms: a,
+          reference_ms: b,
+          ratio: a / b,
+          nasforge_rss_mb: nf.hwm_mb,
+          reference_rss_mb: pt.hwm_mb,
+          nasforge_gflops: flops / (a / 1000) / 1e9,
+          reference_gflops: flops / (b / 1000) / 1e9,
+          nasforge_steps_ms: nf.times_ms,
+          reference_steps_ms: pt.times_ms,
         };
         rows.push(row);
-        log(`${size} ${method}: nasforge ${a.toFixed(0)} ms ${nf.hwm_mb.toFixed(0)} MB, reference ${b.toFixed(0)} ms ${pt.hwm_mb.toFixed(0)} MB (ratio ${row.ratio.toFixed(3)})`);
+        log(
+          `${size} ${method}: nasforge ${a.toFixed(0)} ms ${nf.hwm_mb.toFixed(0)} MB, reference ${b.toFixed(0)} ms ${pt.hwm_mb.toFixed(0)} MB (ratio ${row.ratio.toFixed(3)})`,
+        );
       }
     }
     const wall = (Date.now() - t0) / 1000;
     const otherCores = Math.max(0, (busyS() - busy0 - ownCpu) / wall);
     const report = {
-      threads: o.threads, batch: o.batch, warmup: o.warmup, steps: o.steps, wall_s: wall,
-      other_load_cores: otherCores, ceiling_gflops: { nasforge: ceilNf, pytorch: ceilPt }, rows,
+      threads: o.threads,
+      batch: o.batch,
+      warmup: o.warmup,
+      steps: o.steps,
+      wall_s: wall,
+      other_load_cores: otherCores,
+      ceiling_gflops: { nasforge: ceilNf, pytorch: ceilPt },
+      rows,
     };
     if (o.json) {
       console.log(JSON.stringify(report));
       return;
     }
     const head = ['size', 'method', 'nasforge ms', 'reference ms', 'ratio', 'nasforge MB', 'reference MB', 'nasforge GFLOP/s', 'reference GFLOP/s'];
-    const body = rows.map((r) => [r.size, r.method, r.nasforge_ms.toFixed(0), r.reference_ms.toFixed(0), r.ratio.toFixed(3),
-      r.nasforge_rss_mb.toFixed(0), r.reference_rss_mb.toFixed(0), r.nasforge_gflops.toFixed(1), r.reference_gflops.toFixed(1)]);
+    const body = rows.map((r) => [
+      r.size,
+      r.method,
+      r.nasforge_ms.toFixed(0),
+      r.reference_ms.toFixed(0),
+      r.ratio.toFixed(3),
+      r.nasforge_rss_mb.toFixed(0),
+      r.reference_rss_mb.toFixed(0),
+      r.nasforge_gflops.toFixed(1),
+      r.reference_gflops.toFixed(1),
+    ]);
     const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
     const fmt = (c: string[]): string => c.map((x, i) => (i < 2 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ');
     console.log('');
@@ -174,7 +268,9 @@ function main(): void {
     console.log(fmt(head));
     console.log(w.map((n) => '-'.repeat(n)).join('  '));
     for (const b of body) console.log(fmt(b));
-    console.log(`conv ceiling: ${ceilNf.toFixed(1)} GFLOP/s (nasforge), ${ceilPt.toFixed(1)} (PyTorch); other processes kept ${otherCores.toFixed(2)} cores busy on average over ${wall.toFixed(0)} s`);
+    console.log(
+      `conv ceiling: ${ceilNf.toFixed(1)} GFLOP/s (nasforge), ${ceilPt.toFixed(1)} (PyTorch); other processes kept ${otherCores.toFixed(2)} cores busy on average over ${wall.toFixed(0)} s`,
+    );
   } finally {
     rmSync(src, { recursive: true, force: true });
   }

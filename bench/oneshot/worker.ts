@@ -22,15 +22,24 @@ function hwmMb(): number {
 /** fp32 conv forward + backward GFLOP/s of a large 3x3 conv (64 → 64 channels, 64 × 32 × 32), channels-last. */
 function ceiling(): number {
   const cl = (t: Tensor): Tensor => callAten('contiguous', t, { memory_format: 'channels_last' }) as Tensor;
-  const x = tidy(() => cl(randn([64, 64, 32, 32])).keep().requiresGrad_());
-  const w = tidy(() => cl(randn([64, 64, 3, 3])).keep().requiresGrad_());
+  const x = tidy(() =>
+    cl(randn([64, 64, 32, 32]))
+      .keep()
+      .requiresGrad_(),
+  );
+  const w = tidy(() =>
+    cl(randn([64, 64, 3, 3]))
+      .keep()
+      .requiresGrad_(),
+  );
   const flops = 3 * 2 * 64 * 64 * 64 * 9 * 32 * 32;
-  const once = (): void => tidy(() => {
-    const y = F.conv2d(x, w, null, { padding: 1 });
-    backward([y.sum()], undefined, { inputs: [x, w] });
-    x.grad = null;
-    w.grad = null;
-  });
+  const once = (): void =>
+    tidy(() => {
+      const y = F.conv2d(x, w, null, { padding: 1 });
+      backward([y.sum()], undefined, { inputs: [x, w] });
+      x.grad = null;
+      w.grad = null;
+    });
   once();
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -52,7 +61,14 @@ function main(): void {
   manualSeed(0);
   const gdas = a.method === 'gdas';
   const model = new CellSupernet({
-    cells: a.cells, channels: a.channels, classes: 10, inputChannels: 3, nodes: 4, primitives: DARTS_PRIMITIVES, poolBN: !gdas, lastAct: gdas,
+    cells: a.cells,
+    channels: a.channels,
+    classes: 10,
+    inputChannels: 3,
+    nodes: 4,
+    primitives: DARTS_PRIMITIVES,
+    poolBN: !gdas,
+    lastAct: gdas,
   });
   const wOpt = gdas
     ? new SGD(model.weights(), { lr: 0.025, momentum: 0.9, nesterov: true, weightDecay: 5e-4 })
@@ -65,9 +81,10 @@ function main(): void {
       gdasStep(model, xt, yt, xv, yv, 10, wOpt, aOpt, 5);
       return;
     }
-    const arch = a.method === 'darts2'
-      ? secondOrderArchGrad(model, xt, yt, xv, yv, wOpt, { lr: 0.025, momentum: 0.9, weightDecay: 3e-4 })
-      : firstOrderArchGrad(model, xv, yv);
+    const arch =
+      a.method === 'darts2'
+        ? secondOrderArchGrad(model, xt, yt, xv, yv, wOpt, { lr: 0.025, momentum: 0.9, weightDecay: 3e-4 })
+        : firstOrderArchGrad(model, xv, yv);
     applyArchGrads(model, arch.grads, () => aOpt.step());
     dispose(arch.grads);
     weightStep(model, xt, yt, wOpt, 5);

@@ -39,24 +39,45 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-interface Row { backend: string; workers: number; trials: number; seconds: number; trialsPerHour: number; ideal: number; efficiency: number }
+interface Row {
+  backend: string;
+  workers: number;
+  trials: number;
+  seconds: number;
+  trialsPerHour: number;
+  ideal: number;
+  efficiency: number;
+}
 
 async function throughput(backend: string, url: string, workers: number, trials: number, scale: number, dir: string, meanSleep: number): Promise<Row> {
   const go = join(dir, `go-${backend}-${workers}`);
   const spec: BenchSpec = { url, study: `bench-${workers}`, trials, scale, go, workdirRoot: join(dir, 'work') };
   const procs: ChildProcess[] = [];
-  const runs = Array.from({ length: workers }, () => new Promise<{ start: number; end: number; completed: number }>((resolve, reject) => {
-    const p = spawn(process.execPath, [WORKER], { env: { ...process.env, NASFORGE_BENCH_CHILD: JSON.stringify(spec) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(p);
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as { start: number; end: number; completed: number })
-      : reject(new Error(`a ${backend} worker exited with ${code}:\n${err}`))));
-  }));
+  const runs = Array.from(
+    { length: workers },
+    () =>
+      new Promise<{ start: number; end: number; completed: number }>((resolve, reject) => {
+        const p = spawn(process.execPath, [WORKER], { env: { ...process.env, NASFORGE_BENCH_CHILD: JSON.stringify(spec) }, stdio: ['ignore', 'pipe', 'pipe'] });
+        procs.push(p);
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+        });
+        p.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+        });
+        p.on('close', (code) =>
+          code === 0
+            ? resolve(JSON.parse(out.trim()) as { start: number; end: number; completed: number })
+            : reject(new Error(`a ${backend} worker exited with ${code}:\n${err}`)),
+        );
+      }),
+  );
   const all = Promise.all(runs);
-  all.catch(() => { for (const p of procs) p.kill('SIGKILL'); });
+  all.catch(() => {
+    for (const p of procs) p.kill('SIGKILL');
+  });
   // let every worker load before the clock starts
   await Promise.race([new Promise((r) => setTimeout(r, 1500 + 500 * workers)), all]);
   writeFileSync(go, '');
@@ -123,11 +144,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ scale, meanSleepMs: meanSleep * 1000, overheadMs: overheads, rows }, null, 2)}\n`);
     return;
   }
-  console.log(`studies: ${trials} trials per run, sleep = simulated train time × ${scale} (mean ${(meanSleep * 1000).toFixed(1)} ms); load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `studies: ${trials} trials per run, sleep = simulated train time × ${scale} (mean ${(meanSleep * 1000).toFixed(1)} ms); load average ${loadavg()[0]!.toFixed(1)}`,
+  );
   console.log('| backend | workers | trials | wall s | trials/hour | ideal | efficiency |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.backend} | ${r.workers} | ${r.trials} | ${r.seconds.toFixed(2)} | ${Math.round(r.trialsPerHour)} | ${Math.round(r.ideal)} | ${(r.efficiency * 100).toFixed(0)}% |`);
+    console.log(
+      `| ${r.backend} | ${r.workers} | ${r.trials} | ${r.seconds.toFixed(2)} | ${Math.round(r.trialsPerHour)} | ${Math.round(r.ideal)} | ${(r.efficiency * 100).toFixed(0)}% |`,
+    );
   }
   for (const [b, ms] of Object.entries(overheads)) console.log(`storage overhead per trial on ${b}: ${ms.toFixed(2)} ms (one worker, no sleep, 200 trials)`);
 }

@@ -34,11 +34,16 @@ async function main(spec: BenchSpec): Promise<void> {
   const storage = await openStorage(spec.url);
   while (!existsSync(spec.go)) await new Promise((r) => setTimeout(r, 5));
   const start = Date.now();
-  const summary = await runWorker(storage, benchDefinition(spec), async (ctx) => {
-    const metrics = lookup(ctx.genotype);
-    if (spec.scale > 0) await new Promise((r) => setTimeout(r, metrics.trainTime! * spec.scale * 1000));
-    return metrics;
-  }, { workdirRoot: spec.workdirRoot });
+  const summary = await runWorker(
+    storage,
+    benchDefinition(spec),
+    async (ctx) => {
+      const metrics = lookup(ctx.genotype);
+      if (spec.scale > 0) await new Promise((r) => setTimeout(r, metrics.trainTime! * spec.scale * 1000));
+      return metrics;
+    },
+    { workdirRoot: spec.workdirRoot },
+  );
   const end = Date.now();
   await storage.close();
   process.stdout.write(`${JSON.stringify({ start, end, completed: summary.completed })}\n`);

@@ -9,9 +9,14 @@ export class LineWorker {
   private stderr = '';
   private exited: string | null = null;
 
-  private constructor(readonly label: string, private readonly proc: ChildProcessWithoutNullStreams) {
+  private constructor(
+    readonly label: string,
+    private readonly proc: ChildProcessWithoutNullStreams,
+  ) {
     createInterface({ input: proc.stdout }).on('line', (l) => this.deliver(l));
-    proc.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    proc.stderr.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
     proc.on('exit', (code) => {
       this.exited = JSON.stringify({ error: `${label} worker exited with code ${code}: ${this.stderr.trim().slice(-2000)}` });
       if (this.waiting) this.deliver(this.exited);
@@ -41,12 +46,22 @@ export class LineWorker {
       if (typeof o.error === 'string') throw new Error(`${this.label}: ${o.error}`);
       return o;
     };
-    const got = this.lines.shift() ?? (this.exited ?? undefined);
+    const got = this.lines.shift() ?? this.exited ?? undefined;
     if (got !== undefined) {
-      try { return Promise.resolve(parse(got)); } catch (e) { return Promise.reject(e); }
+      try {
+        return Promise.resolve(parse(got));
+      } catch (e) {
+        return Promise.reject(e);
+      }
     }
     return new Promise((res, rej) => {
-      this.waiting = (l) => { try { res(parse(l)); } catch (e) { rej(e); } };
+      this.waiting = (l) => {
+        try {
+          res(parse(l));
+        } catch (e) {
+          rej(e);
+        }
+      };
     });
   }
 

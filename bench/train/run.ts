@@ -22,14 +22,26 @@ const WORKER = resolve(here, 'worker.js');
 const REFERENCE = resolve(here, '../../../bench/train/reference_train.py');
 
 interface Options {
-  json: boolean; warmup: number; steps: number; rounds: number; threads: number; workloads: WorkloadName[];
+  json: boolean;
+  warmup: number;
+  steps: number;
+  rounds: number;
+  threads: number;
+  workloads: WorkloadName[];
   /** OMP_WAIT_POLICY for both workers; nasforge sets PASSIVE when it is unset (src/torch/native.ts), so both get that by default */
   ompWait: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, warmup: 3, steps: 20, rounds: 4, threads: getNumThreads(), workloads: [...WORKLOADS],
-    ompWait: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  const o: Options = {
+    json: false,
+    warmup: 3,
+    steps: 20,
+    rounds: 4,
+    threads: getNumThreads(),
+    workloads: [...WORKLOADS],
+    ompWait: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
+  };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new RangeError(`${flag} needs an integer ≥ ${min}, got ${v}`);
@@ -39,11 +51,25 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i]!;
     const v = argv[i + 1];
     switch (a) {
-      case '--json': o.json = true; break;
-      case '--warmup': o.warmup = int(a, v, 0); i++; break;
-      case '--steps': o.steps = int(a, v, 1); i++; break;
-      case '--rounds': o.rounds = int(a, v, 1); i++; break;
-      case '--threads': o.threads = int(a, v, 1); i++; break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--warmup':
+        o.warmup = int(a, v, 0);
+        i++;
+        break;
+      case '--steps':
+        o.steps = int(a, v, 1);
+        i++;
+        break;
+      case '--rounds':
+        o.rounds = int(a, v, 1);
+        i++;
+        break;
+      case '--threads':
+        o.threads = int(a, v, 1);
+        i++;
+        break;
       case '--omp-wait': {
         const p = (v ?? '').toUpperCase();
         if (p !== 'PASSIVE' && p !== 'ACTIVE') throw new RangeError(`--omp-wait takes PASSIVE or ACTIVE, got '${v}'`);
@@ -88,7 +114,10 @@ function ensurePyTorch(log: (s: string) => void): string {
       install();
     }
     v = probe();
-    if (v === null) throw new Error('could not install python3-torch and python3-torchvision (apt-get install -y python3-torch python3-torchvision); install them, then run the benchmark again');
+    if (v === null)
+      throw new Error(
+        'could not install python3-torch and python3-torchvision (apt-get install -y python3-torch python3-torchvision); install them, then run the benchmark again',
+      );
   }
   const [torch, vision] = v.split(' ');
   return `PyTorch ${torch}, torchvision ${vision}`;
@@ -97,11 +126,19 @@ function ensurePyTorch(log: (s: string) => void): string {
 interface Side {
   img_s: number;
   /** median ms per step: all of it, getting the batch (loader + augmentation), and the rest (the training step) */
-  step_ms: number; data_ms: number; train_ms: number;
+  step_ms: number;
+  data_ms: number;
+  train_ms: number;
   rss_mb: number;
 }
 
-interface Row { batch: number; params: number; nasforge: Side; pytorch: Side; ratio: number }
+interface Row {
+  batch: number;
+  params: number;
+  nasforge: Side;
+  pytorch: Side;
+  ratio: number;
+}
 
 function side(batch: number, total: number[], data: number[], rss: number): Side {
   const step = median(total);
@@ -118,7 +155,9 @@ async function benchWorkload(o: Options, name: WorkloadName, log: (s: string) =>
     const started = await LineWorker.start('pytorch', PYTHON, [REFERENCE, ...common], env);
     pt = started[0];
     if (started[1].params !== nfReady.params) {
-      throw new Error(`${name}: the nasforge network has ${String(nfReady.params)} parameters but the PyTorch one has ${String(started[1].params)}; the two definitions differ`);
+      throw new Error(
+        `${name}: the nasforge network has ${String(nfReady.params)} parameters but the PyTorch one has ${String(started[1].params)}; the two definitions differ`,
+      );
     }
     const got = { nf: { total: [] as number[], data: [] as number[] }, pt: { total: [] as number[], data: [] as number[] } };
     if (o.warmup > 0) {
@@ -129,7 +168,16 @@ async function benchWorkload(o: Options, name: WorkloadName, log: (s: string) =>
     for (let r = 0; r < rounds; r++) {
       const k = Math.floor(o.steps / rounds) + (r < o.steps % rounds ? 1 : 0);
       // alternate which side goes first, so that neither always runs right after the other
-      const order: [LineWorker, typeof got.nf][] = r % 2 === 0 ? [[nf, got.nf], [pt, got.pt]] : [[pt, got.pt], [nf, got.nf]];
+      const order: [LineWorker, typeof got.nf][] =
+        r % 2 === 0
+          ? [
+              [nf, got.nf],
+              [pt, got.pt],
+            ]
+          : [
+              [pt, got.pt],
+              [nf, got.nf],
+            ];
       for (const [w, into] of order) {
         const res = await w.ask(`steps ${k}`);
         into.total.push(...(res.total as number[]));
@@ -151,33 +199,57 @@ async function benchWorkload(o: Options, name: WorkloadName, log: (s: string) =>
 function table(o: Options, versions: string, rows: Record<string, Row>, load: number[]): string {
   const out: string[] = [];
   out.push('nasforge training-throughput benchmark: full training steps (loader, augmentation, forward, backward, optimiser)');
-  out.push(`threads ${o.threads} (${cpus().length} cores), ${versions}; warm-up ${o.warmup} steps, median of ${o.steps} steps per side, alternating in ${Math.min(o.rounds, o.steps)} rounds; OMP_WAIT_POLICY ${o.ompWait}; load average at start ${load.map((x) => x.toFixed(2)).join(' ')}`);
+  out.push(
+    `threads ${o.threads} (${cpus().length} cores), ${versions}; warm-up ${o.warmup} steps, median of ${o.steps} steps per side, alternating in ${Math.min(o.rounds, o.steps)} rounds; OMP_WAIT_POLICY ${o.ompWait}; load average at start ${load.map((x) => x.toFixed(2)).join(' ')}`,
+  );
   out.push('');
   const head = ['workload', 'batch', 'nasforge img/s', 'PyTorch img/s', 'ratio', 'nf data/train ms', 'pt data/train ms', 'nf RSS MB', 'pt RSS MB'];
   const split = (s: Side): string => `${s.data_ms.toFixed(1)} / ${s.train_ms.toFixed(1)}`;
-  const body = Object.entries(rows).map(([n, r]) => [n, String(r.batch), r.nasforge.img_s.toFixed(0), r.pytorch.img_s.toFixed(0), r.ratio.toFixed(3),
-    split(r.nasforge), split(r.pytorch), r.nasforge.rss_mb.toFixed(0), r.pytorch.rss_mb.toFixed(0)]);
+  const body = Object.entries(rows).map(([n, r]) => [
+    n,
+    String(r.batch),
+    r.nasforge.img_s.toFixed(0),
+    r.pytorch.img_s.toFixed(0),
+    r.ratio.toFixed(3),
+    split(r.nasforge),
+    split(r.pytorch),
+    r.nasforge.rss_mb.toFixed(0),
+    r.pytorch.rss_mb.toFixed(0),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   out.push(fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt));
   out.push('');
   for (const n of Object.keys(rows)) out.push(`  ${n}: ${DESCRIPTIONS[n as WorkloadName]}`);
-  out.push('  ratio = nasforge img/s ÷ PyTorch img/s (higher is better; goal ≥ 0.95); data = median ms to get an augmented batch, train = the rest of the step');
+  out.push(
+    '  ratio = nasforge img/s ÷ PyTorch img/s (higher is better; goal ≥ 0.95); data = median ms to get an augmented batch, train = the rest of the step',
+  );
   return out.join('\n');
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  const log = (s: string): void => {
+    process.stderr.write(`${s}\n`);
+  };
   const load = loadavg();
   const versions = ensurePyTorch(log);
   const rows: Record<string, Row> = {};
   for (const n of o.workloads) rows[n] = await benchWorkload(o, n, log);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({
-      threads: o.threads, cores: cpus().length, warmup: o.warmup, steps: o.steps, rounds: Math.min(o.rounds, o.steps),
-      omp_wait_policy: o.ompWait, versions, load_average: load, workloads: rows,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        threads: o.threads,
+        cores: cpus().length,
+        warmup: o.warmup,
+        steps: o.steps,
+        rounds: Math.min(o.rounds, o.steps),
+        omp_wait_policy: o.ompWait,
+        versions,
+        load_average: load,
+        workloads: rows,
+      })}\n`,
+    );
   } else {
     process.stdout.write(`${table(o, versions, rows, load)}\n`);
   }

@@ -27,13 +27,16 @@ function main(): void {
   let it = loader[Symbol.iterator]();
   const nextBatch = (): Batch => {
     let n = it.next();
-    if (n.done) { // the epoch is over: the loader has moved on to the next one
+    if (n.done) {
+      // the epoch is over: the loader has moved on to the next one
       it = loader[Symbol.iterator]();
       n = it.next();
     }
     return n.value as Batch;
   };
-  const send = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
+  const send = (o: unknown): void => {
+    process.stdout.write(`${JSON.stringify(o)}\n`);
+  };
   send({ ready: true, params: w.net.numParameters() });
   const rl = createInterface({ input: process.stdin });
   rl.on('line', (line) => {

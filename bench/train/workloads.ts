@@ -1,8 +1,16 @@
 // The training-throughput benchmark's workloads: data, augmentation, network and recipe.
 // reference_train.py sets up the same four in PyTorch; keep the two files in step.
 import {
-  CIFAR10_MEAN, CIFAR10_STD, type Dataset, FASHION_MNIST_MEAN, FASHION_MNIST_STD, TensorDataset, type Transform,
-  fashionMnist, limit, normalize,
+  CIFAR10_MEAN,
+  CIFAR10_STD,
+  type Dataset,
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
+  TensorDataset,
+  type Transform,
+  fashionMnist,
+  limit,
+  normalize,
 } from '../../src/data/index.js';
 import { BASELINES } from '../../src/spaces/baselines/index.js';
 import { type Classifier, DARTS_CIFAR_RECIPE, DEFAULT_RECIPE, type Recipe, resolveRecipe, trainTransform } from '../../src/train/index.js';
@@ -57,7 +65,16 @@ export function buildWorkload(name: WorkloadName, seed = 0): Workload {
     manualSeed(seed);
     const net = BASELINES['resnet-small']!(1, 10);
     const transform = trainTransform(FMNIST_RECIPE, train.sampleShape, normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD))!;
-    return { recipe: FMNIST_RECIPE, train, transform, net, dispose: () => { train.dispose(); full.dispose(); } };
+    return {
+      recipe: FMNIST_RECIPE,
+      train,
+      transform,
+      net,
+      dispose: () => {
+        train.dispose();
+        full.dispose();
+      },
+    };
   }
   const train = syntheticCifar(EXAMPLES);
   manualSeed(seed);

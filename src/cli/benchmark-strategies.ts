@@ -5,7 +5,7 @@
 // its hypervolume vs. queries, as a fraction of the table front's (pareto-report.ts). With
 // --budget-seconds each run also stops when the table's training time of its queries would pass
 // the budget (the NAS-Bench-201 paper's protocol), and the report adds what each budget bought.
-import type { Command } from 'commander';
+import { type Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
@@ -14,11 +14,22 @@ import { linePlotSvg } from './svg-plot.js';
 import { paretoReport, printParetoReport } from './pareto-report.js';
 
 interface Flags {
-  table: string; strategies: string; seeds: string; queries: string; population: string; sampleSize: string;
-  aging: boolean; metric?: string; data?: string; json?: boolean; out?: string; objective?: string; pareto?: string; paretoSelection: boolean;
+  table: string;
+  strategies: string;
+  seeds: string;
+  queries: string;
+  population: string;
+  sampleSize: string;
+  aging: boolean;
+  metric?: string;
+  data?: string;
+  json?: boolean;
+  out?: string;
+  objective?: string;
+  pareto?: string;
+  paretoSelection: boolean;
   budgetSeconds?: string;
 }
-
 
 export function registerBenchmarkStrategies(program: Command): void {
   program
@@ -32,10 +43,16 @@ export function registerBenchmarkStrategies(program: Command): void {
     .option('--sample-size <n>', 'evolution: tournament sample size S', '10')
     .option('--no-aging', 'evolution: remove the worst member instead of the oldest')
     .option('--metric <run|mean>', "what strategies select by: one recorded run (seeded) or the mean (default: 'run' where the table has several runs)")
-    .option('--objective <spec>', "what strategies score by: 'accuracy', a metric ('-flops' minimizes), a Pareto list, or a JSON spec, e.g. '{\"name\":\"mnasnet\",\"metric\":\"flops\",\"target\":100}'")
+    .option(
+      '--objective <spec>',
+      'what strategies score by: \'accuracy\', a metric (\'-flops\' minimizes), a Pareto list, or a JSON spec, e.g. \'{"name":"mnasnet","metric":"flops","target":100}\'',
+    )
     .option('--pareto <metrics>', "a multi-objective run over these metrics, e.g. valAccuracy,-flops (same as --objective 'valAccuracy,-flops')")
     .option('--no-pareto-selection', 'multi-objective runs: evolution selects by the scalar score (the first metric) instead of Pareto rank')
-    .option('--budget-seconds <s>', "also stop each run before the query whose training would take the total of the table's training time (metric trainTime) past s seconds")
+    .option(
+      '--budget-seconds <s>',
+      "also stop each run before the query whose training would take the total of the table's training time (metric trainTime) past s seconds",
+    )
     .option('--data <file>', 'the table file (default: $NASFORGE_DATA or ../shared/data beside the repository)')
     .option('--out <dir>', 'write runs.json and best-found.svg there')
     .option('--json', 'print one JSON object')
@@ -48,8 +65,12 @@ export function registerBenchmarkStrategies(program: Command): void {
       if (o.metric !== undefined && o.metric !== 'run' && o.metric !== 'mean') throw new UserError(`--metric expects 'run' or 'mean', got '${o.metric}'`);
       const metric = o.metric as 'run' | 'mean' | undefined;
       const budgetSeconds = o.budgetSeconds === undefined ? undefined : numFlag('budget-seconds', o.budgetSeconds);
-      if (budgetSeconds !== undefined && !(budgetSeconds > 0)) throw new UserError(`--budget-seconds expects a positive number of seconds, got '${o.budgetSeconds}'`);
-      const names = o.strategies.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (budgetSeconds !== undefined && !(budgetSeconds > 0))
+        throw new UserError(`--budget-seconds expects a positive number of seconds, got '${o.budgetSeconds}'`);
+      const names = o.strategies
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
       if (names.length === 0) throw new UserError('--strategies names no strategy (e.g. --strategies random,evolution)');
       if (o.objective !== undefined && o.pareto !== undefined) throw new UserError('give --objective or --pareto, not both (--pareto A,B is --objective A,B)');
       try {
@@ -62,22 +83,50 @@ export function registerBenchmarkStrategies(program: Command): void {
         const paretoOption = objective.pareto && o.paretoSelection ? { pareto: formatParetoMetrics(objective.pareto) } : {};
         const options = (name: string) => (name === 'evolution' ? { ...evolution, ...paretoOption } : {});
         const runs = names.map((name) => {
-          const rs = Array.from({ length: seeds }, (_, seed) => runOnTable(table, name, {
-            queries, seed, options: options(name), objective, ...(metric ? { metric } : {}), ...(pareto ? { pareto: pareto.setup(seed) } : {}),
-            ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
-          }));
+          const rs = Array.from({ length: seeds }, (_, seed) =>
+            runOnTable(table, name, {
+              queries,
+              seed,
+              options: options(name),
+              objective,
+              ...(metric ? { metric } : {}),
+              ...(pareto ? { pareto: pareto.setup(seed) } : {}),
+              ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
+            }),
+          );
           const ms = rs.reduce((a, r) => a + r.ms, 0);
           process.stderr.write(`${name}: ${seeds} runs of ${queries} queries in ${(ms / 1000).toFixed(2)} s (${(ms / seeds).toFixed(1)} ms per run)\n`);
           return { name, runs: rs, summary: summarize(table, rs, at), msPerRun: ms / seeds, budget: summarizeBudget(rs) };
         });
         const report = {
-          table: table.name, file: table.file, seeds, queries, metric: metric ?? (table.runs > 1 ? 'run' : 'mean'),
-          optimum: table.optimum, evolution: { ...evolution, ...paretoOption }, objective: objective.spec ?? null,
-          results: Object.fromEntries(runs.map((r) => {
-            const hv = pareto?.summarize(r.runs, at);
-            return [r.name, Object.fromEntries(r.summary.map((c, i) => [String(c.queries),
-              { mean: c.mean, stderr: c.stderr, meanRank: c.meanRank, optimumRate: c.optimumRate, ...(hv ? { hypervolume: { mean: hv[i]!.mean, stderr: hv[i]!.stderr } } : {}) }]))];
-          })),
+          table: table.name,
+          file: table.file,
+          seeds,
+          queries,
+          metric: metric ?? (table.runs > 1 ? 'run' : 'mean'),
+          optimum: table.optimum,
+          evolution: { ...evolution, ...paretoOption },
+          objective: objective.spec ?? null,
+          results: Object.fromEntries(
+            runs.map((r) => {
+              const hv = pareto?.summarize(r.runs, at);
+              return [
+                r.name,
+                Object.fromEntries(
+                  r.summary.map((c, i) => [
+                    String(c.queries),
+                    {
+                      mean: c.mean,
+                      stderr: c.stderr,
+                      meanRank: c.meanRank,
+                      optimumRate: c.optimumRate,
+                      ...(hv ? { hypervolume: { mean: hv[i]!.mean, stderr: hv[i]!.stderr } } : {}),
+                    },
+                  ]),
+                ),
+              ];
+            }),
+          ),
           msPerRun: Object.fromEntries(runs.map((r) => [r.name, r.msPerRun])),
           ...(pareto ? { pareto: pareto.json(runs) } : {}),
           ...(budgetSeconds !== undefined
@@ -96,16 +145,25 @@ export function registerBenchmarkStrategies(program: Command): void {
           const random = series.find((s) => s.name === 'random');
           const floorAt = Math.max(1, Math.round(queries / 20));
           const yFloor = random && queries >= 20 ? random.y[floorAt - 1] : undefined;
-          writeFileSync(join(o.out, 'best-found.svg'), linePlotSvg(
-            `${table.name}: best-found architecture, ${seeds} seeds (±1 s.e.)${yFloor !== undefined ? `; axis from random's mean at query ${floorAt}` : ''}`,
-            'queries', 'reported accuracy of best found (%)', series, yFloor !== undefined ? { yFloor } : {}));
+          writeFileSync(
+            join(o.out, 'best-found.svg'),
+            linePlotSvg(
+              `${table.name}: best-found architecture, ${seeds} seeds (±1 s.e.)${yFloor !== undefined ? `; axis from random's mean at query ${floorAt}` : ''}`,
+              'queries',
+              'reported accuracy of best found (%)',
+              series,
+              yFloor !== undefined ? { yFloor } : {},
+            ),
+          );
           if (pareto) writeFileSync(join(o.out, 'hypervolume.svg'), pareto.svg(runs, seeds));
         }
         if (o.json) {
           console.log(JSON.stringify(report));
           return;
         }
-        console.log(`${table.name}: ${seeds} seeds × ${queries} queries; selected by ${report.metric === 'run' ? 'one recorded run' : 'validation accuracy'}, reported: ${table.runs > 1 ? 'mean' : 'test'} accuracy (optimum ${table.optimum.toFixed(2)})`);
+        console.log(
+          `${table.name}: ${seeds} seeds × ${queries} queries; selected by ${report.metric === 'run' ? 'one recorded run' : 'validation accuracy'}, reported: ${table.runs > 1 ? 'mean' : 'test'} accuracy (optimum ${table.optimum.toFixed(2)})`,
+        );
         console.log(['queries'.padEnd(8), ...names.map((n) => n.padEnd(36))].join(''));
         at.forEach((q, i) => {
           const cells = runs.map((r) => {
@@ -119,8 +177,10 @@ export function registerBenchmarkStrategies(program: Command): void {
           console.log(`time budget ${budgetSeconds} s of training (the table's trainTime); mean ± s.d. over seeds at the end of the budget:`);
           for (const r of runs) {
             const b = r.budget!;
-            console.log(`${r.name.padEnd(12)}queries ${b.queries.mean.toFixed(1)} ± ${b.queries.sd.toFixed(1)} (${b.queries.min}-${b.queries.max})  `
-              + `valAccuracy ${b.valAccuracy.mean.toFixed(2)} ± ${b.valAccuracy.sd.toFixed(2)}  reported ${b.reported.mean.toFixed(2)} ± ${b.reported.sd.toFixed(2)}`);
+            console.log(
+              `${r.name.padEnd(12)}queries ${b.queries.mean.toFixed(1)} ± ${b.queries.sd.toFixed(1)} (${b.queries.min}-${b.queries.max})  ` +
+                `valAccuracy ${b.valAccuracy.mean.toFixed(2)} ± ${b.valAccuracy.sd.toFixed(2)}  reported ${b.reported.mean.toFixed(2)} ± ${b.reported.sd.toFixed(2)}`,
+            );
           }
         }
       } catch (e) {

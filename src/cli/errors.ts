@@ -11,7 +11,11 @@ const STORAGE_CODES = new Set(['unreachable', 'corrupt-storage', 'schema-too-new
 
 /** A mistake with the command line itself (a bad flag, a missing file), or an outcome with its own exit code. */
 export class UserError extends NasforgeError {
-  constructor(message: string, readonly exitCode = 2, code = 'usage') {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+    code = 'usage',
+  ) {
     super(message, code);
     this.name = 'UserError';
   }

@@ -23,8 +23,11 @@ export function readGenotypeArg(arg: string, flag = '--genotype'): { data: unkno
       raw = readFileSync(arg === '-' ? 0 : arg, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UserError(code === 'ENOENT' ? `${flag}: no file '${arg}' (give a JSON file, '-' for stdin, or the JSON itself in quotes)`
-        : `${flag}: cannot read ${from}: ${(e as Error).message}`);
+      throw new UserError(
+        code === 'ENOENT'
+          ? `${flag}: no file '${arg}' (give a JSON file, '-' for stdin, or the JSON itself in quotes)`
+          : `${flag}: cannot read ${from}: ${(e as Error).message}`,
+      );
     }
   }
   try {

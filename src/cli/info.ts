@@ -1,5 +1,5 @@
 // `nasforge info`: what engine this is and what it can use.
-import type { Command } from 'commander';
+import { type Command } from 'commander';
 
 export function registerInfo(program: Command): void {
   program

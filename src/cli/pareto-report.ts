@@ -4,8 +4,15 @@
 import { type Genotype } from '../spaces/index.js';
 import { type ParetoMetric, formatParetoMetrics } from '../strategies/index.js';
 import {
-  type BenchmarkRun, type HypervolumeCheckpoint, type ParetoSetup, type TabularBenchmark,
-  distinctGenotypes, paretoPoint, paretoSetup, summarizeHypervolume, tableEvaluator,
+  type BenchmarkRun,
+  type HypervolumeCheckpoint,
+  type ParetoSetup,
+  type TabularBenchmark,
+  distinctGenotypes,
+  paretoPoint,
+  paretoSetup,
+  summarizeHypervolume,
+  tableEvaluator,
 } from '../tabular/index.js';
 import { linePlotSvg } from './svg-plot.js';
 
@@ -48,7 +55,10 @@ export function paretoReport(table: TabularBenchmark, metrics: readonly ParetoMe
   const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 
   return {
-    table, metrics, perSeed, setup,
+    table,
+    metrics,
+    perSeed,
+    setup,
     summarize: summarizeHypervolume,
     json(runs) {
       const s0 = setup(0);
@@ -61,46 +71,70 @@ export function paretoReport(table: TabularBenchmark, metrics: readonly ParetoMe
         tableHypervolume: s0.tableHypervolume,
         tableFrontSize: s0.tableFront.length,
         tableFront: s0.tableFront,
-        fronts: Object.fromEntries(runs.map((r) => [r.name, {
-          meanSize: mean(r.runs.map((x) => x.front!.length)),
-          verifiedRuns: r.runs.filter((x) => x.frontVerified).length,
-          runs: r.runs.length,
-          onTableFront: mean(r.runs.map((x) => {
-            const tf = new Set(setup(x.seed).tableFront);
-            return x.front!.filter((k) => tf.has(k)).length / x.front!.length;
-          })),
-          // seed 0's front, best first by the first metric
-          seed0: (r.runs.find((x) => x.seed === 0)?.front ?? []).map((key) => {
-            const p = paretoPoint(evaluate0(genotypeOf(key)), metrics);
-            return { key, ...Object.fromEntries(metrics.map((m, i) => [m.name, Number(p[i]!.toFixed(4))])) } as Record<string, string | number>;
-          }).sort((a, b) => (metrics[0]!.direction === 'maximize' ? -1 : 1) * ((a[metrics[0]!.name] as number) - (b[metrics[0]!.name] as number))),
-        }])),
+        fronts: Object.fromEntries(
+          runs.map((r) => [
+            r.name,
+            {
+              meanSize: mean(r.runs.map((x) => x.front!.length)),
+              verifiedRuns: r.runs.filter((x) => x.frontVerified).length,
+              runs: r.runs.length,
+              onTableFront: mean(
+                r.runs.map((x) => {
+                  const tf = new Set(setup(x.seed).tableFront);
+                  return x.front!.filter((k) => tf.has(k)).length / x.front!.length;
+                }),
+              ),
+              // seed 0's front, best first by the first metric
+              seed0: (r.runs.find((x) => x.seed === 0)?.front ?? [])
+                .map((key) => {
+                  const p = paretoPoint(evaluate0(genotypeOf(key)), metrics);
+                  return { key, ...Object.fromEntries(metrics.map((m, i) => [m.name, Number(p[i]!.toFixed(4))])) } as Record<string, string | number>;
+                })
+                .sort((a, b) => (metrics[0]!.direction === 'maximize' ? -1 : 1) * ((a[metrics[0]!.name] as number) - (b[metrics[0]!.name] as number))),
+            },
+          ]),
+        ),
       };
     },
     svg(runs, seeds) {
       const series = runs.map((r) => {
         const n = r.runs[0]?.hypervolume?.length ?? 0;
-        const curve = summarizeHypervolume(r.runs, Array.from({ length: n }, (_, q) => q + 1));
+        const curve = summarizeHypervolume(
+          r.runs,
+          Array.from({ length: n }, (_, q) => q + 1),
+        );
         return { name: r.name, y: curve.map((c) => c.mean), err: curve.map((c) => c.stderr) };
       });
-      return linePlotSvg(`${table.name}: hypervolume of the front found (${formatParetoMetrics(metrics)}), ${seeds} seeds (±1 s.e.)`,
-        'queries', "hypervolume / table front's", series);
+      return linePlotSvg(
+        `${table.name}: hypervolume of the front found (${formatParetoMetrics(metrics)}), ${seeds} seeds (±1 s.e.)`,
+        'queries',
+        "hypervolume / table front's",
+        series,
+      );
     },
   };
 }
 
 /** The text form: hypervolume per report point, then each strategy's front of seed 0. */
 export function printParetoReport(p: ParetoReport, runs: readonly StrategyRuns[], at: readonly number[]): void {
-  const j = p.json(runs) as { tableFrontSize: number; reference: number[]; fronts: Record<string, { meanSize: number; verifiedRuns: number; runs: number; onTableFront: number; seed0: Record<string, number | string>[] }> };
+  const j = p.json(runs) as {
+    tableFrontSize: number;
+    reference: number[];
+    fronts: Record<string, { meanSize: number; verifiedRuns: number; runs: number; onTableFront: number; seed0: Record<string, number | string>[] }>;
+  };
   console.log('');
-  console.log(`Pareto front over ${formatParetoMetrics(p.metrics)}: hypervolume as a fraction of the table front's (${j.tableFrontSize} architectures${p.perSeed ? ', seed 0' : ''}), reference [${j.reference.join(', ')}]`);
+  console.log(
+    `Pareto front over ${formatParetoMetrics(p.metrics)}: hypervolume as a fraction of the table front's (${j.tableFrontSize} architectures${p.perSeed ? ', seed 0' : ''}), reference [${j.reference.join(', ')}]`,
+  );
   console.log(['queries'.padEnd(8), ...runs.map((r) => r.name.padEnd(20))].join(''));
   const hv = runs.map((r) => p.summarize(r.runs, at));
   at.forEach((q, i) => console.log([String(q).padEnd(8), ...hv.map((h) => `${h[i]!.mean.toFixed(4)} ± ${h[i]!.stderr.toFixed(4)}`.padEnd(20))].join('')));
   for (const r of runs) {
     const f = j.fronts[r.name]!;
-    console.log(`${r.name}: mean front size ${f.meanSize.toFixed(1)}, ${(100 * f.onTableFront).toFixed(0)}% of its points on the table's front; `
-      + `front = evaluated set's front in ${f.verifiedRuns}/${f.runs} runs. Seed 0's front:`);
+    console.log(
+      `${r.name}: mean front size ${f.meanSize.toFixed(1)}, ${(100 * f.onTableFront).toFixed(0)}% of its points on the table's front; ` +
+        `front = evaluated set's front in ${f.verifiedRuns}/${f.runs} runs. Seed 0's front:`,
+    );
     for (const pt of f.seed0) console.log(`  ${p.metrics.map((m) => `${m.name} ${pt[m.name]}`).join('  ')}  (${pt.key})`);
   }
 }

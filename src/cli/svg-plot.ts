@@ -21,8 +21,8 @@ export interface PlotOptions {
 export function linePlotSvg(title: string, xLabel: string, yLabel: string, series: readonly PlotSeries[], options: PlotOptions = {}): string {
   const [W, H, L, R, T, B] = [720, 440, 70, 20, 40, 50];
   const n = Math.max(...series.map((s) => s.y.length));
-  const lo = series.map((s) => s.y.map((v, i) => v - (s.err?.[i] ?? 0))).flat();
-  const hi = series.map((s) => s.y.map((v, i) => v + (s.err?.[i] ?? 0))).flat();
+  const lo = series.flatMap((s) => s.y.map((v, i) => v - (s.err?.[i] ?? 0)));
+  const hi = series.flatMap((s) => s.y.map((v, i) => v + (s.err?.[i] ?? 0)));
   const floor = options.yFloor;
   const y1 = Math.max(...hi);
   const y0 = floor !== undefined && floor < y1 ? floor : Math.min(...lo);

@@ -1,16 +1,36 @@
 // `nasforge train`: train a named model on a data set with a recipe; print and record the result.
-import type { Command } from 'commander';
+import { type Command } from 'commander';
 import { UserError } from './errors.js';
 import { intFlag, numFlag } from './flags.js';
 import { datasetNames, loadDataset } from '../data/index.js';
 import { didYouMean } from '../util/index.js';
 
 interface TrainFlags {
-  dataset: string; dataRoot?: string; limit?: string; model: string; epochs: string; batchSize: string;
-  optimizer: string; lr: string; momentum: string; weightDecay: string; labelSmoothing: string;
-  cutout: string; cropPadding: string; flip?: boolean; dropPath: string; auxWeight: string; gradClip: string;
-  timeBudget: string; seed: string; threads?: string; checkpoint?: string; save?: string; json?: boolean;
-  schedule: string; warmup: string;
+  dataset: string;
+  dataRoot?: string;
+  limit?: string;
+  model: string;
+  epochs: string;
+  batchSize: string;
+  optimizer: string;
+  lr: string;
+  momentum: string;
+  weightDecay: string;
+  labelSmoothing: string;
+  cutout: string;
+  cropPadding: string;
+  flip?: boolean;
+  dropPath: string;
+  auxWeight: string;
+  gradClip: string;
+  timeBudget: string;
+  seed: string;
+  threads?: string;
+  checkpoint?: string;
+  save?: string;
+  json?: boolean;
+  schedule: string;
+  warmup: string;
 }
 
 const num = (flag: string, v: string, int = false): number => (int ? intFlag(flag, v) : numFlag(flag, v));
@@ -58,32 +78,47 @@ export function registerTrain(program: Command): void {
       const { BASELINES } = await import('../spaces/baselines/index.js');
       if (f.threads) torch.setNumThreads(num('threads', f.threads, true));
       const make = BASELINES[f.model];
-      if (!make) throw new UserError(`unknown model '${f.model}'.${didYouMean(f.model, Object.keys(BASELINES))} Use one of ${Object.keys(BASELINES).join(', ')}`);
+      if (!make)
+        throw new UserError(`unknown model '${f.model}'.${didYouMean(f.model, Object.keys(BASELINES))} Use one of ${Object.keys(BASELINES).join(', ')}`);
       // named by the flag, not by the recipe field resolveRecipe would name
       oneOf('optimizer', f.optimizer, OPTIMIZERS);
       oneOf('schedule', f.schedule, SCHEDULES);
       const recipe = resolveRecipe({
-        epochs: num('epochs', f.epochs, true), batchSize: num('batch-size', f.batchSize, true),
+        epochs: num('epochs', f.epochs, true),
+        batchSize: num('batch-size', f.batchSize, true),
         optimizer: {
-          name: f.optimizer as 'sgd', lr: num('lr', f.lr), momentum: num('momentum', f.momentum),
-          nesterov: f.optimizer === 'sgd', weightDecay: num('weight-decay', f.weightDecay),
+          name: f.optimizer as 'sgd',
+          lr: num('lr', f.lr),
+          momentum: num('momentum', f.momentum),
+          nesterov: f.optimizer === 'sgd',
+          weightDecay: num('weight-decay', f.weightDecay),
         },
         schedule: { name: f.schedule as 'cosine', warmupEpochs: num('warmup', f.warmup) },
-        labelSmoothing: num('label-smoothing', f.labelSmoothing), cutout: num('cutout', f.cutout, true),
-        cropPadding: num('crop-padding', f.cropPadding, true), horizontalFlip: Boolean(f.flip),
-        dropPath: num('drop-path', f.dropPath), auxiliaryWeight: num('aux-weight', f.auxWeight),
-        gradClip: num('grad-clip', f.gradClip), timeBudgetSec: num('time-budget', f.timeBudget),
+        labelSmoothing: num('label-smoothing', f.labelSmoothing),
+        cutout: num('cutout', f.cutout, true),
+        cropPadding: num('crop-padding', f.cropPadding, true),
+        horizontalFlip: Boolean(f.flip),
+        dropPath: num('drop-path', f.dropPath),
+        auxiliaryWeight: num('aux-weight', f.auxWeight),
+        gradClip: num('grad-clip', f.gradClip),
+        timeBudgetSec: num('time-budget', f.timeBudget),
         seed: num('seed', f.seed, true),
       });
       const data = loadDataset(f.dataset, { root: f.dataRoot, limit: f.limit ? num('limit', f.limit, true) : undefined });
       torch.manualSeed(recipe.seed);
       const model = make(data.train.sampleShape[0]!, data.train.numClasses);
       const quiet = Boolean(f.json);
-      if (!quiet) console.error(`training ${f.model} (${model.numParameters()} parameters) on ${f.dataset}: ${data.train.length} examples, ${recipe.epochs} epochs, ${torch.getNumThreads()} threads`);
+      if (!quiet)
+        console.error(
+          `training ${f.model} (${model.numParameters()} parameters) on ${f.dataset}: ${data.train.length} examples, ${recipe.epochs} epochs, ${torch.getNumThreads()} threads`,
+        );
       let result: ReturnType<typeof fit>;
       try {
         result = fit(model, {
-          recipe, train: data.train, normalize: data.normalize, checkpointDir: f.checkpoint,
+          recipe,
+          train: data.train,
+          normalize: data.normalize,
+          checkpointDir: f.checkpoint,
           progress: quiet ? silentProgress : progressBar('train', { unitsPerItem: recipe.batchSize, unit: 'img' }),
         });
       } catch (e) {
@@ -96,17 +131,27 @@ export function registerTrain(program: Command): void {
       if (f.save) model.save(f.save, { model: f.model, dataset: f.dataset });
       const trainTop1 = result.history[result.history.length - 1]?.trainTop1;
       const out = {
-        model: f.model, dataset: f.dataset, params: model.numParameters(), epochs: recipe.epochs,
-        steps: result.steps, stoppedEarly: result.stoppedEarly, resumed: result.resumed,
+        model: f.model,
+        dataset: f.dataset,
+        params: model.numParameters(),
+        epochs: recipe.epochs,
+        steps: result.steps,
+        stoppedEarly: result.stoppedEarly,
+        resumed: result.resumed,
         // accuracies in percent, as the study's valAccuracy and the benchmark tables
-        testAccuracy: 100 * test.top1, testTop5Accuracy: 100 * test.top5, testLoss: test.loss,
+        testAccuracy: 100 * test.top1,
+        testTop5Accuracy: 100 * test.top5,
+        testLoss: test.loss,
         trainAccuracy: trainTop1 === undefined ? null : 100 * trainTop1,
         seconds: Math.round(result.seconds * 10) / 10,
         imagesPerSec: Math.round((result.steps * recipe.batchSize) / Math.max(result.seconds, 1e-9)),
         threads: torch.getNumThreads(),
       };
       if (f.json) console.log(JSON.stringify(out));
-      else console.log(`test accuracy ${out.testAccuracy.toFixed(2)}% (top-5 ${out.testTop5Accuracy.toFixed(2)}%), ${out.seconds}s of training, ${out.imagesPerSec} img/s`);
+      else
+        console.log(
+          `test accuracy ${out.testAccuracy.toFixed(2)}% (top-5 ${out.testTop5Accuracy.toFixed(2)}%), ${out.seconds}s of training, ${out.imagesPerSec} img/s`,
+        );
       model.dispose();
     });
 }

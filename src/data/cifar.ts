@@ -9,9 +9,7 @@ import { TensorDataset } from './tensor-dataset.js';
 
 const IMAGE_BYTES = 3 * 32 * 32;
 
-export const CIFAR10_CLASSES: readonly string[] = [
-  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
-];
+export const CIFAR10_CLASSES: readonly string[] = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
 export interface CifarOptions {
   /** Folder with the .bin files, or its parent holding cifar-10-batches-bin / cifar-100-binary. */
@@ -29,7 +27,10 @@ export function readCifarBinary(paths: readonly string[], labelBytes: number, la
   const files = paths.map((p) => {
     const b = readFileSync(p);
     if (b.length === 0 || b.length % record !== 0) {
-      throw new DataError(`${p} has ${b.length} bytes, not a whole number of ${record}-byte CIFAR records; is it the ${labelBytes === 1 ? 'CIFAR-10' : 'CIFAR-100'} binary version?`, 'invalid-format');
+      throw new DataError(
+        `${p} has ${b.length} bytes, not a whole number of ${record}-byte CIFAR records; is it the ${labelBytes === 1 ? 'CIFAR-10' : 'CIFAR-100'} binary version?`,
+        'invalid-format',
+      );
     }
     return b;
   });
@@ -55,13 +56,19 @@ function resolveRoot(root: string, sub: string, probe: string): string {
 function requireFiles(paths: string[], what: string, root: string): void {
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length > 0) {
-    throw new DataError(`${what}: ${missing.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')} not found in ${root}; pass root: the folder of the binary version (e.g. the extracted cifar-*-binary.tar.gz)`, 'missing-data');
+    throw new DataError(
+      `${what}: ${missing.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')} not found in ${root}; pass root: the folder of the binary version (e.g. the extracted cifar-*-binary.tar.gz)`,
+      'missing-data',
+    );
   }
 }
 
 function namesFile(path: string, count: number): string[] | undefined {
   if (!existsSync(path)) return undefined;
-  const names = readFileSync(path, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   return names.length === count ? names : undefined;
 }
 
@@ -95,7 +102,11 @@ export function cifar100(o: CifarOptions & { labels?: 'fine' | 'coarse' }): Tens
 
 function build(images: Uint8Array, labels: BigInt64Array, k: number, classNames: readonly string[] | undefined, device?: string): TensorDataset {
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i]! >= BigInt(k)) throw new DataError(`record ${i} has label ${labels[i]}, but there are only ${k} classes; the file is corrupt or of the other CIFAR version`, 'invalid-format');
+    if (labels[i]! >= BigInt(k))
+      throw new DataError(
+        `record ${i} has label ${labels[i]}, but there are only ${k} classes; the file is corrupt or of the other CIFAR version`,
+        'invalid-format',
+      );
   }
   const n = labels.length;
   const x = tensor(images, [n, 3, 32, 32], { dtype: 'uint8' });

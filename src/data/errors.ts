@@ -5,7 +5,10 @@ export type DataErrorCode = 'missing-data' | 'invalid-format' | 'invalid-shape' 
 
 /** A data problem the user can fix; the message says what was wrong and what to do. */
 export class DataError extends NasforgeError {
-  constructor(message: string, override readonly code: DataErrorCode) {
+  constructor(
+    message: string,
+    override readonly code: DataErrorCode,
+  ) {
     super(message, code);
     this.name = 'DataError';
   }

@@ -9,7 +9,16 @@ import { type TensorDataset } from './tensor-dataset.js';
 export const FASHION_MNIST_ROOT = '/usr/share/datasets/fashion-mnist';
 
 export const FASHION_MNIST_CLASSES: readonly string[] = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ];
 
 export type Split = 'train' | 'test';
@@ -48,15 +57,15 @@ export function mnistLayout(name: string, o: IdxSetOptions & { root: string }, c
 /** Fashion-MNIST's train or test split as uint8 (N, 1, 28, 28) read out as float32 in [0, 1]. */
 export function fashionMnist(o: IdxSetOptions): TensorDataset {
   const root = o.root ?? FASHION_MNIST_ROOT;
-  const help = o.root === undefined
-    ? 'install it with `apt-get install dataset-fashion-mnist` or pass root: the folder that holds the IDX files'
-    : 'pass root: the folder that holds the IDX files (or omit root after `apt-get install dataset-fashion-mnist`)';
+  const help =
+    o.root === undefined
+      ? 'install it with `apt-get install dataset-fashion-mnist` or pass root: the folder that holds the IDX files'
+      : 'pass root: the folder that holds the IDX files (or omit root after `apt-get install dataset-fashion-mnist`)';
   return mnistLayout('Fashion-MNIST', { ...o, root }, FASHION_MNIST_CLASSES, help);
 }
 
 /** MNIST digits from IDX files in `root` (same file names as Fashion-MNIST). */
 export function mnist(o: IdxSetOptions & { root: string }): TensorDataset {
   if (typeof o.root !== 'string') throw new DataError('mnist needs root: the folder that holds the MNIST IDX files', 'invalid-option');
-  return mnistLayout('MNIST', o, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-    'pass root: the folder that holds the MNIST IDX files');
+  return mnistLayout('MNIST', o, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], 'pass root: the folder that holds the MNIST IDX files');
 }

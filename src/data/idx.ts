@@ -16,8 +16,12 @@ export interface IdxArray {
 }
 
 const TYPES: Record<number, { type: IdxArray['type']; size: number }> = {
-  0x08: { type: 'uint8', size: 1 }, 0x09: { type: 'int8', size: 1 }, 0x0b: { type: 'int16', size: 2 },
-  0x0c: { type: 'int32', size: 4 }, 0x0d: { type: 'float32', size: 4 }, 0x0e: { type: 'float64', size: 8 },
+  8: { type: 'uint8', size: 1 },
+  9: { type: 'int8', size: 1 },
+  11: { type: 'int16', size: 2 },
+  12: { type: 'int32', size: 4 },
+  13: { type: 'float32', size: 4 },
+  14: { type: 'float64', size: 8 },
 };
 
 /** Decode an IDX file's bytes (gzip or raw). `name` is used in error messages. */
@@ -44,19 +48,40 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = header + count * kind.size;
   if (buf.length !== expected) {
-    throw new DataError(`${name} has ${buf.length} bytes but its header [${shape.join(', ')}] of ${kind.type} needs ${expected}; the file is truncated or corrupt`, 'invalid-format');
+    throw new DataError(
+      `${name} has ${buf.length} bytes but its header [${shape.join(', ')}] of ${kind.type} needs ${expected}; the file is truncated or corrupt`,
+      'invalid-format',
+    );
   }
   return { shape, type: kind.type, data: decode(view, header, count, kind.type) };
 }
 
 function decode(view: DataView, at: number, n: number, type: IdxArray['type']): IdxArray['data'] {
   switch (type) {
-    case 'uint8': return new Uint8Array(view.buffer, view.byteOffset + at, n);
-    case 'int8': return new Int8Array(view.buffer, view.byteOffset + at, n);
-    case 'int16': { const o = new Int16Array(n); for (let i = 0; i < n; i++) o[i] = view.getInt16(at + 2 * i, false); return o; }
-    case 'int32': { const o = new Int32Array(n); for (let i = 0; i < n; i++) o[i] = view.getInt32(at + 4 * i, false); return o; }
-    case 'float32': { const o = new Float32Array(n); for (let i = 0; i < n; i++) o[i] = view.getFloat32(at + 4 * i, false); return o; }
-    case 'float64': { const o = new Float64Array(n); for (let i = 0; i < n; i++) o[i] = view.getFloat64(at + 8 * i, false); return o; }
+    case 'uint8':
+      return new Uint8Array(view.buffer, view.byteOffset + at, n);
+    case 'int8':
+      return new Int8Array(view.buffer, view.byteOffset + at, n);
+    case 'int16': {
+      const o = new Int16Array(n);
+      for (let i = 0; i < n; i++) o[i] = view.getInt16(at + 2 * i, false);
+      return o;
+    }
+    case 'int32': {
+      const o = new Int32Array(n);
+      for (let i = 0; i < n; i++) o[i] = view.getInt32(at + 4 * i, false);
+      return o;
+    }
+    case 'float32': {
+      const o = new Float32Array(n);
+      for (let i = 0; i < n; i++) o[i] = view.getFloat32(at + 4 * i, false);
+      return o;
+    }
+    case 'float64': {
+      const o = new Float64Array(n);
+      for (let i = 0; i < n; i++) o[i] = view.getFloat64(at + 8 * i, false);
+      return o;
+    }
   }
 }
 
@@ -78,7 +103,10 @@ export function idxDataset(imagesPath: string, labelsPath: string, o: TensorData
     throw new DataError(`${imagesPath}: images must be (N, H, W) or (N, H, W, C), got [${images.shape.join(', ')}]`, 'invalid-format');
   }
   if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
-    throw new DataError(`${labelsPath} holds labels of shape [${labels.shape.join(', ')}] for ${images.shape[0]} images in ${imagesPath}; use the matching label file`, 'invalid-shape');
+    throw new DataError(
+      `${labelsPath} holds labels of shape [${labels.shape.join(', ')}] for ${images.shape[0]} images in ${imagesPath}; use the matching label file`,
+      'invalid-shape',
+    );
   }
   const [n, h, w, c = 1] = images.shape as [number, number, number, number?];
   let x = tensor(images.data, [n, h, w, c], { dtype: 'uint8' });

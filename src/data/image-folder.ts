@@ -23,12 +23,16 @@ export function listImageFolder(root: string): { classes: string[]; files: { pat
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new DataError(`image folder ${root} does not exist; pass root: a folder with one sub-folder of images per class`, 'missing-data');
   }
-  const classes = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
+  const classes = readdirSync(root)
+    .filter((d) => statSync(join(root, d)).isDirectory())
+    .sort();
   if (classes.length === 0) throw new DataError(`${root} has no sub-folders; put each class's images in root/<class name>/`, 'invalid-format');
   const files: { path: string; label: number }[] = [];
   classes.forEach((c, label) => {
     const dir = join(root, c);
-    const imgs = readdirSync(dir).filter((f) => EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    const imgs = readdirSync(dir)
+      .filter((f) => EXTENSIONS.has(extname(f).toLowerCase()))
+      .sort();
     if (imgs.length === 0) throw new DataError(`class folder ${dir} has no .png, .jpg or .jpeg files; add images or remove the folder`, 'invalid-format');
     for (const f of imgs) files.push({ path: join(dir, f), label });
   });
@@ -51,7 +55,8 @@ export function imageFolder(o: ImageFolderOptions): TensorDataset {
   let size: [number, number] | null = null;
   if (o.size !== undefined) {
     size = typeof o.size === 'number' ? [o.size, o.size] : [o.size[0], o.size[1]];
-    if (!size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError(`size must be positive integers (H, W), got ${JSON.stringify(o.size)}`, 'invalid-option');
+    if (!size.every((s) => Number.isInteger(s) && s > 0))
+      throw new DataError(`size must be positive integers (H, W), got ${JSON.stringify(o.size)}`, 'invalid-option');
   }
   const { classes, files } = listImageFolder(o.root);
   let first = '';
@@ -67,7 +72,10 @@ export function imageFolder(o: ImageFolderOptions): TensorDataset {
     let data = img.pixels;
     if (img.height !== size[0] || img.width !== size[1]) {
       if (o.size === undefined) {
-        throw new DataError(`${f.path} is ${img.width}x${img.height} but ${first} is ${size[1]}x${size[0]} (width x height); pass size: [H, W] to resize every image`, 'invalid-shape');
+        throw new DataError(
+          `${f.path} is ${img.width}x${img.height} but ${first} is ${size[1]}x${size[0]} (width x height); pass size: [H, W] to resize every image`,
+          'invalid-shape',
+        );
       }
       data = resize(data, channels, img.height, img.width, size);
     }
@@ -79,6 +87,10 @@ export function imageFolder(o: ImageFolderOptions): TensorDataset {
   }
   const [h, w] = size!;
   const x = tensor(pixels!, [files.length, channels, h, w], { dtype: 'uint8' });
-  const y = tensor(BigInt64Array.from(files, (f) => BigInt(f.label)), [files.length], { dtype: 'int64' });
+  const y = tensor(
+    BigInt64Array.from(files, (f) => BigInt(f.label)),
+    [files.length],
+    { dtype: 'int64' },
+  );
   return new TensorDataset(x, y, { numClasses: classes.length, classNames: classes, device: o.device });
 }

@@ -1,6 +1,6 @@
 // nasforge's data layer: datasets read a batch at a time, readers for the common formats,
 // a seeded and resumable loader, and batched augmentations.
-export { type Batch, type Dataset, type Indices } from './dataset.js';
+export type { Batch, Dataset, Indices } from './dataset.js';
 export { DataError, type DataErrorCode } from './errors.js';
 export { TensorDataset, type TensorDatasetOptions } from './tensor-dataset.js';
 export { Subset, limit, trainValSplit, type SplitOptions } from './subset.js';
@@ -13,7 +13,13 @@ export { ucr, ucrCsv, sortedLabels, type UcrCsvOptions } from './ucr.js';
 export { DataLoader, type DataLoaderOptions, type LoaderState } from './loader.js';
 export { type Transform, Compose, compose } from './transforms/transform.js';
 export {
-  Normalize, normalize, channelStats, CIFAR10_MEAN, CIFAR10_STD, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
+  Normalize,
+  normalize,
+  channelStats,
+  CIFAR10_MEAN,
+  CIFAR10_STD,
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
 } from './transforms/normalize.js';
 export { RandomCrop, randomCrop, cropWindows, type RandomCropOptions } from './transforms/crop.js';
 export { RandomHorizontalFlip, randomHorizontalFlip } from './transforms/flip.js';

@@ -50,7 +50,10 @@ export class DataLoader implements Iterable<Batch> {
   private _batch = 0;
   private cached: { epoch: number; order: Int32Array } | null = null;
 
-  constructor(readonly dataset: Dataset, o: DataLoaderOptions) {
+  constructor(
+    readonly dataset: Dataset,
+    o: DataLoaderOptions,
+  ) {
     checkPositiveInt(o.batchSize, 'batchSize');
     this.seed = o.seed ?? 0;
     checkSeed(this.seed);
@@ -59,7 +62,10 @@ export class DataLoader implements Iterable<Batch> {
     this.dropLast = o.dropLast ?? false;
     this.transform = o.transform;
     if (this.length === 0) {
-      throw new DataError(`an epoch would have no batches: the dataset has ${dataset.length} examples${this.dropLast ? `, fewer than one batch of ${this.batchSize} with dropLast` : ''}; use a smaller batchSize or more data`, 'invalid-option');
+      throw new DataError(
+        `an epoch would have no batches: the dataset has ${dataset.length} examples${this.dropLast ? `, fewer than one batch of ${this.batchSize} with dropLast` : ''}; use a smaller batchSize or more data`,
+        'invalid-option',
+      );
     }
   }
 
@@ -70,9 +76,13 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   /** The epoch the next batch belongs to. */
-  get epoch(): number { return this.state().epoch; }
+  get epoch(): number {
+    return this.state().epoch;
+  }
   /** The position in its epoch of the next batch. */
-  get position(): number { return this.state().batch; }
+  get position(): number {
+    return this.state().batch;
+  }
 
   state(): LoaderState {
     if (this._batch >= this.length) return { epoch: this._epoch + 1, batch: 0, seed: this.seed };
@@ -82,7 +92,10 @@ export class DataLoader implements Iterable<Batch> {
   /** Continue from a saved state (the same dataset, batch size and seed are needed to reproduce the run). */
   loadState(s: LoaderState): void {
     if (s.seed !== this.seed) {
-      throw new DataError(`loader state was saved with seed ${s.seed} but this loader has seed ${this.seed}; build the loader with the same seed to resume`, 'invalid-option');
+      throw new DataError(
+        `loader state was saved with seed ${s.seed} but this loader has seed ${this.seed}; build the loader with the same seed to resume`,
+        'invalid-option',
+      );
     }
     this.seek(s.epoch, s.batch);
   }

@@ -34,19 +34,31 @@ export interface DatasetEntry {
 
 export const DATASETS: readonly DatasetEntry[] = [
   {
-    name: 'fashion-mnist', description: 'Fashion-MNIST (Xiao et al., 2017): 28x28 grey garments, 10 classes; Debian package dataset-fashion-mnist',
-    defaultRoot: '/usr/share/datasets/fashion-mnist', rootHelp: 'the folder with the four IDX files',
-    mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD, open: (split, root) => fashionMnist({ split, root }),
+    name: 'fashion-mnist',
+    description: 'Fashion-MNIST (Xiao et al., 2017): 28x28 grey garments, 10 classes; Debian package dataset-fashion-mnist',
+    defaultRoot: '/usr/share/datasets/fashion-mnist',
+    rootHelp: 'the folder with the four IDX files',
+    mean: FASHION_MNIST_MEAN,
+    std: FASHION_MNIST_STD,
+    open: (split, root) => fashionMnist({ split, root }),
   },
   {
-    name: 'mnist', description: 'MNIST digits: 28x28 grey, 10 classes, IDX files',
-    defaultRoot: null, rootHelp: 'the folder with the four IDX files',
-    mean: [0.1307], std: [0.3081], open: (split, root) => mnist({ split, root: root! }),
+    name: 'mnist',
+    description: 'MNIST digits: 28x28 grey, 10 classes, IDX files',
+    defaultRoot: null,
+    rootHelp: 'the folder with the four IDX files',
+    mean: [0.1307],
+    std: [0.3081],
+    open: (split, root) => mnist({ split, root: root! }),
   },
   {
-    name: 'cifar10', description: 'CIFAR-10: 32x32 colour, 10 classes, the binary version',
-    defaultRoot: null, rootHelp: 'the folder with data_batch_1.bin ... test_batch.bin',
-    mean: CIFAR10_MEAN, std: CIFAR10_STD, open: (split, root) => cifar10({ split, root: root! }),
+    name: 'cifar10',
+    description: 'CIFAR-10: 32x32 colour, 10 classes, the binary version',
+    defaultRoot: null,
+    rootHelp: 'the folder with data_batch_1.bin ... test_batch.bin',
+    mean: CIFAR10_MEAN,
+    std: CIFAR10_STD,
+    open: (split, root) => cifar10({ split, root: root! }),
   },
 ];
 
@@ -70,7 +82,11 @@ export function loadDataset(name: string, o: { root?: string; limit?: number } =
   }
   const train = entry.open('train', o.root);
   return {
-    name, train: o.limit === undefined ? train : limit(train, o.limit), test: entry.open('test', o.root),
-    mean: entry.mean, std: entry.std, normalize: normalize(entry.mean, entry.std),
+    name,
+    train: o.limit === undefined ? train : limit(train, o.limit),
+    test: entry.open('test', o.root),
+    mean: entry.mean,
+    std: entry.std,
+    normalize: normalize(entry.mean, entry.std),
   };
 }

@@ -11,17 +11,28 @@ export class Subset implements Dataset {
   readonly positions: Int32Array;
   private readonly map: Tensor;
 
-  constructor(readonly base: Dataset, positions: ArrayLike<number>) {
+  constructor(
+    readonly base: Dataset,
+    positions: ArrayLike<number>,
+  ) {
     const checked = checkedPositions(positions, base.length);
     this.positions = Int32Array.from(positions);
     this.length = checked.length;
     this.map = tensor(checked, [checked.length], { dtype: 'int64', device: base.device === 'cpu' ? undefined : base.device }).keep();
   }
 
-  get sampleShape(): readonly number[] { return this.base.sampleShape; }
-  get numClasses(): number { return this.base.numClasses; }
-  get classNames(): readonly string[] | undefined { return this.base.classNames; }
-  get device(): string { return this.base.device; }
+  get sampleShape(): readonly number[] {
+    return this.base.sampleShape;
+  }
+  get numClasses(): number {
+    return this.base.numClasses;
+  }
+  get classNames(): readonly string[] | undefined {
+    return this.base.classNames;
+  }
+  get device(): string {
+    return this.base.device;
+  }
 
   getBatch(indices: Indices): Batch {
     if (!(indices instanceof Tensor)) {
@@ -91,8 +102,11 @@ export function trainValSplit(ds: Dataset, o: SplitOptions): { train: Subset; va
   }
   if (nVal < 1 || nVal >= n) {
     const asked = o.valCount !== undefined ? `valCount ${o.valCount}` : `valFraction ${o.valFraction} of ${n} examples (${nVal})`;
-    throw new DataError(`a train/validation split needs at least one example on each side; ${asked} leaves ${nVal < 1 ? 'no validation' : 'no training'} examples: `
-      + 'use more examples or another share', 'invalid-option');
+    throw new DataError(
+      `a train/validation split needs at least one example on each side; ${asked} leaves ${nVal < 1 ? 'no validation' : 'no training'} examples: ` +
+        'use more examples or another share',
+      'invalid-option',
+    );
   }
   const seed = o.seed ?? 0;
   checkSeed(seed);

@@ -1,6 +1,6 @@
 // The workhorse dataset: every example in one resident tensor (uint8 or float32) plus int64
 // labels, so a batch is one index_select (and a conversion to float32 for integer storage).
-import { Tensor, tensor, type DType, type TypedArray } from '../torch/index.js';
+import { type Tensor, tensor, type DType, type TypedArray } from '../torch/index.js';
 import { type Batch, type Dataset, type Indices, indexTensor, labelArray } from './dataset.js';
 import { DataError } from './errors.js';
 
@@ -29,7 +29,10 @@ export class TensorDataset implements Dataset {
   /** Takes ownership of `x` and `y` (they are kept out of tidy scopes and freed by dispose()). */
   constructor(x: Tensor, y: Tensor, o: TensorDatasetOptions = {}) {
     if (x.ndim < 1 || y.ndim !== 1 || x.shape[0] !== y.shape[0]) {
-      throw new DataError(`inputs (shape [${x.shape.join(', ')}]) and labels (shape [${y.shape.join(', ')}]) must have the same first dimension, and labels must be 1-d`, 'invalid-shape');
+      throw new DataError(
+        `inputs (shape [${x.shape.join(', ')}]) and labels (shape [${y.shape.join(', ')}]) must have the same first dimension, and labels must be 1-d`,
+        'invalid-shape',
+      );
     }
     if (y.dtype !== 'int64') {
       if (y.dtype.startsWith('float') || y.dtype === 'bool' || y.dtype === 'bfloat16') {
@@ -63,8 +66,12 @@ export class TensorDataset implements Dataset {
   }
 
   /** A dataset from raw arrays: inputs of `shape` (N, ...) and one label per example. */
-  static fromArrays(x: TypedArray, shape: readonly number[], labels: ArrayLike<number> | BigInt64Array,
-    o: TensorDatasetOptions & { dtype?: DType } = {}): TensorDataset {
+  static fromArrays(
+    x: TypedArray,
+    shape: readonly number[],
+    labels: ArrayLike<number> | BigInt64Array,
+    o: TensorDatasetOptions & { dtype?: DType } = {},
+  ): TensorDataset {
     const n = shape.reduce((a, b) => a * b, 1);
     if (n !== x.length) throw new DataError(`${x.length} input values do not fill shape [${shape.join(', ')}] (${n} values)`, 'invalid-shape');
     const y = labelArray(labels);

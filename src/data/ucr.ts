@@ -18,7 +18,11 @@ export interface UcrCsvOptions {
   device?: string;
 }
 
-interface Parsed { labels: string[]; values: Float32Array; length: number }
+interface Parsed {
+  labels: string[];
+  values: Float32Array;
+  length: number;
+}
 
 /** A label token in canonical form: "1.0" and "01" are both "1". */
 function canonical(tok: string): string {
@@ -28,7 +32,9 @@ function canonical(tok: string): string {
 
 function parse(path: string, fill: number | undefined): Parsed {
   if (!existsSync(path)) throw new DataError(`series file ${path} does not exist`, 'missing-data');
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim().length > 0);
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim().length > 0);
   if (lines.length === 0) throw new DataError(`${path} has no rows`, 'invalid-format');
   const labels: string[] = [];
   let length = -1;
@@ -41,14 +47,21 @@ function parse(path: string, fill: number | undefined): Parsed {
       values = new Float32Array(lines.length * length);
     }
     if (toks.length - 1 !== length) {
-      throw new DataError(`${path}: row ${r + 1} has ${toks.length - 1} values but row 1 has ${length}; series must share one length (pad shorter ones with NaN and pass fillMissing)`, 'invalid-shape');
+      throw new DataError(
+        `${path}: row ${r + 1} has ${toks.length - 1} values but row 1 has ${length}; series must share one length (pad shorter ones with NaN and pass fillMissing)`,
+        'invalid-shape',
+      );
     }
     labels.push(canonical(toks[0]!));
     for (let j = 0; j < length; j++) {
       const tok = toks[j + 1]!;
       let v = tok === '' ? NaN : Number(tok);
       if (Number.isNaN(v) && (tok === '' || /^nan$/i.test(tok))) {
-        if (fill === undefined) throw new DataError(`${path}: row ${r + 1} has a missing value at column ${j + 2}; pass fillMissing (e.g. 0) to fill missing values`, 'invalid-format');
+        if (fill === undefined)
+          throw new DataError(
+            `${path}: row ${r + 1} has a missing value at column ${j + 2}; pass fillMissing (e.g. 0) to fill missing values`,
+            'invalid-format',
+          );
         v = fill;
       } else if (!Number.isFinite(v)) {
         throw new DataError(`${path}: row ${r + 1}, column ${j + 2} is '${tok}', not a number`, 'invalid-format');
@@ -74,12 +87,16 @@ export function ucrCsv(path: string, o: UcrCsvOptions = {}): TensorDataset {
   const y = new BigInt64Array(p.labels.length);
   p.labels.forEach((l, i) => {
     const k = index.get(l);
-    if (k === undefined) throw new DataError(`${path}: row ${i + 1} has label '${l}', which is not among the classes [${classes.join(', ')}]`, 'invalid-format');
+    if (k === undefined)
+      throw new DataError(`${path}: row ${i + 1} has label '${l}', which is not among the classes [${classes.join(', ')}]`, 'invalid-format');
     y[i] = BigInt(k);
   });
   const n = p.labels.length;
-  return new TensorDataset(tensor(p.values, [n, 1, p.length]), tensor(y, [n], { dtype: 'int64' }),
-    { numClasses: classes.length, classNames: classes, device: o.device });
+  return new TensorDataset(tensor(p.values, [n, 1, p.length]), tensor(y, [n], { dtype: 'int64' }), {
+    numClasses: classes.length,
+    classNames: classes,
+    device: o.device,
+  });
 }
 
 function findSplit(root: string, name: string, split: Split): string | null {
@@ -101,7 +118,10 @@ export function ucr(o: { root: string; name: string; split: Split; fillMissing?:
   if (o.split !== 'train' && o.split !== 'test') throw new DataError(`split must be 'train' or 'test', got '${String(o.split)}'`, 'invalid-option');
   const path = findSplit(o.root, o.name, o.split);
   if (path === null) {
-    throw new DataError(`${o.name}_${o.split.toUpperCase()}.tsv not found in ${join(o.root, o.name)} or ${o.root}; pass root: the UCR archive folder`, 'missing-data');
+    throw new DataError(
+      `${o.name}_${o.split.toUpperCase()}.tsv not found in ${join(o.root, o.name)} or ${o.root}; pass root: the UCR archive folder`,
+      'missing-data',
+    );
   }
   let classes: string[] | undefined;
   const train = o.split === 'test' ? findSplit(o.root, o.name, 'train') : null;

@@ -5,7 +5,7 @@
 function ranks(v: readonly number[]): number[] {
   const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const r = new Array<number>(v.length);
-  for (let i = 0; i < order.length;) {
+  for (let i = 0; i < order.length; ) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
     for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;
@@ -37,6 +37,10 @@ export function pearson(a: readonly number[], b: readonly number[]): number {
   const ma = a.reduce((s, x) => s + x, 0) / a.length;
   const mb = b.reduce((s, x) => s + x, 0) / b.length;
   let [sab, saa, sbb] = [0, 0, 0];
-  a.forEach((x, i) => { sab += (x - ma) * (b[i]! - mb); saa += (x - ma) ** 2; sbb += (b[i]! - mb) ** 2; });
+  a.forEach((x, i) => {
+    sab += (x - ma) * (b[i]! - mb);
+    saa += (x - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  });
   return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
 }

@@ -24,9 +24,7 @@ export interface CostReport {
 }
 
 /** Parameters (of the deployed network, the auxiliary head apart), MACs and (on request) measured latency of `genotype` in `space`. */
-export function estimateCost<G extends Genotype, S extends Stack>(
-  space: SearchSpace<G, S> | AnySearchSpace, genotype: G, o: CostOptions<S> = {},
-): CostReport {
+export function estimateCost<G extends Genotype, S extends Stack>(space: SearchSpace<G, S> | AnySearchSpace, genotype: G, o: CostOptions<S> = {}): CostReport {
   const sp = space as SearchSpace<G, S>;
   const input: InputSpec = { ...sp.defaultInput, ...definedOnly(o.input ?? {}) };
   const report: CostReport = { ...sp.cost(genotype, o.stack, input), input };

@@ -10,9 +10,7 @@ import { type AnySearchSpace, type Genotype, type Stack } from '../spaces/index.
 import { type Metrics } from '../strategies/index.js';
 import { type TableEvaluatorOptions, type TabularBenchmark, tableEvaluator } from '../tabular/index.js';
 import { manualSeed, tidy } from '../torch/index.js';
-import {
-  type Classifier, type FitResult, type ProgressSink, type Recipe, fit, resolveRecipe, silentProgress,
-} from '../train/index.js';
+import { type Classifier, type FitResult, type ProgressSink, type Recipe, fit, resolveRecipe, silentProgress } from '../train/index.js';
 import { estimateCost } from './cost.js';
 
 /** What an evaluator is given for one candidate (a study's trial context satisfies it). */
@@ -132,13 +130,20 @@ export function proxyTrainingEvaluator(o: ProxyTrainingOptions): GenotypeEvaluat
       let reported = inheritedEpochs(checkpointDir);
       for (;;) {
         result = fit(model, {
-          recipe: { ...recipe, timeBudgetSec: trained + slice }, train: split.train, val: split.val, normalize,
-          checkpointDir, progress: o.progress ?? silentProgress,
+          recipe: { ...recipe, timeBudgetSec: trained + slice },
+          train: split.train,
+          val: split.val,
+          normalize,
+          checkpointDir,
+          progress: o.progress ?? silentProgress,
         });
         trained = result.seconds;
         for (const r of result.history.slice(reported)) {
           await ctx.report(r.epoch + 1, {
-            valAccuracy: 100 * (r.valTop1 ?? NaN), valLoss: r.valLoss ?? NaN, trainLoss: r.trainLoss, trainAccuracy: 100 * r.trainTop1,
+            valAccuracy: 100 * (r.valTop1 ?? NaN),
+            valLoss: r.valLoss ?? NaN,
+            trainLoss: r.trainLoss,
+            trainAccuracy: 100 * r.trainTop1,
           });
         }
         reported = result.history.length;

@@ -54,10 +54,12 @@ export function roundRobinPaths(sizes: readonly number[], passes: number, seed: 
   const queues = sizes.map(() => [] as number[]);
   const paths: number[][] = [];
   for (let p = 0; p < passes; p++) {
-    paths.push(sizes.map((k, l) => {
-      if (queues[l]!.length === 0) queues[l] = shuffled(k, rng);
-      return queues[l]!.pop()!;
-    }));
+    paths.push(
+      sizes.map((k, l) => {
+        if (queues[l]!.length === 0) queues[l] = shuffled(k, rng);
+        return queues[l]!.pop()!;
+      }),
+    );
   }
   return paths;
 }
@@ -67,10 +69,14 @@ type Part = Module & Layer;
 function chainOf(parts: LatencyTableParts): { start: LatencyTableParts['fixed'][number][]; end: LatencyTableParts['fixed'][number][] } {
   const loose = parts.fixed.filter((f) => f.at !== 'start' && f.at !== 'end').map((f) => f.name);
   if (loose.length) {
-    throw new LatencyTableError(`in-context timing runs the parts of '${parts.space}' as one network, but fixed part(s) ${loose.join(', ')} do not say where they run; give each fixed part at: 'start' or 'end', or measure with method 'isolated'`);
+    throw new LatencyTableError(
+      `in-context timing runs the parts of '${parts.space}' as one network, but fixed part(s) ${loose.join(', ')} do not say where they run; give each fixed part at: 'start' or 'end', or measure with method 'isolated'`,
+    );
   }
-  if (parts.fixed.some((f) => f.name === 'between')) throw new LatencyTableError(`in-context timing keeps a pass's time outside the parts as 'between'; rename the fixed part 'between' of '${parts.space}'`);
-  if (parts.layers.some((l) => l.candidates.length === 0)) throw new LatencyTableError(`every searchable layer of '${parts.space}' needs at least one candidate`);
+  if (parts.fixed.some((f) => f.name === 'between'))
+    throw new LatencyTableError(`in-context timing keeps a pass's time outside the parts as 'between'; rename the fixed part 'between' of '${parts.space}'`);
+  if (parts.layers.some((l) => l.candidates.length === 0))
+    throw new LatencyTableError(`every searchable layer of '${parts.space}' needs at least one candidate`);
   return { start: parts.fixed.filter((f) => f.at === 'start'), end: parts.fixed.filter((f) => f.at === 'end') };
 }
 
@@ -102,35 +108,39 @@ export function timeInContext(parts: LatencyTableParts, o: InContextOptions = {}
       const checked = p === 0;
       let inside = 0;
       const t0 = clockMs(clock);
-      tidy(() => noGrad(() => {
-        let h: Tensor = x;
-        // one part on h, freeing h as the network would (Sequential frees intermediates early)
-        const step = (m: Part, shape: readonly number[], where: string): number => {
-          if (checked && !sameShape(h.shape.slice(1), shape)) {
-            throw new LatencyTableError(`in-context timing of '${parts.space}': ${where} expects input [${shape.join(', ')}] but the network before it gives [${h.shape.slice(1).join(', ')}]; the parts do not chain`);
+      tidy(() =>
+        noGrad(() => {
+          let h: Tensor = x;
+          // one part on h, freeing h as the network would (Sequential frees intermediates early)
+          const step = (m: Part, shape: readonly number[], where: string): number => {
+            if (checked && !sameShape(h.shape.slice(1), shape)) {
+              throw new LatencyTableError(
+                `in-context timing of '${parts.space}': ${where} expects input [${shape.join(', ')}] but the network before it gives [${h.shape.slice(1).join(', ')}]; the parts do not chain`,
+              );
+            }
+            const s = clockMs(clock);
+            const next = m.forward(h);
+            if (next !== h && h !== x) h.dispose();
+            h = next;
+            const ms = clockMs(clock) - s;
+            inside += ms;
+            return ms;
+          };
+          for (const f of start) {
+            const ms = step(f.module, f.inputShape, `fixed part '${f.name}'`);
+            if (timed) samples.fixed[f.name]!.push(ms);
           }
-          const s = clockMs(clock);
-          const next = m.forward(h);
-          if (next !== h && h !== x) h.dispose();
-          h = next;
-          const ms = clockMs(clock) - s;
-          inside += ms;
-          return ms;
-        };
-        for (const f of start) {
-          const ms = step(f.module, f.inputShape, `fixed part '${f.name}'`);
-          if (timed) samples.fixed[f.name]!.push(ms);
-        }
-        parts.layers.forEach((l, i) => {
-          const k = path[i]!;
-          const ms = step(l.candidates[k]!.module, l.inputShape, `layer ${i}`);
-          if (timed) samples.layers[i]![k]!.push(ms);
-        });
-        for (const f of end) {
-          const ms = step(f.module, f.inputShape, `fixed part '${f.name}'`);
-          if (timed) samples.fixed[f.name]!.push(ms);
-        }
-      }));
+          parts.layers.forEach((l, i) => {
+            const k = path[i]!;
+            const ms = step(l.candidates[k]!.module, l.inputShape, `layer ${i}`);
+            if (timed) samples.layers[i]![k]!.push(ms);
+          });
+          for (const f of end) {
+            const ms = step(f.module, f.inputShape, `fixed part '${f.name}'`);
+            if (timed) samples.fixed[f.name]!.push(ms);
+          }
+        }),
+      );
       if (timed) {
         samples.between.push(Math.max(0, clockMs(clock) - t0 - inside));
         samples.passes++;
@@ -138,7 +148,11 @@ export function timeInContext(parts: LatencyTableParts, o: InContextOptions = {}
     });
   } finally {
     x.dispose();
-    modules.forEach((m, i) => [...m.namedModules()].forEach(([, s], j) => { s.training = modes[i]![j]!; }));
+    modules.forEach((m, i) =>
+      [...m.namedModules()].forEach(([, s], j) => {
+        s.training = modes[i]![j]!;
+      }),
+    );
   }
   return samples;
 }

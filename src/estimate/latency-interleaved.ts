@@ -47,14 +47,22 @@ export function timeInterleaved(nets: readonly (Module & Layer)[], inputShape: r
       }
       for (const i of order) {
         const t0 = clockMs(clock);
-        tidy(() => noGrad(() => { nets[i]!.forward(x); }));
+        tidy(() =>
+          noGrad(() => {
+            nets[i]!.forward(x);
+          }),
+        );
         const ms = clockMs(clock) - t0;
         if (r >= warmup) samples[i]!.push(ms);
       }
     }
   } finally {
     x.dispose();
-    nets.forEach((n, k) => [...n.namedModules()].forEach(([, m], j) => { m.training = modes[k]![j]!; }));
+    nets.forEach((n, k) =>
+      [...n.namedModules()].forEach(([, m], j) => {
+        m.training = modes[k]![j]!;
+      }),
+    );
   }
   return { ms: samples.map((s) => statisticOf(s, o.statistic ?? 'median')), samples };
 }

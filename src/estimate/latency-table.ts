@@ -11,7 +11,13 @@ import { full, getNumThreads, libtorchVersion, noGrad, tidy } from '../torch/ind
 import { type Layer, type Module } from '../nn/index.js';
 import { type LatencyOptions, measureLatency } from './latency.js';
 import {
-  type LatencyClock, type LatencyMethod, type LatencyStatistic, type LatencyTableParts, LatencyTableError, checkCounts, statisticOf,
+  type LatencyClock,
+  type LatencyMethod,
+  type LatencyStatistic,
+  type LatencyTableParts,
+  LatencyTableError,
+  checkCounts,
+  statisticOf,
 } from './latency-parts.js';
 import { timeInContext } from './latency-context.js';
 
@@ -65,7 +71,12 @@ function cpuTimes(net: Module & Layer, inputShape: readonly number[], warmup: nu
   const modes = [...net.namedModules()].map(([, m]) => m.training);
   net.eval();
   const x = full([1, ...inputShape.slice(-3)], 0.5);
-  const run = (): void => tidy(() => noGrad(() => { net.forward(x); }));
+  const run = (): void =>
+    tidy(() =>
+      noGrad(() => {
+        net.forward(x);
+      }),
+    );
   const times: number[] = [];
   try {
     for (let i = 0; i < warmup; i++) run();
@@ -77,7 +88,9 @@ function cpuTimes(net: Module & Layer, inputShape: readonly number[], warmup: nu
     }
   } finally {
     x.dispose();
-    [...net.namedModules()].forEach(([, m], i) => { m.training = modes[i]!; });
+    [...net.namedModules()].forEach(([, m], i) => {
+      m.training = modes[i]!;
+    });
   }
   return times;
 }
@@ -100,7 +113,8 @@ export function measureLatencyTable(parts: LatencyTableParts, o: TableOptions = 
   const clock = o.clock ?? 'wall';
   const method = o.method ?? 'in-context';
   checkCounts('measureLatencyTable', { warmup, repeats });
-  if (method !== 'isolated' && method !== 'in-context') throw new LatencyTableError(`unknown latency table method '${String(method)}'; use 'in-context' or 'isolated'`);
+  if (method !== 'isolated' && method !== 'in-context')
+    throw new LatencyTableError(`unknown latency table method '${String(method)}'; use 'in-context' or 'isolated'`);
   let fixedMs: Record<string, number>;
   let ms: number[][];
   if (method === 'in-context') {
@@ -119,8 +133,18 @@ export function measureLatencyTable(parts: LatencyTableParts, o: TableOptions = 
   }));
   const threads = getNumThreads();
   return {
-    version: 1, space: parts.space, device: o.device ?? cpuDescription(threads), input: { ...parts.input },
-    threads, method, warmup, repeats, statistic, clock, fixedMs, layers,
+    version: 1,
+    space: parts.space,
+    device: o.device ?? cpuDescription(threads),
+    input: { ...parts.input },
+    threads,
+    method,
+    warmup,
+    repeats,
+    statistic,
+    clock,
+    fixedMs,
+    layers,
   };
 }
 
@@ -130,7 +154,9 @@ export function tableEntry(table: LatencyTable, layer: number, block: string): n
   if (row === undefined) throw new LatencyTableError(`the latency table of '${table.space}' has ${table.layers.length} layers; there is no layer ${layer}`);
   const ms = row.ms[block];
   if (ms === undefined) {
-    throw new LatencyTableError(`the latency table of '${table.space}' has no entry for '${block}' at layer ${layer}; it has: ${Object.keys(row.ms).join(', ')}`);
+    throw new LatencyTableError(
+      `the latency table of '${table.space}' has no entry for '${block}' at layer ${layer}; it has: ${Object.keys(row.ms).join(', ')}`,
+    );
   }
   return ms;
 }
@@ -141,7 +167,9 @@ export function predictLatency(table: LatencyTable, blocks: readonly string[]): 
     throw new LatencyTableError(`the latency table of '${table.space}' has ${table.layers.length} layers but the architecture has ${blocks.length} blocks`);
   }
   let ms = Object.values(table.fixedMs).reduce((a, b) => a + b, 0);
-  blocks.forEach((b, i) => { ms += tableEntry(table, i, b); });
+  blocks.forEach((b, i) => {
+    ms += tableEntry(table, i, b);
+  });
   return ms;
 }
 
@@ -161,7 +189,9 @@ export function loadLatencyTable(path: string): LatencyTable {
   } catch (e) {
     throw new LatencyTableError(`cannot read the latency table ${path}: ${(e as Error).message}; measure it again`);
   }
-  const bad = (what: string): never => { throw new LatencyTableError(`${path} is not a latency table: ${what}; measure it again`); };
+  const bad = (what: string): never => {
+    throw new LatencyTableError(`${path} is not a latency table: ${what}; measure it again`);
+  };
   if (t === null || typeof t !== 'object') bad('not a JSON object');
   if (t.version !== 1) bad(`version ${String(t.version)} (this nasforge reads version 1)`);
   if (typeof t.space !== 'string' || typeof t.device !== 'string') bad('it needs a space and a device description');
@@ -178,4 +208,3 @@ export function loadLatencyTable(path: string): LatencyTable {
   });
   return t;
 }
-

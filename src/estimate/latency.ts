@@ -28,11 +28,17 @@ export function measureLatency(net: Module & Layer, inputShape: readonly number[
   if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`measureLatency: warmup must be a non-negative integer, got ${warmup}`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new RangeError(`measureLatency: repeats must be a positive integer, got ${repeats}`);
   const shape = inputShape.length === 3 ? [1, ...inputShape] : [...inputShape];
-  if (shape.length !== 4 || shape[0] !== 1) throw new RangeError(`measureLatency: input shape must be (C, H, W) or (1, C, H, W), got [${inputShape.join(', ')}]`);
+  if (shape.length !== 4 || shape[0] !== 1)
+    throw new RangeError(`measureLatency: input shape must be (C, H, W) or (1, C, H, W), got [${inputShape.join(', ')}]`);
   const modes = [...net.namedModules()].map(([, m]) => m.training);
   net.eval();
   const x: Tensor = full(shape, 0.5);
-  const run = (): void => tidy(() => noGrad(() => { net.forward(x); }));
+  const run = (): void =>
+    tidy(() =>
+      noGrad(() => {
+        net.forward(x);
+      }),
+    );
   const times: number[] = [];
   try {
     for (let i = 0; i < warmup; i++) run();
@@ -43,7 +49,9 @@ export function measureLatency(net: Module & Layer, inputShape: readonly number[
     }
   } finally {
     x.dispose();
-    [...net.namedModules()].forEach(([, m], i) => { m.training = modes[i]!; });
+    [...net.namedModules()].forEach(([, m], i) => {
+      m.training = modes[i]!;
+    });
   }
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;

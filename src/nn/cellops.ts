@@ -11,14 +11,12 @@ export class ReLUConvBN extends Module implements Layer {
 
   constructor(cIn: number, cOut: number, kernel: number, stride: number, padding: number, affine = true) {
     super();
-    this.op = this.child('op', new Sequential(
-      new ReLU(),
-      new Conv2d(cIn, cOut, kernel, { stride, padding, bias: false }),
-      new BatchNorm2d(cOut, { affine }),
-    ));
+    this.op = this.child('op', new Sequential(new ReLU(), new Conv2d(cIn, cOut, kernel, { stride, padding, bias: false }), new BatchNorm2d(cOut, { affine })));
   }
 
-  forward(x: Tensor): Tensor { return this.op.forward(x); }
+  forward(x: Tensor): Tensor {
+    return this.op.forward(x);
+  }
 }
 
 /** ReLU → dilated depthwise conv (with the stride) → pointwise conv → batch norm. */
@@ -27,15 +25,20 @@ export class DilConv extends Module implements Layer {
 
   constructor(cIn: number, cOut: number, kernel: number, stride: number, padding: number, dilation: number, affine = true) {
     super();
-    this.op = this.child('op', new Sequential(
-      new ReLU(),
-      new Conv2d(cIn, cIn, kernel, { stride, padding, dilation, groups: cIn, bias: false }),
-      new Conv2d(cIn, cOut, 1, { bias: false }),
-      new BatchNorm2d(cOut, { affine }),
-    ));
+    this.op = this.child(
+      'op',
+      new Sequential(
+        new ReLU(),
+        new Conv2d(cIn, cIn, kernel, { stride, padding, dilation, groups: cIn, bias: false }),
+        new Conv2d(cIn, cOut, 1, { bias: false }),
+        new BatchNorm2d(cOut, { affine }),
+      ),
+    );
   }
 
-  forward(x: Tensor): Tensor { return this.op.forward(x); }
+  forward(x: Tensor): Tensor {
+    return this.op.forward(x);
+  }
 }
 
 /**
@@ -47,19 +50,24 @@ export class SepConv extends Module implements Layer {
 
   constructor(cIn: number, cOut: number, kernel: number, stride: number, padding: number, affine = true) {
     super();
-    this.op = this.child('op', new Sequential(
-      new ReLU(),
-      new Conv2d(cIn, cIn, kernel, { stride, padding, groups: cIn, bias: false }),
-      new Conv2d(cIn, cIn, 1, { bias: false }),
-      new BatchNorm2d(cIn, { affine }),
-      new ReLU(),
-      new Conv2d(cIn, cIn, kernel, { stride: 1, padding, groups: cIn, bias: false }),
-      new Conv2d(cIn, cOut, 1, { bias: false }),
-      new BatchNorm2d(cOut, { affine }),
-    ));
+    this.op = this.child(
+      'op',
+      new Sequential(
+        new ReLU(),
+        new Conv2d(cIn, cIn, kernel, { stride, padding, groups: cIn, bias: false }),
+        new Conv2d(cIn, cIn, 1, { bias: false }),
+        new BatchNorm2d(cIn, { affine }),
+        new ReLU(),
+        new Conv2d(cIn, cIn, kernel, { stride: 1, padding, groups: cIn, bias: false }),
+        new Conv2d(cIn, cOut, 1, { bias: false }),
+        new BatchNorm2d(cOut, { affine }),
+      ),
+    );
   }
 
-  forward(x: Tensor): Tensor { return this.op.forward(x); }
+  forward(x: Tensor): Tensor {
+    return this.op.forward(x);
+  }
 }
 
 /** The 'none' op: zeros shaped like the (strided) input, so a mixed op can weigh "no edge". */
@@ -115,8 +123,14 @@ export class FactorizedReduce extends Module implements Layer {
 
 /** The operation names of DARTS' search space (PRIMITIVES) and the extra ones of NASNet/AmoebaNet cells. */
 export const DARTS_PRIMITIVES = [
-  'none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect',
-  'sep_conv_3x3', 'sep_conv_5x5', 'dil_conv_3x3', 'dil_conv_5x5',
+  'none',
+  'max_pool_3x3',
+  'avg_pool_3x3',
+  'skip_connect',
+  'sep_conv_3x3',
+  'sep_conv_5x5',
+  'dil_conv_3x3',
+  'dil_conv_5x5',
 ] as const;
 
 export type CellOpName = (typeof DARTS_PRIMITIVES)[number] | 'sep_conv_7x7' | 'conv_7x1_1x7';
@@ -134,16 +148,17 @@ export const CELL_OPS: Readonly<Record<CellOpName, CellOpFactory>> = {
   sep_conv_7x7: (c, stride, affine) => new SepConv(c, c, 7, stride, 3, affine),
   dil_conv_3x3: (c, stride, affine) => new DilConv(c, c, 3, stride, 2, 2, affine),
   dil_conv_5x5: (c, stride, affine) => new DilConv(c, c, 5, stride, 4, 2, affine),
-  conv_7x1_1x7: (c, stride, affine) => new Sequential(
-    new ReLU(),
-    new Conv2d(c, c, [1, 7], { stride: [1, stride], padding: [0, 3], bias: false }),
-    new Conv2d(c, c, [7, 1], { stride: [stride, 1], padding: [3, 0], bias: false }),
-    new BatchNorm2d(c, { affine }),
-  ),
+  conv_7x1_1x7: (c, stride, affine) =>
+    new Sequential(
+      new ReLU(),
+      new Conv2d(c, c, [1, 7], { stride: [1, stride], padding: [0, 3], bias: false }),
+      new Conv2d(c, c, [7, 1], { stride: [stride, 1], padding: [3, 0], bias: false }),
+      new BatchNorm2d(c, { affine }),
+    ),
 };
 
 export function isCellOpName(name: string): name is CellOpName {
-  return Object.prototype.hasOwnProperty.call(CELL_OPS, name);
+  return Object.hasOwn(CELL_OPS, name);
 }
 
 /** Build a cell op by name; an unknown name is a RangeError listing the known ones. */

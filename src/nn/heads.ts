@@ -29,7 +29,12 @@ export class AuxiliaryHead extends Module implements Layer {
   readonly features: Sequential;
   readonly classifier: Linear;
 
-  constructor(readonly channels: number, readonly numClasses: number, readonly variant: AuxiliaryHeadVariant = 'cifar', o: AuxiliaryHeadOptions = {}) {
+  constructor(
+    readonly channels: number,
+    readonly numClasses: number,
+    readonly variant: AuxiliaryHeadVariant = 'cifar',
+    o: AuxiliaryHeadOptions = {},
+  ) {
     super();
     if (!(variant in POOL_STRIDE)) throw new RangeError(`AuxiliaryHead: variant must be 'cifar' or 'imagenet', got '${variant}'`);
     const layers: LayerModule[] = [
@@ -56,7 +61,9 @@ export class AuxiliaryHead extends Module implements Layer {
     const [h, w] = [side(x.shape[2]!), side(x.shape[3]!)];
     if (h !== 1 || w !== 1) {
       const fits = this.variant === 'cifar' ? '8x8 to 10x10' : '7x7 or 8x8';
-      throw new RangeError(`AuxiliaryHead(${this.variant}) needs a feature map that its pooling and 2x2 conv reduce to 1x1 (${fits}), got ${x.shape[2]}x${x.shape[3]}`);
+      throw new RangeError(
+        `AuxiliaryHead(${this.variant}) needs a feature map that its pooling and 2x2 conv reduce to 1x1 (${fits}), got ${x.shape[2]}x${x.shape[3]}`,
+      );
     }
     return tidy(() => this.classifier.forward(this.features.forward(x).flatten(1)));
   }

@@ -6,9 +6,13 @@ import { type Tensor } from '../torch/index.js';
 import { type Layer, Module } from './module.js';
 
 export class InplaceReLU extends Module implements Layer {
-  forward(x: Tensor): Tensor { return x.relu_(); }
+  forward(x: Tensor): Tensor {
+    return x.relu_();
+  }
 }
 
 export class InplaceReLU6 extends Module implements Layer {
-  forward(x: Tensor): Tensor { return x.relu6_(); }
+  forward(x: Tensor): Tensor {
+    return x.relu6_();
+  }
 }

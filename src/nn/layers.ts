@@ -23,7 +23,12 @@ export class Conv2d extends Module implements Layer {
   readonly dilation: Pair;
   readonly groups: number;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernel: Pair, o: Conv2dOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: Pair,
+    o: Conv2dOptions = {},
+  ) {
     super();
     this.groups = o.groups ?? 1;
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
@@ -60,7 +65,10 @@ export class BatchNorm2d extends Module implements Layer {
   readonly eps: number;
   readonly momentum: number;
 
-  constructor(readonly channels: number, o: BatchNormOptions = {}) {
+  constructor(
+    readonly channels: number,
+    o: BatchNormOptions = {},
+  ) {
     super();
     this.eps = o.eps ?? 1e-5;
     this.momentum = o.momentum ?? 0.1;
@@ -75,17 +83,25 @@ export class BatchNorm2d extends Module implements Layer {
     }
   }
 
-  get runningMean(): Tensor | null { return this.bufferNamed('running_mean') ?? null; }
-  get runningVar(): Tensor | null { return this.bufferNamed('running_var') ?? null; }
+  get runningMean(): Tensor | null {
+    return this.bufferNamed('running_mean') ?? null;
+  }
+  get runningVar(): Tensor | null {
+    return this.bufferNamed('running_var') ?? null;
+  }
 
   forward(x: Tensor): Tensor {
     const runningMean = this.runningMean;
     const useBatch = this.training || runningMean === null;
     if (this.training && runningMean !== null) noGrad(() => this.bufferNamed('num_batches_tracked')!.add_(1));
     return F.batchNorm(x, {
-      weight: this.weight, bias: this.bias,
-      runningMean, runningVar: this.runningVar,
-      training: useBatch, momentum: this.momentum, eps: this.eps,
+      weight: this.weight,
+      bias: this.bias,
+      runningMean,
+      runningVar: this.runningVar,
+      training: useBatch,
+      momentum: this.momentum,
+      eps: this.eps,
     });
   }
 }
@@ -94,7 +110,11 @@ export class Linear extends Module implements Layer {
   weight: Tensor;
   bias: Tensor | null = null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, o: { bias?: boolean } = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    o: { bias?: boolean } = {},
+  ) {
     super();
     this.weight = this.param('weight', defaultWeight_(empty([outFeatures, inFeatures])));
     if (o.bias ?? true) this.bias = this.param('bias', defaultBias_(empty([outFeatures]), inFeatures));
@@ -131,7 +151,10 @@ export class Sequential extends Module implements Layer {
 
 /** A stateless layer from a function. */
 export class Lambda extends Module implements Layer {
-  constructor(readonly name: string, private readonly fn: (x: Tensor) => Tensor) {
+  constructor(
+    readonly name: string,
+    private readonly fn: (x: Tensor) => Tensor,
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -146,32 +169,59 @@ export class Identity extends Module implements Layer {
 }
 
 export class ReLU extends Module implements Layer {
-  forward(x: Tensor): Tensor { return x.relu(); }
+  forward(x: Tensor): Tensor {
+    return x.relu();
+  }
 }
 export class ReLU6 extends Module implements Layer {
-  forward(x: Tensor): Tensor { return F.relu6(x); }
+  forward(x: Tensor): Tensor {
+    return F.relu6(x);
+  }
 }
 export class Sigmoid extends Module implements Layer {
-  forward(x: Tensor): Tensor { return x.sigmoid(); }
+  forward(x: Tensor): Tensor {
+    return x.sigmoid();
+  }
 }
 export class HSwish extends Module implements Layer {
-  forward(x: Tensor): Tensor { return F.hardswish(x); }
+  forward(x: Tensor): Tensor {
+    return F.hardswish(x);
+  }
 }
 export class HSigmoid extends Module implements Layer {
-  forward(x: Tensor): Tensor { return F.hardsigmoid(x); }
+  forward(x: Tensor): Tensor {
+    return F.hardsigmoid(x);
+  }
 }
 /** Swish (SiLU), x·σ(x). */
 export class Swish extends Module implements Layer {
-  forward(x: Tensor): Tensor { return F.silu(x); }
+  forward(x: Tensor): Tensor {
+    return F.silu(x);
+  }
 }
 
 export class MaxPool2d extends Module implements Layer {
-  constructor(readonly kernel: number, readonly stride = kernel, readonly padding = 0) { super(); }
-  forward(x: Tensor): Tensor { return F.maxPool2d(x, this.kernel, { stride: this.stride, padding: this.padding }); }
+  constructor(
+    readonly kernel: number,
+    readonly stride = kernel,
+    readonly padding = 0,
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.maxPool2d(x, this.kernel, { stride: this.stride, padding: this.padding });
+  }
 }
 
 export class AvgPool2d extends Module implements Layer {
-  constructor(readonly kernel: number, readonly stride = kernel, readonly padding = 0, readonly countIncludePad = true) { super(); }
+  constructor(
+    readonly kernel: number,
+    readonly stride = kernel,
+    readonly padding = 0,
+    readonly countIncludePad = true,
+  ) {
+    super();
+  }
   forward(x: Tensor): Tensor {
     return F.avgPool2d(x, this.kernel, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
   }
@@ -179,14 +229,22 @@ export class AvgPool2d extends Module implements Layer {
 
 /** NCHW -> NC by averaging each channel. */
 export class GlobalAvgPool extends Module implements Layer {
-  forward(x: Tensor): Tensor { return x.mean([2, 3]); }
+  forward(x: Tensor): Tensor {
+    return x.mean([2, 3]);
+  }
 }
 
 export class Flatten extends Module implements Layer {
-  forward(x: Tensor): Tensor { return x.flatten(1); }
+  forward(x: Tensor): Tensor {
+    return x.flatten(1);
+  }
 }
 
 export class Dropout extends Module implements Layer {
-  constructor(readonly p = 0.5) { super(); }
-  forward(x: Tensor): Tensor { return this.p > 0 ? F.dropout(x, this.p, this.training) : x; }
+  constructor(readonly p = 0.5) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return this.p > 0 ? F.dropout(x, this.p, this.training) : x;
+  }
 }

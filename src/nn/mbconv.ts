@@ -29,7 +29,11 @@ export class MBConv extends Module implements Layer {
   readonly hidden: number;
   readonly residual: boolean;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, o: MBConvOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    o: MBConvOptions = {},
+  ) {
     super();
     const k = o.kernel ?? 3;
     const stride = o.stride ?? 1;
@@ -40,14 +44,17 @@ export class MBConv extends Module implements Layer {
     if (!(e >= 1)) throw new RangeError(`MBConv: expansion must be at least 1, got ${e}`);
     this.hidden = Math.round(inChannels * e);
     if (e !== 1) {
-      this.expand = this.child('expand', new Sequential(
-        new Conv2d(inChannels, this.hidden, 1, { bias: false }), new BatchNorm2d(this.hidden), act(a)));
+      this.expand = this.child('expand', new Sequential(new Conv2d(inChannels, this.hidden, 1, { bias: false }), new BatchNorm2d(this.hidden), act(a)));
     }
-    this.depthwise = this.child('depthwise', new Sequential(
-      new Conv2d(this.hidden, this.hidden, k, { stride, padding: k >> 1, groups: this.hidden, bias: false }),
-      new BatchNorm2d(this.hidden), act(a)));
-    this.project = this.child('project', new Sequential(
-      new Conv2d(this.hidden, outChannels, 1, { bias: false }), new BatchNorm2d(outChannels)));
+    this.depthwise = this.child(
+      'depthwise',
+      new Sequential(
+        new Conv2d(this.hidden, this.hidden, k, { stride, padding: k >> 1, groups: this.hidden, bias: false }),
+        new BatchNorm2d(this.hidden),
+        act(a),
+      ),
+    );
+    this.project = this.child('project', new Sequential(new Conv2d(this.hidden, outChannels, 1, { bias: false }), new BatchNorm2d(outChannels)));
     this.residual = stride === 1 && inChannels === outChannels;
   }
 

@@ -1,8 +1,6 @@
 // Module: named parameters, buffers and children, train/eval modes and state dicts, as in
 // PyTorch, so that weights move between nasforge and PyTorch by name.
-import {
-  type DType, DTYPES, type Tensor, EngineError, isFloating, keep, loadSafetensors, noGrad, saveSafetensors,
-} from '../torch/index.js';
+import { type DType, DTYPES, type Tensor, EngineError, isFloating, keep, loadSafetensors, noGrad, saveSafetensors } from '../torch/index.js';
 
 export abstract class Module {
   training = true;
@@ -44,7 +42,7 @@ export abstract class Module {
       this._buffers.set(name, t);
     }
     // a field of the same name mirrors the registration (names like running_mean use getters)
-    if (Object.prototype.hasOwnProperty.call(this, name)) (this as unknown as Record<string, unknown>)[name] = t;
+    if (Object.hasOwn(this, name)) (this as unknown as Record<string, unknown>)[name] = t;
     if (old !== t) old.dispose();
   }
 
@@ -112,7 +110,10 @@ export abstract class Module {
       const missing = Object.keys(mine).filter((k) => !(k in sd));
       const extra = Object.keys(sd).filter((k) => !(k in mine));
       if (missing.length || extra.length) {
-        throw new EngineError(`state dict does not match the model: missing [${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}], unexpected [${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}]`, 'loadStateDict');
+        throw new EngineError(
+          `state dict does not match the model: missing [${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}], unexpected [${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}]`,
+          'loadStateDict',
+        );
       }
     }
     noGrad(() => {

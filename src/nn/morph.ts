@@ -85,7 +85,9 @@ function morph(op: MorphOp, x: Tensor, weight: Tensor, o: MorphOptions): Tensor 
   const [out, cg, kh, kw] = weight.shape as [number, number, number, number];
   const groups = o.groups ?? 1;
   if (c !== cg * groups || out % groups !== 0) {
-    throw new RangeError(`${op}2d: input has ${c} channels but the structuring element [${weight.shape}] with groups=${groups} needs ${cg * groups} (and out divisible by groups)`);
+    throw new RangeError(
+      `${op}2d: input has ${c} channels but the structuring element [${weight.shape}] with groups=${groups} needs ${cg * groups} (and out divisible by groups)`,
+    );
   }
   const [sh, sw] = pair(o.stride ?? 1);
   const dil = pair(o.dilation ?? 1);
@@ -101,7 +103,9 @@ function morph(op: MorphOp, x: Tensor, weight: Tensor, o: MorphOptions): Tensor 
   const cols = blindWindow(w, left, kw, dil[1], sw, wo);
   if (rows >= 0 || cols >= 0) {
     const [axis, at] = rows >= 0 ? ['row', rows] : ['column', cols];
-    throw new RangeError(`${op}2d: output ${axis} ${at}'s window lies wholly in the padding (it would be ${op === 'dilation' ? '−∞' : '+∞'}); use less padding or a smaller dilation rate for this ${h}x${w} input`);
+    throw new RangeError(
+      `${op}2d: output ${axis} ${at}'s window lies wholly in the padding (it would be ${op === 'dilation' ? '−∞' : '+∞'}); use less padding or a smaller dilation rate for this ${h}x${w} input`,
+    );
   }
   const beta = o.beta ?? 0;
   return tidy(() => {
@@ -136,11 +140,19 @@ abstract class Morph2d extends Module implements Layer {
   weight: Tensor;
   readonly options: MorphOptions;
 
-  constructor(readonly op: MorphOp, readonly inChannels: number, readonly outChannels: number, readonly kernel: Pair, o: MorphLayerOptions) {
+  constructor(
+    readonly op: MorphOp,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: Pair,
+    o: MorphLayerOptions,
+  ) {
     super();
     const groups = o.groups ?? 1;
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new RangeError(`${op === 'dilation' ? 'Dilation2d' : 'Erosion2d'}: channels ${inChannels}->${outChannels} must both be divisible by groups=${groups}`);
+      throw new RangeError(
+        `${op === 'dilation' ? 'Dilation2d' : 'Erosion2d'}: channels ${inChannels}->${outChannels} must both be divisible by groups=${groups}`,
+      );
     }
     const [kh, kw] = pair(kernel);
     this.options = { stride: o.stride ?? 1, padding: o.padding ?? 0, dilation: o.dilation ?? 1, groups, beta: o.beta ?? 0 };
@@ -190,15 +202,31 @@ abstract class MorphPair extends Module implements Layer {
   readonly dilation: Dilation2d | null = null;
   private readonly options: MorphOptions;
 
-  constructor(private readonly order: readonly [MorphOp, MorphOp], readonly inChannels: number, readonly outChannels: number, kernel: Pair, o: MorphPairOptions) {
+  constructor(
+    private readonly order: readonly [MorphOp, MorphOp],
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernel: Pair,
+    o: MorphPairOptions,
+  ) {
     super();
     const name = order[0] === 'erosion' ? 'Opening2d' : 'Closing2d';
     const [kh, kw] = pair(kernel);
     this.options = { stride: 1, padding: o.padding ?? 0, dilation: o.dilation ?? 1, groups: o.groups ?? 1, beta: o.beta ?? 0 };
     if (o.tied) {
       const stride = pair(o.stride ?? 1);
-      if (inChannels !== outChannels || this.options.groups !== inChannels || stride[0] !== 1 || stride[1] !== 1 || o.padding !== 'same' || kh % 2 === 0 || kw % 2 === 0) {
-        throw new RangeError(`${name}: a tied structuring element needs groups = in = out (got groups=${this.options.groups}, ${inChannels}->${outChannels}), stride 1, padding 'same' and an odd kernel (got ${kh}x${kw}); or leave tied off`);
+      if (
+        inChannels !== outChannels ||
+        this.options.groups !== inChannels ||
+        stride[0] !== 1 ||
+        stride[1] !== 1 ||
+        o.padding !== 'same' ||
+        kh % 2 === 0 ||
+        kw % 2 === 0
+      ) {
+        throw new RangeError(
+          `${name}: a tied structuring element needs groups = in = out (got groups=${this.options.groups}, ${inChannels}->${outChannels}), stride 1, padding 'same' and an odd kernel (got ${kh}x${kw}); or leave tied off`,
+        );
       }
       const w = empty([outChannels, 1, kh, kw]);
       this.weight = this.param('weight', o.init === 'flat' ? constant_(w, 0) : defaultWeight_(w));
@@ -206,7 +234,7 @@ abstract class MorphPair extends Module implements Layer {
     }
     const { tied: _tied, ...layer } = o;
     const firstIn = (op: MorphOp): number => (op === order[0] ? inChannels : outChannels);
-    const strideOf = (op: MorphOp): Pair => (op === order[0] ? o.stride ?? 1 : 1);
+    const strideOf = (op: MorphOp): Pair => (op === order[0] ? (o.stride ?? 1) : 1);
     // registered in the order they run, so the state dict lists them that way
     for (const op of order) {
       if (op === 'erosion') {

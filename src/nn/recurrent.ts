@@ -7,7 +7,10 @@ import { normal_, uniform_ } from './init.js';
 import { Module } from './module.js';
 
 /** One layer's recurrent state: hidden output h and cell memory c, each (batch, hidden). */
-export interface LSTMState { h: Tensor; c: Tensor }
+export interface LSTMState {
+  h: Tensor;
+  c: Tensor;
+}
 
 /**
  * The LSTM cell: gates = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh split as (i, f, g, o);
@@ -19,7 +22,11 @@ export class LSTMCell extends Module {
   bias_ih: Tensor | null = null;
   bias_hh: Tensor | null = null;
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, o: { bias?: boolean } = {}) {
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    o: { bias?: boolean } = {},
+  ) {
     super();
     if (!Number.isInteger(inputSize) || inputSize < 1 || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
       throw new RangeError(`LSTMCell: inputSize (${inputSize}) and hiddenSize (${hiddenSize}) must be positive integers`);
@@ -70,7 +77,12 @@ export class LSTMCell extends Module {
 export class StackedLSTM extends Module {
   readonly cells: LSTMCell[];
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, readonly numLayers = 1, o: { bias?: boolean } = {}) {
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    readonly numLayers = 1,
+    o: { bias?: boolean } = {},
+  ) {
     super();
     if (!Number.isInteger(numLayers) || numLayers < 1) throw new RangeError(`StackedLSTM: numLayers must be a positive integer, got ${numLayers}`);
     this.cells = [];
@@ -105,7 +117,10 @@ export class StackedLSTM extends Module {
 export class Embedding extends Module {
   weight: Tensor;
 
-  constructor(readonly numEmbeddings: number, readonly dim: number) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly dim: number,
+  ) {
     super();
     if (!Number.isInteger(numEmbeddings) || numEmbeddings < 1 || !Number.isInteger(dim) || dim < 1) {
       throw new RangeError(`Embedding: numEmbeddings (${numEmbeddings}) and dim (${dim}) must be positive integers`);

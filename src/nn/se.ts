@@ -53,10 +53,16 @@ export class SqueezeExcite extends Module implements Layer {
   readonly gate: SEGate;
 
   /** `channels` is the width the block applies SE to (the expanded width inside an MBConv). */
-  constructor(readonly channels: number, readonly reducedChannels: number, o: SqueezeExciteOptions = {}) {
+  constructor(
+    readonly channels: number,
+    readonly reducedChannels: number,
+    o: SqueezeExciteOptions = {},
+  ) {
     super();
     if (!Number.isInteger(channels) || channels < 1 || !Number.isInteger(reducedChannels) || reducedChannels < 1) {
-      throw new RangeError(`SqueezeExcite: channels (${channels}) and reducedChannels (${reducedChannels}) must be positive integers; use mnasnetSEWidth or mobilenetV3SEWidth to compute the reduced width`);
+      throw new RangeError(
+        `SqueezeExcite: channels (${channels}) and reducedChannels (${reducedChannels}) must be positive integers; use mnasnetSEWidth or mobilenetV3SEWidth to compute the reduced width`,
+      );
     }
     this.activation = o.activation ?? 'relu';
     this.gate = o.gate ?? 'sigmoid';

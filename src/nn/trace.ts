@@ -47,9 +47,18 @@ export function countMacs(net: Module & Layer, inputShape: readonly number[]): n
   const modes = [...net.namedModules()].map(([, m]) => m.training);
   net.eval(); // a dry run must not move batch-norm statistics or drop paths
   try {
-    return tidy(() => noGrad(() => traceMacs(() => { net.forward(zeros(inputShape)); }).macs));
+    return tidy(() =>
+      noGrad(
+        () =>
+          traceMacs(() => {
+            net.forward(zeros(inputShape));
+          }).macs,
+      ),
+    );
   } finally {
-    [...net.namedModules()].forEach(([, m], i) => { m.training = modes[i]!; });
+    [...net.namedModules()].forEach(([, m], i) => {
+      m.training = modes[i]!;
+    });
   }
 }
 
@@ -125,10 +134,18 @@ const FUNCTIONAL_DRY_RUN: F.DryRunHook = {
   conv2d(x, weight, o) {
     const [outChannels, inPerGroup, kh, kw] = weight.shape as [number, number, number, number];
     const groups = o.groups ?? 1;
-    return traceConv2d({
-      inChannels: inPerGroup * groups, outChannels, kernel: [kh, kw], stride: o.stride ?? 1, padding: o.padding ?? 0,
-      dilation: o.dilation ?? 1, groups,
-    }, x)!;
+    return traceConv2d(
+      {
+        inChannels: inPerGroup * groups,
+        outChannels,
+        kernel: [kh, kw],
+        stride: o.stride ?? 1,
+        padding: o.padding ?? 0,
+        dilation: o.dilation ?? 1,
+        groups,
+      },
+      x,
+    )!;
   },
   linear(x, weight) {
     const [outFeatures, inFeatures] = weight.shape as [number, number];

@@ -12,12 +12,14 @@ import { OptimizerError, checkRange } from './errors.js';
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): number {
   checkRange('clipGradNorm: maxNorm', maxNorm, 0);
   if (!(normType > 0)) throw new OptimizerError(`clipGradNorm: normType must be > 0 (2 for the Euclidean norm, Infinity for the max), got ${normType}`);
-  return noGrad(() => tidy(() => {
-    const grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
-    if (grads.length === 0) return 0;
-    const total = F.stack(foreach.norm(grads, normType)).norm(normType).item();
-    const coef = maxNorm / (total + 1e-6);
-    if (coef < 1) foreach.mul_(grads, coef);
-    return total;
-  }));
+  return noGrad(() =>
+    tidy(() => {
+      const grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+      if (grads.length === 0) return 0;
+      const total = F.stack(foreach.norm(grads, normType)).norm(normType).item();
+      const coef = maxNorm / (total + 1e-6);
+      if (coef < 1) foreach.mul_(grads, coef);
+      return total;
+    }),
+  );
 }

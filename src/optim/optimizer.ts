@@ -68,7 +68,10 @@ export abstract class Optimizer<O extends GroupOptions> {
   readonly groups: ParamGroup<O>[] = [];
   private readonly state = new Map<Tensor, ParamState>();
 
-  protected constructor(params: ParamsInput<O>, protected readonly defaults: O) {
+  protected constructor(
+    params: ParamsInput<O>,
+    protected readonly defaults: O,
+  ) {
     this.validate(defaults, 'options');
     const inputs: readonly GroupInput<O>[] = isTensorList(params) ? [{ params } as GroupInput<O>] : params;
     for (const g of inputs) this.addParamGroup(g);
@@ -93,7 +96,8 @@ export abstract class Optimizer<O extends GroupOptions> {
     this.validate(options, where);
     const seen = new Set(this.groups.flatMap((g) => g.params));
     for (const p of input.params) {
-      if (seen.has(p)) throw new OptimizerError(`${where}: a parameter appears twice (in this group or an earlier one); each parameter may belong to one group only`);
+      if (seen.has(p))
+        throw new OptimizerError(`${where}: a parameter appears twice (in this group or an earlier one); each parameter may belong to one group only`);
       seen.add(p);
     }
     this.groups.push({ ...options, params: [...input.params] });
@@ -107,24 +111,26 @@ export abstract class Optimizer<O extends GroupOptions> {
   /** One update of every parameter that has a gradient (the others are left as they are). */
   step(): void {
     this.groups.forEach((g, i) => this.validate(g, `group ${i}`));
-    noGrad(() => tidy(() => {
-      for (const g of this.groups) {
-        const params: Tensor[] = [];
-        const grads: Tensor[] = [];
-        const states: ParamState[] = [];
-        for (const p of g.params) {
-          const grad = p.grad;
-          if (grad === null) continue;
-          let s = this.state.get(p);
-          if (s === undefined) this.state.set(p, (s = { step: 0, buffers: {} }));
-          s.step += 1;
-          params.push(p);
-          grads.push(grad);
-          states.push(s);
+    noGrad(() =>
+      tidy(() => {
+        for (const g of this.groups) {
+          const params: Tensor[] = [];
+          const grads: Tensor[] = [];
+          const states: ParamState[] = [];
+          for (const p of g.params) {
+            const grad = p.grad;
+            if (grad === null) continue;
+            let s = this.state.get(p);
+            if (s === undefined) this.state.set(p, (s = { step: 0, buffers: {} }));
+            s.step += 1;
+            params.push(p);
+            grads.push(grad);
+            states.push(s);
+          }
+          if (params.length > 0) this.update(g, params, grads, states);
         }
-        if (params.length > 0) this.update(g, params, grads, states);
-      }
-    }));
+      }),
+    );
   }
 
   /** Drop every parameter's gradient (set to null, as PyTorch's set_to_none). */
@@ -178,13 +184,17 @@ export abstract class Optimizer<O extends GroupOptions> {
       throw new OptimizerError(`the state dict is for a '${meta.kind}' optimiser but this one is '${this.kind}'; load it into the optimiser it was saved from`);
     }
     if (meta.groups.length !== this.groups.length) {
-      throw new OptimizerError(`the state dict has ${meta.groups.length} parameter groups but this optimiser has ${this.groups.length}; build the optimiser with the same groups as the saved one`);
+      throw new OptimizerError(
+        `the state dict has ${meta.groups.length} parameter groups but this optimiser has ${this.groups.length}; build the optimiser with the same groups as the saved one`,
+      );
     }
     const params = this.params;
     const options = meta.groups.map((mg, i) => {
       const g = this.groups[i]!;
       if (mg.params.length !== g.params.length) {
-        throw new OptimizerError(`group ${i} holds ${mg.params.length} parameters in the state dict but ${g.params.length} here; build the optimiser from the same model`);
+        throw new OptimizerError(
+          `group ${i} holds ${mg.params.length} parameters in the state dict but ${g.params.length} here; build the optimiser from the same model`,
+        );
       }
       const { params: _ignored, ...hyper } = mg;
       const keys = Object.keys(this.defaults);
@@ -197,14 +207,16 @@ export abstract class Optimizer<O extends GroupOptions> {
     const restored = new Map<number, { step: number; buffers: Record<string, Tensor> }>();
     for (const [k, step] of Object.entries(meta.steps)) {
       const i = Number(k);
-      if (!Number.isInteger(i) || params[i] === undefined) throw new OptimizerError(`the state dict has state for parameter ${k}, which does not exist here (${params.length} parameters)`);
+      if (!Number.isInteger(i) || params[i] === undefined)
+        throw new OptimizerError(`the state dict has state for parameter ${k}, which does not exist here (${params.length} parameters)`);
       checkRange(`the step count of parameter ${k}`, step, 0);
       restored.set(i, { step, buffers: {} });
     }
     for (const [name, t] of Object.entries(tensors)) {
       const m = /^state\.(\d+)\.(\w+)$/.exec(name);
       const entry = m ? restored.get(Number(m[1])) : undefined;
-      if (!m || entry === undefined) throw new OptimizerError(`unexpected tensor '${name}' in the optimiser state dict (expected state.<index>.<buffer> for a parameter with a step count)`);
+      if (!m || entry === undefined)
+        throw new OptimizerError(`unexpected tensor '${name}' in the optimiser state dict (expected state.<index>.<buffer> for a parameter with a step count)`);
       const p = params[Number(m[1])]!;
       if (t.shape.join(',') !== p.shape.join(',')) {
         throw new OptimizerError(`'${name}' has shape [${t.shape}] but parameter ${m[1]} has shape [${p.shape}]; the state dict belongs to another model`);
@@ -212,12 +224,14 @@ export abstract class Optimizer<O extends GroupOptions> {
       entry.buffers[m[2]!] = t;
     }
     // Everything checked: copy in (before freeing the old state, which may be the source), then replace.
-    const fresh = noGrad(() => [...restored].map(([i, e]) => {
-      const p = params[i]!;
-      const buffers: Record<string, Tensor> = {};
-      for (const [name, src] of Object.entries(e.buffers)) buffers[name] = keep(zerosLike(p)).copy_(src);
-      return [p, { step: e.step, buffers }] as const;
-    }));
+    const fresh = noGrad(() =>
+      [...restored].map(([i, e]) => {
+        const p = params[i]!;
+        const buffers: Record<string, Tensor> = {};
+        for (const [name, src] of Object.entries(e.buffers)) buffers[name] = keep(zerosLike(p)).copy_(src);
+        return [p, { step: e.step, buffers }] as const;
+      }),
+    );
     this.disposeState();
     for (const [p, s] of fresh) this.state.set(p, s);
     options.forEach((o, i) => Object.assign(this.groups[i]!, o));

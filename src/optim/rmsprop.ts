@@ -26,7 +26,13 @@ export interface RMSPropOptions extends GroupOptions {
 export type RMSPropConfig = Partial<RMSPropOptions>;
 
 const DEFAULTS: RMSPropOptions = {
-  lr: 1e-2, weightDecay: 0, alpha: 0.99, eps: 1e-8, momentum: 0, centered: false, tfStyle: false,
+  lr: 1e-2,
+  weightDecay: 0,
+  alpha: 0.99,
+  eps: 1e-8,
+  momentum: 0,
+  centered: false,
+  tfStyle: false,
 };
 
 /**

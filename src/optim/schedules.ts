@@ -66,7 +66,10 @@ export function warmup(inner: Schedule, o: { length: number; startFactor?: numbe
 export class Scheduler {
   private readonly baseLrs: number[];
 
-  constructor(private readonly optimizer: Optimizer<GroupOptions>, private readonly schedule: Schedule) {
+  constructor(
+    private readonly optimizer: Optimizer<GroupOptions>,
+    private readonly schedule: Schedule,
+  ) {
     this.baseLrs = optimizer.groups.map((g) => g.lr);
   }
 

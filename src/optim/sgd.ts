@@ -47,7 +47,11 @@ export class SGD extends Optimizer<SGDOptions> {
       });
       const bufs = running.map((i) => states[i]!.buffers.momentum_buffer!);
       foreach.mul_(bufs, g.momentum);
-      foreach.add_(bufs, running.map((i) => d[i]!), 1 - g.dampening);
+      foreach.add_(
+        bufs,
+        running.map((i) => d[i]!),
+        1 - g.dampening,
+      );
       const all = states.map((s) => s.buffers.momentum_buffer!);
       d = g.nesterov ? foreach.add(d, all, g.momentum) : all;
     }

@@ -81,12 +81,20 @@ export async function openStudy(o: OpenStudyOptions): Promise<AskTellStudy> {
   if (o === null || typeof o !== 'object' || typeof o.name !== 'string' || typeof o.space !== 'string') {
     throw new SearchError('openStudy needs at least { name, space }, e.g. openStudy({ name: "cells", space: "nas-bench-201" })', 'invalid-request');
   }
-  const config = await resolveConfig({
-    study: o.name, space: o.space, strategy: o.strategy ?? 'evolution', objective: o.objective ?? 'accuracy',
-    budget: { trials: o.budget?.trials ?? null, ...(o.budget?.minutes !== undefined ? { minutes: o.budget.minutes } : {}) },
-    ...(o.stack ? { stack: o.stack } : {}), seed: o.seed ?? 0, evaluator: { kind: 'external' },
-    worker: { heartbeatSeconds: o.heartbeatSeconds ?? 60, maxAttempts: 3 },
-  }, { file: `openStudy('${o.name}')` });
+  const config = await resolveConfig(
+    {
+      study: o.name,
+      space: o.space,
+      strategy: o.strategy ?? 'evolution',
+      objective: o.objective ?? 'accuracy',
+      budget: { trials: o.budget?.trials ?? null, ...(o.budget?.minutes !== undefined ? { minutes: o.budget.minutes } : {}) },
+      ...(o.stack ? { stack: o.stack } : {}),
+      seed: o.seed ?? 0,
+      evaluator: { kind: 'external' },
+      worker: { heartbeatSeconds: o.heartbeatSeconds ?? 60, maxAttempts: 3 },
+    },
+    { file: `openStudy('${o.name}')` },
+  );
   const def = studyDefinition(config);
   const own = o.storage === undefined || typeof o.storage === 'string';
   const storage: Storage = own ? await openStorage((o.storage as string | undefined) ?? defaultStorageUrl()) : (o.storage as Storage);
@@ -102,7 +110,10 @@ export async function openStudy(o: OpenStudyOptions): Promise<AskTellStudy> {
     return t.held;
   };
   return {
-    name: config.study, space: def.space, stack: config.stack, config,
+    name: config.study,
+    space: def.space,
+    stack: config.stack,
+    config,
     async ask() {
       const held = await trials.ask();
       if (!held) return null;

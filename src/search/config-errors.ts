@@ -3,7 +3,11 @@ import { NasforgeError, didYouMean, showValue } from '../util/index.js';
 
 /** A bad search config: message "FILE: field what was wrong; what is allowed" (code 'invalid-config'). */
 export class ConfigError extends NasforgeError {
-  constructor(readonly file: string, readonly field: string, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`${file}: ${field ? `${field} ` : ''}${detail}`, 'invalid-config');
     this.name = 'ConfigError';
   }
@@ -13,8 +17,13 @@ export class ConfigError extends NasforgeError {
 export const show = showValue;
 
 const EXPECTED: Readonly<Record<string, string>> = {
-  int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping of fields',
-  array: 'a list', record: 'a mapping of fields',
+  int: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping of fields',
+  array: 'a list',
+  record: 'a mapping of fields',
 };
 
 /** The fields each object of the config may have, by its path (for unknown-field help). */
@@ -48,8 +57,7 @@ export function issueError(file: string, issue: LooseIssue, fields: FieldLists, 
       const known = fields[path] ?? [];
       const key = issue.keys?.[0] ?? '?';
       const where = path ? `'${path}'` : 'the config';
-      return new ConfigError(file, path ? `${path}.${key}` : key,
-        `is not a field of ${where}.${didYouMean(key, known)} Its fields: ${known.join(', ')}`);
+      return new ConfigError(file, path ? `${path}.${key}` : key, `is not a field of ${where}.${didYouMean(key, known)} Its fields: ${known.join(', ')}`);
     }
     case 'too_small':
       return new ConfigError(file, path, `is ${show(issue.input)}; it must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`);

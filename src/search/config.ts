@@ -13,7 +13,13 @@ import { ConfigError, issueError, show } from './config-errors.js';
 import { findOneShotMethod, isWeightSharing, weightSharingNames } from './methods.js';
 import { resolveObjectiveSpec } from './objective.js';
 import {
-  type EvaluatorSpec, type SchedulerConfig, FIELDS, configSchema, externalEvaluatorSchema, tableEvaluatorSchema, trainEvaluatorSchema,
+  type EvaluatorSpec,
+  type SchedulerConfig,
+  FIELDS,
+  configSchema,
+  externalEvaluatorSchema,
+  tableEvaluatorSchema,
+  trainEvaluatorSchema,
 } from './schema.js';
 
 export { ConfigError } from './config-errors.js';
@@ -58,8 +64,11 @@ export async function loadSearchConfig(file: string, overrides: ConfigOverrides 
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, '', code === 'ENOENT' ? 'not found; pass --config with the path of a YAML or JSON search config'
-      : `cannot be read: ${(e as Error).message}`);
+    throw new ConfigError(
+      file,
+      '',
+      code === 'ENOENT' ? 'not found; pass --config with the path of a YAML or JSON search config' : `cannot be read: ${(e as Error).message}`,
+    );
   }
   let raw: unknown;
   try {
@@ -88,7 +97,11 @@ export async function resolveConfig(raw: unknown, o: ResolveOptions = {}): Promi
   const file = o.file ?? 'config';
   const base = o.file ? dirname(resolve(o.file)) : process.cwd();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, '', `must be a mapping of fields (study, dataset, space, stack, strategy, evaluator, objective, budget, seed), got ${show(raw)}`);
+    throw new ConfigError(
+      file,
+      '',
+      `must be a mapping of fields (study, dataset, space, stack, strategy, evaluator, objective, budget, seed), got ${show(raw)}`,
+    );
   }
   const withFlags = applyOverrides(raw as Record<string, unknown>, o.overrides ?? {});
   const parsed = configSchema.safeParse(withFlags, { reportInput: true });
@@ -101,10 +114,15 @@ export async function resolveConfig(raw: unknown, o: ResolveOptions = {}): Promi
   const dataset = { ...c.dataset };
   if (dataset.root !== undefined) {
     dataset.root = abs(base, dataset.root);
-    if (!existsSync(dataset.root)) throw new ConfigError(file, 'dataset.root', `is ${show(dataset.root)}, which does not exist; give the folder that holds the data set's files`);
+    if (!existsSync(dataset.root))
+      throw new ConfigError(file, 'dataset.root', `is ${show(dataset.root)}, which does not exist; give the folder that holds the data set's files`);
   }
   if (evaluator.kind === 'train' && !datasetNames().includes(dataset.name)) {
-    throw new ConfigError(file, 'dataset.name', `is ${show(dataset.name)}, not a known data set.${didYouMean(dataset.name, datasetNames())} Allowed: ${datasetNames().join(', ')}`);
+    throw new ConfigError(
+      file,
+      'dataset.name',
+      `is ${show(dataset.name)}, not a known data set.${didYouMean(dataset.name, datasetNames())} Allowed: ${datasetNames().join(', ')}`,
+    );
   }
 
   const spaceName = c.space ?? (evaluator.kind === 'table' ? evaluator.name : 'nas-bench-201');
@@ -116,7 +134,11 @@ export async function resolveConfig(raw: unknown, o: ResolveOptions = {}): Promi
     throw e;
   }
   if (evaluator.kind === 'table' && space.name !== evaluator.name) {
-    throw new ConfigError(file, 'space', `is '${space.name}', but the table '${evaluator.name}' holds architectures of the space '${evaluator.name}'; set space: ${evaluator.name} (or leave it out)`);
+    throw new ConfigError(
+      file,
+      'space',
+      `is '${space.name}', but the table '${evaluator.name}' holds architectures of the space '${evaluator.name}'; set space: ${evaluator.name} (or leave it out)`,
+    );
   }
   const stack = resolveStack(file, space, c.stack);
   const strategy = await resolveStrategy(file, space, c.strategy as { name: string } & Record<string, Json>, c.seed);
@@ -124,23 +146,48 @@ export async function resolveConfig(raw: unknown, o: ResolveOptions = {}): Promi
   const budget = c.budget.minutes === undefined ? { trials: c.budget.trials } : { trials: c.budget.trials, minutes: c.budget.minutes };
   if (c.scheduler) checkScheduler(file, c.scheduler, evaluator, strategy.name);
   if (budget.trials === null && budget.minutes === undefined && evaluator.kind !== 'external') {
-    throw new ConfigError(file, 'budget.trials', 'is null (no limit) and budget.minutes is not set, so the search would never end; give budget.trials, budget.minutes or both');
+    throw new ConfigError(
+      file,
+      'budget.trials',
+      'is null (no limit) and budget.minutes is not set, so the search would never end; give budget.trials, budget.minutes or both',
+    );
   }
   if (isWeightSharing(strategy.name) && evaluator.kind !== 'train') {
-    throw new ConfigError(file, 'evaluator', `is ${evaluator.kind === 'table' ? `the table ${evaluator.name}` : evaluator.kind}, but ${strategy.name} trains a supernet on the data set; use evaluator: train`);
+    throw new ConfigError(
+      file,
+      'evaluator',
+      `is ${evaluator.kind === 'table' ? `the table ${evaluator.name}` : evaluator.kind}, but ${strategy.name} trains a supernet on the data set; use evaluator: train`,
+    );
   }
   return {
-    study, dataset, space: space.name, stack, strategy, evaluator, objective, budget, seed: c.seed,
-    ...(c.worker ? { worker: c.worker } : {}), ...(c.scheduler ? { scheduler: c.scheduler } : {}),
+    study,
+    dataset,
+    space: space.name,
+    stack,
+    strategy,
+    evaluator,
+    objective,
+    budget,
+    seed: c.seed,
+    ...(c.worker ? { worker: c.worker } : {}),
+    ...(c.scheduler ? { scheduler: c.scheduler } : {}),
   };
 }
 
 function checkScheduler(file: string, s: SchedulerConfig, evaluator: EvaluatorSpec, strategy: string): void {
   if (evaluator.kind !== 'train') {
-    throw new ConfigError(file, 'scheduler', `needs evaluator: train (a scheduler trains each trial for its rung's epochs; ${evaluator.kind === 'table' ? `the table ${evaluator.name} has one result per architecture` : 'your own code evaluates this study\'s trials'}); remove scheduler or train`);
+    throw new ConfigError(
+      file,
+      'scheduler',
+      `needs evaluator: train (a scheduler trains each trial for its rung's epochs; ${evaluator.kind === 'table' ? `the table ${evaluator.name} has one result per architecture` : "your own code evaluates this study's trials"}); remove scheduler or train`,
+    );
   }
   if (isWeightSharing(strategy)) {
-    throw new ConfigError(file, 'scheduler', `schedules the trials of a black-box strategy; '${strategy}' trains one supernet instead. Remove scheduler or pick a strategy such as evolution or random`);
+    throw new ConfigError(
+      file,
+      'scheduler',
+      `schedules the trials of a black-box strategy; '${strategy}' trains one supernet instead. Remove scheduler or pick a strategy such as evolution or random`,
+    );
   }
   if (s.maxEpochs < s.minEpochs) throw new ConfigError(file, 'scheduler.maxEpochs', `is ${s.maxEpochs}; it must be at least minEpochs (${s.minEpochs})`);
 }
@@ -154,7 +201,7 @@ function applyOverrides(raw: Record<string, unknown>, f: ConfigOverrides): Recor
   if (f.study !== undefined) out.study = f.study;
   if (f.seed !== undefined) out.seed = f.seed;
   if (f.trials !== undefined || f.minutes !== undefined) {
-    const b = raw.budget !== null && typeof raw.budget === 'object' ? { ...(raw.budget as object) } as Record<string, unknown> : {};
+    const b = raw.budget !== null && typeof raw.budget === 'object' ? ({ ...(raw.budget as object) } as Record<string, unknown>) : {};
     if (f.trials !== undefined) b.trials = f.trials;
     if (f.minutes !== undefined) b.minutes = f.minutes;
     out.budget = b;
@@ -171,7 +218,11 @@ function resolveEvaluator(file: string, v: unknown, base: string): EvaluatorSpec
   }
   const kind = (spec as { kind?: unknown }).kind;
   if (kind !== 'train' && kind !== 'table' && kind !== 'external') {
-    throw new ConfigError(file, 'evaluator.kind', `is ${show(kind)}; allowed: train (proxy training), table (a tabular benchmark: ${known.join(', ')}), external (your own code, through ask/tell)`);
+    throw new ConfigError(
+      file,
+      'evaluator.kind',
+      `is ${show(kind)}; allowed: train (proxy training), table (a tabular benchmark: ${known.join(', ')}), external (your own code, through ask/tell)`,
+    );
   }
   const schema = kind === 'train' ? trainEvaluatorSchema : kind === 'table' ? tableEvaluatorSchema : externalEvaluatorSchema;
   const parsed = schema.safeParse(spec, { reportInput: true });
@@ -179,7 +230,11 @@ function resolveEvaluator(file: string, v: unknown, base: string): EvaluatorSpec
   const e = parsed.data;
   if (e.kind === 'table') {
     if (!known.includes(e.name)) {
-      throw new ConfigError(file, 'evaluator', `names the table ${show(e.name)}, which does not exist.${didYouMean(e.name, known)} Tables: ${known.join(', ')}; or use 'train' for proxy training`);
+      throw new ConfigError(
+        file,
+        'evaluator',
+        `names the table ${show(e.name)}, which does not exist.${didYouMean(e.name, known)} Tables: ${known.join(', ')}; or use 'train' for proxy training`,
+      );
     }
     if (e.file !== undefined) {
       const f = abs(base, e.file);
@@ -198,7 +253,12 @@ function resolveStack(file: string, space: AnySearchSpace, given: Record<string,
     if (!fields.includes(k)) {
       throw new ConfigError(file, `stack.${k}`, `is not a stack field of the space '${space.name}'.${didYouMean(k, fields)} Its fields: ${fields.join(', ')}`);
     }
-    if (typeof v !== typeof defaults[k]) throw new ConfigError(file, `stack.${k}`, `is ${show(v)}; it must be ${typeof defaults[k] === 'boolean' ? 'true or false' : `a ${typeof defaults[k]}`} (the default is ${show(defaults[k])})`);
+    if (typeof v !== typeof defaults[k])
+      throw new ConfigError(
+        file,
+        `stack.${k}`,
+        `is ${show(v)}; it must be ${typeof defaults[k] === 'boolean' ? 'true or false' : `a ${typeof defaults[k]}`} (the default is ${show(defaults[k])})`,
+      );
   }
   const tiny = space.tiny.stack as Readonly<Record<string, Json>>;
   const out: Record<string, Json> = {};
@@ -206,7 +266,12 @@ function resolveStack(file: string, space: AnySearchSpace, given: Record<string,
   return out;
 }
 
-async function resolveStrategy(file: string, space: AnySearchSpace, given: { name: string } & Record<string, Json>, seed: number): Promise<SearchConfig['strategy']> {
+async function resolveStrategy(
+  file: string,
+  space: AnySearchSpace,
+  given: { name: string } & Record<string, Json>,
+  seed: number,
+): Promise<SearchConfig['strategy']> {
   const { name, ...rest } = given;
   const aliases = OPTION_ALIASES[name] ?? {};
   const options: Record<string, Json> = {};
@@ -217,7 +282,9 @@ async function resolveStrategy(file: string, space: AnySearchSpace, given: { nam
   }
   try {
     const factory = getStrategy(name);
-    readOptions(name, factory.defaults as Record<string, OptionValue>, options, (k, detail) => new ConfigError(file, `strategy.${k}`, detail), { extra: ['seed'] });
+    readOptions(name, factory.defaults as Record<string, OptionValue>, options, (k, detail) => new ConfigError(file, `strategy.${k}`, detail), {
+      extra: ['seed'],
+    });
     factory.create(space, { seed, ...options });
   } catch (e) {
     if (e instanceof StrategyError) {

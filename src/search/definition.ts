@@ -30,7 +30,12 @@ export function studyDefinition(config: SearchConfig, stored: Json = config as u
 /** The config's scheduler in the study's terms: budgets are epochs. */
 export function schedulerSpec(s: SchedulerConfig): SchedulerSpec {
   return {
-    mode: s.name, minBudget: s.minEpochs, maxBudget: s.maxEpochs, eta: s.eta, brackets: s.brackets, maxActive: s.maxActive,
+    mode: s.name,
+    minBudget: s.minEpochs,
+    maxBudget: s.maxEpochs,
+    eta: s.eta,
+    brackets: s.brackets,
+    maxActive: s.maxActive,
     ...(s.configs !== undefined ? { configs: s.configs } : {}),
   };
 }
@@ -54,10 +59,13 @@ export function describeEvaluator(config: SearchConfig): string {
   }
   if (e.kind === 'external') return 'each trial is evaluated by your own code (ask/tell)';
   const d = config.dataset;
-  const epochs = s ? `its rung's epochs (${s.name}, ${s.minEpochs} to ${s.maxEpochs} epochs, η ${s.eta}${s.warmStart ? '; a promotion continues from the rung below' : ''})`
+  const epochs = s
+    ? `its rung's epochs (${s.name}, ${s.minEpochs} to ${s.maxEpochs} epochs, η ${s.eta}${s.warmStart ? '; a promotion continues from the rung below' : ''})`
     : `${e.epochs} epoch${e.epochs === 1 ? '' : 's'}`;
-  return `each trial trains ${epochs} on ${d.limit ?? 'all'} ${d.name} training examples `
-    + `(${Math.round(d.valFraction * 100)}% of them held out for validation) at stack ${JSON.stringify(config.stack)}`;
+  return (
+    `each trial trains ${epochs} on ${d.limit ?? 'all'} ${d.name} training examples ` +
+    `(${Math.round(d.valFraction * 100)}% of them held out for validation) at stack ${JSON.stringify(config.stack)}`
+  );
 }
 
 export interface EvaluatorOptions {
@@ -90,13 +98,21 @@ export async function buildEvaluator(config: SearchConfig, space: AnySearchSpace
       let ev = byEpochs.get(epochs);
       if (!ev) {
         ev = proxyTrainingEvaluator({
-          space, stack: config.stack, train: data.train, valFraction: config.dataset.valFraction, normalize: data.normalize,
+          space,
+          stack: config.stack,
+          train: data.train,
+          valFraction: config.dataset.valFraction,
+          normalize: data.normalize,
           recipe: {
-            epochs, batchSize: e.batchSize, gradClip: e.gradClip,
+            epochs,
+            batchSize: e.batchSize,
+            gradClip: e.gradClip,
             optimizer: { name: 'sgd', lr: e.lr, momentum: 0.9, nesterov: true, weightDecay: e.weightDecay },
             schedule: { name: 'cosine' },
           },
-          seed: config.seed, progress: o.progress, warmStart: config.scheduler?.warmStart ?? false,
+          seed: config.seed,
+          progress: o.progress,
+          warmStart: config.scheduler?.warmStart ?? false,
         });
         byEpochs.set(epochs, ev);
       }

@@ -2,17 +2,13 @@
 // have, a genotype document that names no architecture, a search stopped by a signal.
 import { NasforgeError } from '../util/index.js';
 
-export type SearchErrorCode =
-  | 'no-study'
-  | 'no-complete-trial'
-  | 'unknown-trial'
-  | 'invalid-document'
-  | 'invalid-request'
-  | 'interrupted'
-  | 'workers-failed';
+export type SearchErrorCode = 'no-study' | 'no-complete-trial' | 'unknown-trial' | 'invalid-document' | 'invalid-request' | 'interrupted' | 'workers-failed';
 
 export class SearchError extends NasforgeError {
-  constructor(message: string, override readonly code: SearchErrorCode) {
+  constructor(
+    message: string,
+    override readonly code: SearchErrorCode,
+  ) {
     super(message, code);
     this.name = 'SearchError';
   }

@@ -33,26 +33,44 @@ function writeAtomic(path: string, text: string): void {
 }
 
 export function exportTrial(r: ExportRequest): Promise<ExportResult> {
-  return withStorage(r.storage, async (storage) => {
-    const s = await pickStudy(storage, r.study);
-    const t = chooseTrial(s, await storage.trials(s.name), r.trial);
-    const dir = resolve(r.out);
-    mkdirSync(dir, { recursive: true });
-    const genotype = join(dir, 'genotype.json');
-    const files = [genotype];
-    const source = t.artifacts.weights;
-    const weights = join(dir, 'weights.safetensors');
-    if (source && existsSync(source)) {
-      copyFileSync(source, `${weights}.tmp-${process.pid}`);
-      renameSync(`${weights}.tmp-${process.pid}`, weights);
-      files.push(weights);
-    } else {
-      rmSync(weights, { force: true });
-    }
-    writeAtomic(genotype, `${JSON.stringify({
-      study: s.name, trial: t.number, space: configField(s, 'space') ?? null, stack: configField(s, 'stack') ?? null,
-      dataset: configField(s, 'dataset') ?? null, key: t.key, genotype: t.genotype, metrics: t.metrics, score: t.score,
-    }, null, 2)}\n`);
-    return { study: s.name, trial: t.number, files, weights: files.length > 1 };
-  }, { mustExist: true });
+  return withStorage(
+    r.storage,
+    async (storage) => {
+      const s = await pickStudy(storage, r.study);
+      const t = chooseTrial(s, await storage.trials(s.name), r.trial);
+      const dir = resolve(r.out);
+      mkdirSync(dir, { recursive: true });
+      const genotype = join(dir, 'genotype.json');
+      const files = [genotype];
+      const source = t.artifacts.weights;
+      const weights = join(dir, 'weights.safetensors');
+      if (source && existsSync(source)) {
+        copyFileSync(source, `${weights}.tmp-${process.pid}`);
+        renameSync(`${weights}.tmp-${process.pid}`, weights);
+        files.push(weights);
+      } else {
+        rmSync(weights, { force: true });
+      }
+      writeAtomic(
+        genotype,
+        `${JSON.stringify(
+          {
+            study: s.name,
+            trial: t.number,
+            space: configField(s, 'space') ?? null,
+            stack: configField(s, 'stack') ?? null,
+            dataset: configField(s, 'dataset') ?? null,
+            key: t.key,
+            genotype: t.genotype,
+            metrics: t.metrics,
+            score: t.score,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      return { study: s.name, trial: t.number, files, weights: files.length > 1 };
+    },
+    { mustExist: true },
+  );
 }

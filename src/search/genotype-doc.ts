@@ -6,8 +6,9 @@ import { type Json, showValue } from '../util/index.js';
 import { SearchError } from './errors.js';
 
 /** The shapes `--genotype` takes, for error messages. */
-export const GENOTYPE_SHAPES = 'a genotype object (e.g. {"arch":"22212220"}), or what `nasforge inspect --json`, `best --json`, '
-  + '`search --json` or `status --json` prints, or `export`\'s genotype.json (an object with a "genotype" field and the "space")';
+export const GENOTYPE_SHAPES =
+  'a genotype object (e.g. {"arch":"22212220"}), or what `nasforge inspect --json`, `best --json`, ' +
+  '`search --json` or `status --json` prints, or `export`\'s genotype.json (an object with a "genotype" field and the "space")';
 
 export interface GenotypeDocument {
   /** the genotype, not yet validated by its space */
@@ -42,7 +43,8 @@ function spaceField(v: unknown, from: string, field: string): string | undefined
 
 function stackField(v: unknown, from: string, field: string): Record<string, Json> | undefined {
   if (v === undefined || v === null) return undefined;
-  if (!isObject(v)) throw new SearchError(`${from}: "${field}" is ${show(v)}; it must be an object of stack fields (e.g. {"cells":8,"channels":16})`, 'invalid-document');
+  if (!isObject(v))
+    throw new SearchError(`${from}: "${field}" is ${show(v)}; it must be an object of stack fields (e.g. {"cells":8,"channels":16})`, 'invalid-document');
   return { ...v };
 }
 
@@ -60,8 +62,11 @@ function genotypeField(v: unknown, from: string, field: string): Json {
 /** The genotype (and space, stack, data set) of a parsed document; a clear error for any other shape. */
 export function genotypeDocument(data: unknown, from: string): GenotypeDocument {
   if (Array.isArray(data)) {
-    throw new SearchError(`${from} holds a list of ${data.length} item${data.length === 1 ? '' : 's'} (as \`nasforge trials --json\` prints), not one architecture; `
-      + `give one trial's document (\`nasforge best --json\`, or \`nasforge export --trial N\`'s genotype.json). Expected ${GENOTYPE_SHAPES}`, 'invalid-document');
+    throw new SearchError(
+      `${from} holds a list of ${data.length} item${data.length === 1 ? '' : 's'} (as \`nasforge trials --json\` prints), not one architecture; ` +
+        `give one trial's document (\`nasforge best --json\`, or \`nasforge export --trial N\`'s genotype.json). Expected ${GENOTYPE_SHAPES}`,
+      'invalid-document',
+    );
   }
   if (!isObject(data)) throw new SearchError(`${from} holds ${show(data)}, not a genotype; expected ${GENOTYPE_SHAPES}`, 'invalid-document');
   if ('genotype' in data) {
@@ -79,8 +84,13 @@ export function genotypeDocument(data: unknown, from: string): GenotypeDocument 
   if ('best' in data) {
     // search --json ({study, space, stack, best: {...}}) or status --json ({study, config, best})
     const best = data.best;
-    if (best === null) throw new SearchError(`${from} is a study's document whose study has no complete trial yet ("best" is null); run the search further, or give another genotype`, 'invalid-document');
-    if (!isObject(best) || !('genotype' in best)) throw new SearchError(`${from}: "best" is ${show(best)}; expected a trial with a "genotype" field. Expected ${GENOTYPE_SHAPES}`, 'invalid-document');
+    if (best === null)
+      throw new SearchError(
+        `${from} is a study's document whose study has no complete trial yet ("best" is null); run the search further, or give another genotype`,
+        'invalid-document',
+      );
+    if (!isObject(best) || !('genotype' in best))
+      throw new SearchError(`${from}: "best" is ${show(best)}; expected a trial with a "genotype" field. Expected ${GENOTYPE_SHAPES}`, 'invalid-document');
     const config = isObject(data.config) ? data.config : {};
     return {
       genotype: genotypeField(best.genotype, from, 'best.genotype'),
@@ -93,7 +103,10 @@ export function genotypeDocument(data: unknown, from: string): GenotypeDocument 
   }
   const fields = Object.keys(data).filter((k) => DOCUMENT_FIELDS.includes(k));
   if (fields.length > 0) {
-    throw new SearchError(`${from} has ${fields.map((k) => `"${k}"`).join(', ')} but no "genotype" field, so it is neither a genotype nor a nasforge document; expected ${GENOTYPE_SHAPES}`, 'invalid-document');
+    throw new SearchError(
+      `${from} has ${fields.map((k) => `"${k}"`).join(', ')} but no "genotype" field, so it is neither a genotype nor a nasforge document; expected ${GENOTYPE_SHAPES}`,
+      'invalid-document',
+    );
   }
   return { genotype: data, kind: 'bare', from };
 }
@@ -104,7 +117,10 @@ export function genotypeDocument(data: unknown, from: string): GenotypeDocument 
  */
 export function documentSpace(doc: GenotypeDocument, flag: string | undefined): string {
   if (doc.space !== undefined && flag !== undefined && doc.space !== flag) {
-    throw new SearchError(`--space ${flag} conflicts with ${doc.from}, which holds a genotype of the space '${doc.space}'; give --space ${doc.space} (or none, where it is optional), or a genotype of '${flag}'`, 'invalid-document');
+    throw new SearchError(
+      `--space ${flag} conflicts with ${doc.from}, which holds a genotype of the space '${doc.space}'; give --space ${doc.space} (or none, where it is optional), or a genotype of '${flag}'`,
+      'invalid-document',
+    );
   }
   const name = doc.space ?? flag;
   if (name === undefined) throw new SearchError(`${doc.from} holds a bare genotype, which does not say its space; pass --space NAME`, 'invalid-document');

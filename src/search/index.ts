@@ -6,16 +6,33 @@ export { type SearchConfig, type ConfigOverrides, type ResolveOptions, loadSearc
 export type { EvaluatorSpec, ExternalEvaluatorSpec, SchedulerConfig, TableEvaluatorSpec, TrainEvaluatorSpec } from './schema.js';
 export { ConfigError } from './config-errors.js';
 export { SearchError, type SearchErrorCode } from './errors.js';
-export { type SearchEvent, type SearchLogEvent, type SearchEventSink } from './events.js';
+export type { SearchEvent, SearchLogEvent, SearchEventSink } from './events.js';
 export { studyDefinition, buildEvaluator, describeEvaluator, type SearchEvaluator } from './definition.js';
 export { prepareSearch, PROXY_TRAINING_METRICS, type PreparedSearch } from './prepare.js';
 export { isWeightSharing, weightSharingNames } from './methods.js';
 export {
-  runSearch, runStudyWorker, type RunSearchOptions, type SearchOutcome, type StudyWorkerOptions, type StudyWorkerOutcome,
+  runSearch,
+  runStudyWorker,
+  type RunSearchOptions,
+  type SearchOutcome,
+  type StudyWorkerOptions,
+  type StudyWorkerOutcome,
 } from './run.js';
 export {
-  pickStudy, ranked, stateCounts, configField, studyObjective, trialJson, studyStatus, studyTrials, studyBest, chooseTrial,
-  type StudyQuery, type StudyStatus, type StateCounts, type RunningTrial,
+  pickStudy,
+  ranked,
+  stateCounts,
+  configField,
+  studyObjective,
+  trialJson,
+  studyStatus,
+  studyTrials,
+  studyBest,
+  chooseTrial,
+  type StudyQuery,
+  type StudyStatus,
+  type StateCounts,
+  type RunningTrial,
 } from './read.js';
 export { deleteStudy, studyWorkdir, type DeleteStudyRequest, type DeleteStudyResult } from './manage.js';
 export { exportTrial, EXPORT_FILES, type ExportRequest, type ExportResult } from './export.js';

@@ -26,12 +26,16 @@ export function studyWorkdir(storage: Storage, study: string, workdirRoot?: stri
 }
 
 export function deleteStudy(r: DeleteStudyRequest): Promise<DeleteStudyResult> {
-  return withStorage(r.storage, async (storage) => {
-    const s = await pickStudy(storage, r.study);
-    const trials = (await storage.trials(s.name)).length;
-    await storage.deleteStudy(s.name);
-    const workdir = studyWorkdir(storage, s.name, r.workdirRoot);
-    rmSync(workdir, { recursive: true, force: true });
-    return { study: s.name, trials, workdir };
-  }, { mustExist: true });
+  return withStorage(
+    r.storage,
+    async (storage) => {
+      const s = await pickStudy(storage, r.study);
+      const trials = (await storage.trials(s.name)).length;
+      await storage.deleteStudy(s.name);
+      const workdir = studyWorkdir(storage, s.name, r.workdirRoot);
+      rmSync(workdir, { recursive: true, force: true });
+      return { study: s.name, trials, workdir };
+    },
+    { mustExist: true },
+  );
 }

@@ -18,8 +18,11 @@ export function findOneShotMethod(name: string, space: string, options: Readonly
   const method = ONESHOT_METHODS.find((m) => m.name === name);
   if (!method) {
     const have = weightSharingNames();
-    throw fail('name', `is '${name}', not a weight-sharing method.${didYouMean(name, have)} `
-      + `Weight-sharing methods: ${have.join(', ')}; black-box strategies: ${strategyNames().join(', ')}`);
+    throw fail(
+      'name',
+      `is '${name}', not a weight-sharing method.${didYouMean(name, have)} ` +
+        `Weight-sharing methods: ${have.join(', ')}; black-box strategies: ${strategyNames().join(', ')}`,
+    );
   }
   resolveOneShotOptions(method, space, options, fail);
   return method;

@@ -31,7 +31,14 @@ export async function runOneShotSearch(storage: Storage, config: SearchConfig, s
   const workdir = join(storage.defaultWorkdirRoot, config.study, 'oneshot');
   log(`${name}: ${method.description}; supernet on ${train.length} training and ${val.length} validation examples, checkpoints in ${workdir}`);
   const result = await method.run({
-    space, stack: withClasses(space, config.stack, data.train.numClasses), train, val, options, seed: config.seed, workdir, signal,
+    space,
+    stack: withClasses(space, config.stack, data.train.numClasses),
+    train,
+    val,
+    options,
+    seed: config.seed,
+    workdir,
+    signal,
     log,
   });
   if (signal.aborted) return 'interrupted';
@@ -45,16 +52,31 @@ export async function runOneShotSearch(storage: Storage, config: SearchConfig, s
   const artifacts: Record<string, string> = {};
   try {
     metrics = await evaluate({
-      genotype: result.genotype, signal, workdir: derivedDir,
-      report: async () => undefined, artifact: async (name, path) => { artifacts[name] = path; },
+      genotype: result.genotype,
+      signal,
+      workdir: derivedDir,
+      report: async () => undefined,
+      artifact: async (name, path) => {
+        artifacts[name] = path;
+      },
     });
   } catch (e) {
     if (signal.aborted) return 'interrupted';
     throw e;
   }
-  const search = Object.fromEntries(Object.entries(result.metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
-    .map(([k, v]) => [`supernet${k[0]!.toUpperCase()}${k.slice(1)}`, v]));
+  const search = Object.fromEntries(
+    Object.entries(result.metrics)
+      .filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
+      .map(([k, v]) => [`supernet${k[0]!.toUpperCase()}${k.slice(1)}`, v]),
+  );
   const all = { ...search, ...metrics };
-  await storage.addTrial(config.study, { genotype: result.genotype as unknown as Json, key, metrics: all, score: objectiveOf(config.objective).score(all), state: 'complete', artifacts });
+  await storage.addTrial(config.study, {
+    genotype: result.genotype as unknown as Json,
+    key,
+    metrics: all,
+    score: objectiveOf(config.objective).score(all),
+    state: 'complete',
+    artifacts,
+  });
   return 'complete';
 }

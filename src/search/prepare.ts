@@ -34,7 +34,11 @@ export interface PrepareOptions {
 export async function prepareSearch(config: SearchConfig, o: PrepareOptions = {}): Promise<PreparedSearch> {
   const file = o.file ?? `study '${config.study}'`;
   if (config.evaluator.kind === 'external') {
-    throw new ConfigError(file, 'evaluator', 'is external: the trials of this study are evaluated by your own code through openStudy\'s ask/tell, so there is nothing for a search worker to run');
+    throw new ConfigError(
+      file,
+      'evaluator',
+      "is external: the trials of this study are evaluated by your own code through openStudy's ask/tell, so there is nothing for a search worker to run",
+    );
   }
   const space = getSpace(config.space);
   const definition = studyDefinition(config, (o.stored ?? config) as never);
@@ -49,7 +53,11 @@ export async function prepareSearch(config: SearchConfig, o: PrepareOptions = {}
   const metrics = config.evaluator.kind === 'train' ? PROXY_TRAINING_METRICS : await tableMetrics(config, space, evaluate);
   const missing = (definition.objective.reads ?? [definition.objective.metric]).filter((m) => !metrics.includes(m));
   if (missing.length > 0) {
-    throw new ConfigError(file, 'objective', `reads ${missing.map((m) => `'${m}'`).join(', ')}, which the evaluator does not give; it gives: ${metrics.join(', ')}`);
+    throw new ConfigError(
+      file,
+      'objective',
+      `reads ${missing.map((m) => `'${m}'`).join(', ')}, which the evaluator does not give; it gives: ${metrics.join(', ')}`,
+    );
   }
   if (config.evaluator.kind === 'train' && !isWeightSharing(config.strategy.name)) checkBuilds(file, config, space);
   return { config, definition, space, evaluate };

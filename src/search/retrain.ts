@@ -2,8 +2,8 @@
 // (ScheduledDropPath, auxiliary head, cutout, cosine schedule, as NASNet and DARTS train their
 // final networks) on the whole training set, and its test accuracy. What is retrained is a
 // study's trial (its best by default) or a genotype document (genotype-doc.ts).
-import { DataError, loadDataset } from '../data/index.js';
-import { type AnySearchSpace, SpaceError, getSpace } from '../spaces/index.js';
+import { DataError, type NamedData, loadDataset } from '../data/index.js';
+import { type AnySearchSpace, type Genotype, type SpaceNetwork, SpaceError, getSpace } from '../spaces/index.js';
 import { type ProgressSink, type Recipe } from '../train/index.js';
 import { type Json } from '../util/index.js';
 import { SearchError } from './errors.js';
@@ -92,11 +92,15 @@ interface Source {
   readonly from: string;
 }
 
-const asObject = (v: Json | undefined): Record<string, Json> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, Json>) } : {});
+const asObject = (v: Json | undefined): Record<string, Json> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, Json>) } : {};
 
 function fromDocument(r: RetrainRequest): Source {
   if (r.study !== undefined || r.trial !== undefined) {
-    throw new SearchError(`a genotype document and ${r.study !== undefined ? 'a study' : 'a trial'} both name what to retrain; give one of them`, 'invalid-request');
+    throw new SearchError(
+      `a genotype document and ${r.study !== undefined ? 'a study' : 'a trial'} both name what to retrain; give one of them`,
+      'invalid-request',
+    );
   }
   const from = r.documentFrom ?? 'the genotype document';
   const doc = genotypeDocument(r.document, from);
@@ -107,7 +111,10 @@ function fromDocument(r: RetrainRequest): Source {
   for (const [k, v] of Object.entries(doc.stack ?? {})) {
     if (k === 'classes') continue; // set from the data set
     if (!(k in defaults)) {
-      throw new SearchError(`${from}: stack field '${k}' is not a stack field of the space '${s.name}' (its fields: ${Object.keys(defaults).join(', ')}); remove it`, 'invalid-document');
+      throw new SearchError(
+        `${from}: stack field '${k}' is not a stack field of the space '${s.name}' (its fields: ${Object.keys(defaults).join(', ')}); remove it`,
+        'invalid-document',
+      );
     }
     stack[k] = v;
   }
@@ -118,23 +125,33 @@ function fromDocument(r: RetrainRequest): Source {
 }
 
 function fromStudy(r: RetrainRequest): Promise<Source> {
-  return withStorage(r.storage, async (storage) => {
-    const s = await pickStudy(storage, r.study);
-    const t = chooseTrial(s, await storage.trials(s.name), r.trial);
-    const c = asObject(s.config);
-    const d = asObject(c.dataset);
-    if (r.space !== undefined && getSpace(r.space).name !== c.space) {
-      throw new SearchError(`space ${r.space} conflicts with study '${s.name}', which searched the space '${String(c.space)}'; drop it (it names the space of a bare genotype)`, 'invalid-request');
-    }
-    return {
-      space: getSpace(String(c.space)), genotype: t.genotype, stack: asObject(c.stack), grow: true,
-      dataset: {
-        name: r.dataset ?? (typeof d.name === 'string' ? d.name : 'fashion-mnist'),
-        ...(r.dataRoot ? { root: r.dataRoot } : typeof d.root === 'string' ? { root: d.root } : {}),
-      },
-      from: `study '${s.name}' trial ${t.number}`,
-    };
-  }, { mustExist: true });
+  return withStorage(
+    r.storage,
+    async (storage) => {
+      const s = await pickStudy(storage, r.study);
+      const t = chooseTrial(s, await storage.trials(s.name), r.trial);
+      const c = asObject(s.config);
+      const d = asObject(c.dataset);
+      if (r.space !== undefined && getSpace(r.space).name !== c.space) {
+        throw new SearchError(
+          `space ${r.space} conflicts with study '${s.name}', which searched the space '${String(c.space)}'; drop it (it names the space of a bare genotype)`,
+          'invalid-request',
+        );
+      }
+      return {
+        space: getSpace(String(c.space)),
+        genotype: t.genotype,
+        stack: asObject(c.stack),
+        grow: true,
+        dataset: {
+          name: r.dataset ?? (typeof d.name === 'string' ? d.name : 'fashion-mnist'),
+          ...(r.dataRoot ? { root: r.dataRoot } : typeof d.root === 'string' ? { root: d.root } : {}),
+        },
+        from: `study '${s.name}' trial ${t.number}`,
+      };
+    },
+    { mustExist: true },
+  );
 }
 
 /** The final training's stack: `cells`/`channels`, else a search stack's channels doubled. */
@@ -145,7 +162,11 @@ function finalStack(src: Source, r: RetrainRequest, auxiliary: boolean): Record<
   else if (src.grow && typeof stack.channels === 'number') stack.channels = stack.channels * 2;
   if (r.cells !== undefined) {
     const field = 'cells' in defaults ? 'cells' : 'cellsPerStage' in defaults ? 'cellsPerStage' : null;
-    if (!field) throw new SearchError(`cells: the space '${src.space.name}' has no cell count in its stack (fields: ${Object.keys(defaults).join(', ')})`, 'invalid-request');
+    if (!field)
+      throw new SearchError(
+        `cells: the space '${src.space.name}' has no cell count in its stack (fields: ${Object.keys(defaults).join(', ')})`,
+        'invalid-request',
+      );
     stack[field] = r.cells;
   }
   if ('channels' in stack && !('channels' in defaults)) delete stack.channels;
@@ -160,7 +181,7 @@ export async function retrain(r: RetrainRequest): Promise<RetrainResult> {
   const { estimateCost, stemTransform } = await import('../estimate/index.js');
   if (r.threads !== undefined) torch.setNumThreads(r.threads);
   const src = r.document !== undefined ? fromDocument(r) : await fromStudy(r);
-  let data;
+  let data: NamedData;
   try {
     data = loadDataset(src.dataset.name, { root: src.dataset.root, limit: r.limit });
   } catch (e) {
@@ -171,11 +192,14 @@ export async function retrain(r: RetrainRequest): Promise<RetrainResult> {
   // the CIFAR auxiliary head needs the 8x8 map that 32x32 inputs give at 2/3 of the depth
   const auxWeight = r.auxWeight ?? (h >= 32 ? 0.4 : 0);
   if (auxWeight > 0 && h < 32 && 'auxiliary' in src.space.defaultStack) {
-    throw new SearchError(`auxWeight: the auxiliary head of '${src.space.name}' needs images of at least 32x32 (an 8x8 map at 2/3 of the depth); these are ${h}x${h}. Set it to 0`, 'invalid-request');
+    throw new SearchError(
+      `auxWeight: the auxiliary head of '${src.space.name}' needs images of at least 32x32 (an 8x8 map at 2/3 of the depth); these are ${h}x${h}. Set it to 0`,
+      'invalid-request',
+    );
   }
   const stack = finalStack(src, r, auxWeight > 0);
   if ('classes' in src.space.defaultStack) stack.classes = data.train.numClasses;
-  let genotype;
+  let genotype: Genotype;
   try {
     genotype = src.space.validate(src.genotype);
   } catch (e) {
@@ -185,7 +209,7 @@ export async function retrain(r: RetrainRequest): Promise<RetrainResult> {
   const normalize = stemTransform(src.space, data.train.sampleShape, data.normalize);
   const seed = r.seed ?? 0;
   torch.manualSeed(seed);
-  let model;
+  let model: SpaceNetwork;
   try {
     model = src.space.build(genotype, stack);
   } catch (e) {
@@ -193,24 +217,48 @@ export async function retrain(r: RetrainRequest): Promise<RetrainResult> {
     throw e;
   }
   // drop path and the auxiliary head only where the network has them, so the record says what was used
-  const recipe = resolveRecipe({
-    epochs: r.epochs ?? 10, batchSize: r.batchSize ?? 96,
-    optimizer: { ...DARTS_CIFAR_RECIPE.optimizer, lr: r.lr ?? 0.025 },
-    dropPath: hasDropPath(model) ? (r.dropPath ?? 0.2) : 0, auxiliaryWeight: stack.auxiliary === true ? auxWeight : 0,
-    cutout: r.cutout ?? Math.round(h / 4), cropPadding: h >= 32 ? 4 : 2, seed,
-  }, DARTS_CIFAR_RECIPE);
+  const recipe = resolveRecipe(
+    {
+      epochs: r.epochs ?? 10,
+      batchSize: r.batchSize ?? 96,
+      optimizer: { ...DARTS_CIFAR_RECIPE.optimizer, lr: r.lr ?? 0.025 },
+      dropPath: hasDropPath(model) ? (r.dropPath ?? 0.2) : 0,
+      auxiliaryWeight: stack.auxiliary === true ? auxWeight : 0,
+      cutout: r.cutout ?? Math.round(h / 4),
+      cropPadding: h >= 32 ? 4 : 2,
+      seed,
+    },
+    DARTS_CIFAR_RECIPE,
+  );
   const cost = estimateCost(src.space, genotype, { stack, input: { size: h, channels: src.space.defaultInput.channels } });
   r.onStart?.({
-    from: src.from, space: src.space.name, stack, params: cost.params, macs: cost.macs, dataset: src.dataset.name, trainExamples: data.train.length, recipe,
+    from: src.from,
+    space: src.space.name,
+    stack,
+    params: cost.params,
+    macs: cost.macs,
+    dataset: src.dataset.name,
+    trainExamples: data.train.length,
+    recipe,
   });
   try {
     const result = fit(model as never, { recipe, train: data.train, normalize, checkpointDir: r.checkpoint, progress: r.progress ?? silentProgress });
     const test = evaluate(model as never, new DataLoader(data.test, { batchSize: 500, shuffle: false, transform: normalize }));
     if (r.save) model.save(r.save, { space: src.space.name, key: src.space.key(genotype) });
     return {
-      from: src.from, space: src.space.name, key: src.space.key(genotype), stack, params: cost.params, macs: cost.macs,
-      epochs: recipe.epochs, recipe, testAccuracy: 100 * test.top1, testTop5Accuracy: 100 * test.top5, testLoss: test.loss,
-      seconds: Math.round(result.seconds * 10) / 10, resumed: result.resumed,
+      from: src.from,
+      space: src.space.name,
+      key: src.space.key(genotype),
+      stack,
+      params: cost.params,
+      macs: cost.macs,
+      epochs: recipe.epochs,
+      recipe,
+      testAccuracy: 100 * test.top1,
+      testTop5Accuracy: 100 * test.top5,
+      testLoss: test.loss,
+      seconds: Math.round(result.seconds * 10) / 10,
+      resumed: result.resumed,
     };
   } finally {
     model.dispose();

@@ -5,9 +5,7 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type Objective } from '../strategies/index.js';
-import {
-  type ConfigDifference, RUN_SETTINGS, type Storage, type Trial, configDifferences, describeDifferences, runWorker,
-} from '../study/index.js';
+import { type ConfigDifference, RUN_SETTINGS, type Storage, type Trial, configDifferences, describeDifferences, runWorker } from '../study/index.js';
 import { type ProgressSink } from '../train/index.js';
 import { type Json } from '../util/index.js';
 import { type SearchConfig, resolveConfig } from './config.js';
@@ -67,9 +65,11 @@ export async function runSearch(input: SearchConfig | Readonly<Record<string, un
   const prepared = await prepareSearch(config, { progress: o.progress, ...(o.file ? { file: o.file } : {}) });
   return withStorage(o.storage, async (storage) => {
     const changed = await openStudyRecord(storage, config, log, o.workdirRoot);
-    log(`study '${config.study}' in ${storage.url}: space ${config.space}, strategy ${config.strategy.name}, `
-      + `budget ${config.budget.trials === null ? 'no trial limit' : `${config.budget.trials} trials`}${config.budget.minutes ? ` or ${config.budget.minutes} minutes` : ''}, seed ${config.seed}`
-      + `${config.scheduler ? `, ${config.scheduler.name} scheduler over ${config.scheduler.minEpochs}-${config.scheduler.maxEpochs} epochs` : ''}`);
+    log(
+      `study '${config.study}' in ${storage.url}: space ${config.space}, strategy ${config.strategy.name}, ` +
+        `budget ${config.budget.trials === null ? 'no trial limit' : `${config.budget.trials} trials`}${config.budget.minutes ? ` or ${config.budget.minutes} minutes` : ''}, seed ${config.seed}` +
+        `${config.scheduler ? `, ${config.scheduler.name} scheduler over ${config.scheduler.minEpochs}-${config.scheduler.maxEpochs} epochs` : ''}`,
+    );
     const signal = o.signal ?? new AbortController().signal;
     let interrupted: boolean;
     if (isWeightSharing(config.strategy.name)) {
@@ -80,7 +80,12 @@ export async function runSearch(input: SearchConfig | Readonly<Record<string, un
         await runPrepared(storage, prepared, { ...o, signal });
       } else {
         await runWorkerProcesses({
-          url: workerUrl(o.storage, storage), study: config.study, workers, threads: o.threads ?? availableParallelism(), signal, onEvent: o.onEvent,
+          url: workerUrl(o.storage, storage),
+          study: config.study,
+          workers,
+          threads: o.threads ?? availableParallelism(),
+          signal,
+          onEvent: o.onEvent,
           ...(o.workdirRoot ? { workdirRoot: o.workdirRoot } : {}),
         });
       }
@@ -88,8 +93,15 @@ export async function runSearch(input: SearchConfig | Readonly<Record<string, un
     }
     const trials = await storage.trials(config.study);
     return {
-      study: config.study, storage: storage.url, config, interrupted, trials, counts: stateCounts(trials),
-      objective: prepared.definition.objective, best: ranked(trials)[0] ?? null, changed,
+      study: config.study,
+      storage: storage.url,
+      config,
+      interrupted,
+      trials,
+      counts: stateCounts(trials),
+      objective: prepared.definition.objective,
+      best: ranked(trials)[0] ?? null,
+      changed,
     };
   });
 }
@@ -99,7 +111,10 @@ function workerUrl(given: StorageLike | undefined, storage: Storage): string {
   if (typeof given === 'string') return storage.kind === 'sqlite' ? storage.url : given;
   if (given === undefined) return storage.kind === 'sqlite' ? storage.url : defaultStorageUrl();
   if (storage.kind === 'sqlite') return storage.url;
-  throw new SearchError('worker processes on PostgreSQL need the storage as a URL (its password reaches them through the environment): pass storage as a string', 'invalid-request');
+  throw new SearchError(
+    'worker processes on PostgreSQL need the storage as a URL (its password reaches them through the environment): pass storage as a string',
+    'invalid-request',
+  );
 }
 
 /**
@@ -117,8 +132,10 @@ async function openStudyRecord(storage: Storage, config: SearchConfig, log: (lin
       if (!trials.some((t) => t.state === 'complete' || t.state === 'running')) {
         await storage.resetStudy(config.study, given);
         rmSync(studyWorkdir(storage, config.study, workdirRoot), { recursive: true, force: true });
-        log(`study '${config.study}' had no complete trial, so it takes the corrected config (${describeDifferences(fixed)}); `
-          + `its ${trials.length} earlier trial${trials.length === 1 ? '' : 's'} were removed`);
+        log(
+          `study '${config.study}' had no complete trial, so it takes the corrected config (${describeDifferences(fixed)}); ` +
+            `its ${trials.length} earlier trial${trials.length === 1 ? '' : 's'} were removed`,
+        );
         return [];
       }
     }
@@ -156,18 +173,25 @@ export interface StudyWorkerOutcome {
 
 /** Joins a stored study and works on it until its budget is used (what `nasforge worker` runs). */
 export function runStudyWorker(o: StudyWorkerOptions): Promise<StudyWorkerOutcome> {
-  return withStorage(o.storage, async (storage) => {
-    const stored = await storage.getStudy(o.study);
-    if (!stored) await storage.trials(o.study); // throws 'unknown-study' naming the studies there
-    const config = await resolveConfig(stored!.config, { file: `the stored config of study '${o.study}'` });
-    if (isWeightSharing(config.strategy.name)) {
-      throw new SearchError(`study '${o.study}' is a weight-sharing search (${config.strategy.name}): it trains one supernet in the process that runs \`search\`, so there are no trials for another worker`, 'invalid-request');
-    }
-    const prepared = await prepareSearch(config, { progress: o.progress, stored: stored!.config as unknown as SearchConfig });
-    const signal = o.signal ?? new AbortController().signal;
-    const summary = await runPrepared(storage, prepared, { ...o, signal, label: o.label ?? `pid ${process.pid}` });
-    return { ...summary, interrupted: signal.aborted };
-  }, { mustExist: true });
+  return withStorage(
+    o.storage,
+    async (storage) => {
+      const stored = await storage.getStudy(o.study);
+      if (!stored) await storage.trials(o.study); // throws 'unknown-study' naming the studies there
+      const config = await resolveConfig(stored!.config, { file: `the stored config of study '${o.study}'` });
+      if (isWeightSharing(config.strategy.name)) {
+        throw new SearchError(
+          `study '${o.study}' is a weight-sharing search (${config.strategy.name}): it trains one supernet in the process that runs \`search\`, so there are no trials for another worker`,
+          'invalid-request',
+        );
+      }
+      const prepared = await prepareSearch(config, { progress: o.progress, stored: stored!.config as unknown as SearchConfig });
+      const signal = o.signal ?? new AbortController().signal;
+      const summary = await runPrepared(storage, prepared, { ...o, signal, label: o.label ?? `pid ${process.pid}` });
+      return { ...summary, interrupted: signal.aborted };
+    },
+    { mustExist: true },
+  );
 }
 
 interface RunPreparedOptions {
@@ -183,7 +207,9 @@ interface RunPreparedOptions {
 async function runPrepared(storage: Storage, p: PreparedSearch, o: RunPreparedOptions) {
   if (o.threads !== undefined) (await import('../torch/index.js')).setNumThreads(o.threads);
   return runWorker(storage, p.definition, p.evaluate, {
-    signal: o.signal, log: logTo(o.onEvent, o.label ?? ''),
-    ...(o.workdirRoot ? { workdirRoot: o.workdirRoot } : {}), ...(o.worker ? { worker: o.worker } : {}),
+    signal: o.signal,
+    log: logTo(o.onEvent, o.label ?? ''),
+    ...(o.workdirRoot ? { workdirRoot: o.workdirRoot } : {}),
+    ...(o.worker ? { worker: o.worker } : {}),
   });
 }

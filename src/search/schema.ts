@@ -5,17 +5,23 @@ import { z } from 'zod';
 import { type FieldLists } from './config-errors.js';
 
 /** `name` → `{ [key]: name }`, so a name alone and a mapping share one schema. */
-const nameOr = (key: string) => (v: unknown): unknown => (typeof v === 'string' ? { [key]: v } : v);
+const nameOr =
+  (key: string) =>
+  (v: unknown): unknown =>
+    typeof v === 'string' ? { [key]: v } : v;
 
-export const datasetSchema = z.preprocess(nameOr('name'), z.strictObject({
-  name: z.string().min(1).default('fashion-mnist'),
-  /** use the first N training examples */
-  limit: z.number().int().min(2).optional(),
-  /** folder with the data set's files (default: where the Debian package puts them) */
-  root: z.string().min(1).optional(),
-  /** share of the (limited) training examples held out for validation: the test set is never searched on */
-  valFraction: z.number().gt(0).lt(1).default(0.2),
-}));
+export const datasetSchema = z.preprocess(
+  nameOr('name'),
+  z.strictObject({
+    name: z.string().min(1).default('fashion-mnist'),
+    /** use the first N training examples */
+    limit: z.number().int().min(2).optional(),
+    /** folder with the data set's files (default: where the Debian package puts them) */
+    root: z.string().min(1).optional(),
+    /** share of the (limited) training examples held out for validation: the test set is never searched on */
+    valFraction: z.number().gt(0).lt(1).default(0.2),
+  }),
+);
 
 export const budgetSchema = z.strictObject({
   /** null: no limit on trials (an ask/tell study, or one that runs for `minutes`) */
@@ -60,30 +66,35 @@ export const workerSchema = z.strictObject({
  * Rung budgets are maxEpochs·η^-k, rounded to whole epochs (maxEpochs = minEpochs·η^k keeps
  * them exact: 1, 3, 9 with η = 3).
  */
-export const schedulerSchema = z.preprocess(nameOr('name'), z.strictObject({
-  name: z.enum(['hyperband', 'halving']),
-  minEpochs: z.number().int().min(1).default(1),
-  maxEpochs: z.number().int().min(1).default(9),
-  eta: z.number().gt(1).default(3),
-  /** halving: configurations in a bracket's first rung (default ⌈η^s_max⌉) */
-  configs: z.number().int().min(1).optional(),
-  /** stop after this many brackets (0 = until the budget is used) */
-  brackets: z.number().int().min(0).default(0),
-  /** brackets that may run at once (more keeps more workers busy while a rung completes) */
-  maxActive: z.number().int().min(1).default(1),
-  /** a promoted trial continues from the checkpoint of the rung below instead of training from scratch */
-  warmStart: z.boolean().default(true),
-}));
+export const schedulerSchema = z.preprocess(
+  nameOr('name'),
+  z.strictObject({
+    name: z.enum(['hyperband', 'halving']),
+    minEpochs: z.number().int().min(1).default(1),
+    maxEpochs: z.number().int().min(1).default(9),
+    eta: z.number().gt(1).default(3),
+    /** halving: configurations in a bracket's first rung (default ⌈η^s_max⌉) */
+    configs: z.number().int().min(1).optional(),
+    /** stop after this many brackets (0 = until the budget is used) */
+    brackets: z.number().int().min(0).default(0),
+    /** brackets that may run at once (more keeps more workers busy while a rung completes) */
+    maxActive: z.number().int().min(1).default(1),
+    /** a promoted trial continues from the checkpoint of the rung below instead of training from scratch */
+    warmStart: z.boolean().default(true),
+  }),
+);
 
 const strategyOption = z.union([z.number(), z.boolean(), z.string()]);
 
 export const configSchema = z.strictObject({
-  study: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit').optional(),
+  study: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit')
+    .optional(),
   dataset: datasetSchema.default({ name: 'fashion-mnist', valFraction: 0.2 }),
   space: z.preprocess((v) => (v !== null && typeof v === 'object' && 'name' in v ? (v as { name: unknown }).name : v), z.string().min(1)).optional(),
   stack: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).optional(),
-  strategy: z.preprocess(nameOr('name'), z.looseObject({ name: z.string().min(1) }).catchall(strategyOption))
-    .default({ name: 'evolution' }),
+  strategy: z.preprocess(nameOr('name'), z.looseObject({ name: z.string().min(1) }).catchall(strategyOption)).default({ name: 'evolution' }),
   /** checked by kind in config.ts */
   evaluator: z.unknown().optional(),
   /** 'accuracy' (maximise valAccuracy), a metric ('-name' minimises), a Pareto list, or {name: ..., ...}: checked in objective.ts */

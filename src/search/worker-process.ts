@@ -21,10 +21,17 @@ async function main(): Promise<number> {
   const label = `pid ${process.pid}`;
   try {
     const out = await runStudyWorker({
-      study: args.study, threads: args.threads, signal: stop.signal, label, onEvent: (event: SearchEvent) => send({ kind: 'event', event }),
+      study: args.study,
+      threads: args.threads,
+      signal: stop.signal,
+      label,
+      onEvent: (event: SearchEvent) => send({ kind: 'event', event }),
       ...(args.workdirRoot ? { workdirRoot: args.workdirRoot } : {}),
     });
-    send({ kind: 'event', event: { type: 'log', worker: label, time: Date.now(), message: `worker done: ${out.completed} complete, ${out.failed} failed, ${out.pruned} pruned` } });
+    send({
+      kind: 'event',
+      event: { type: 'log', worker: label, time: Date.now(), message: `worker done: ${out.completed} complete, ${out.failed} failed, ${out.pruned} pruned` },
+    });
     return out.interrupted ? WORKER_INTERRUPTED : 0;
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -50,43 +50,49 @@ export async function runWorkerProcesses(o: WorkerProcessesOptions): Promise<voi
   const errors: Error[] = [];
   let restarts = 0;
 
-  const start = (): Promise<void> => new Promise((done) => {
-    const child = fork(ENTRY, [JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
-    running.add(child);
-    let error: Error | null = null;
-    child.on('message', (m: WorkerMessage) => {
-      if (m.kind === 'event') o.onEvent?.(m.event);
-      else if (m.kind === 'error') {
-        // the worker's own error, as it was: a user's mistake stays one, a bug stays a bug
-        error = m.code === null ? new Error(`worker process ${child.pid}: ${m.message}`) : new NasforgeError(m.message, m.code);
-        error.name = m.name;
-      }
-    });
-    let ended = false;
-    const end = (code: number | null, signalName: NodeJS.Signals | null): void => {
-      if (ended) return;
-      ended = true;
-      running.delete(child);
-      if (error) errors.push(error);
-      else if (code !== 0 && code !== WORKER_INTERRUPTED && !o.signal.aborted && errors.length === 0) {
-        // killed from outside, or a crash without a word: a new worker takes its place
-        const why = signalName ? `was killed (${signalName})` : `exited with code ${code}`;
-        if (++restarts > MAX_RESTARTS_PER_WORKER * o.workers) {
-          errors.push(new SearchError(`worker process ${child.pid} ${why}; ${restarts - 1} workers were replaced already, so the search stops (re-run it to continue)`, 'workers-failed'));
-        } else {
-          log(`worker process ${child.pid} ${why}; starting another in its place (its trial resumes from its checkpoint)`);
-          start().then(done, done);
-          return;
+  const start = (): Promise<void> =>
+    new Promise((done) => {
+      const child = fork(ENTRY, [JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+      running.add(child);
+      let error: Error | null = null;
+      child.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'event') o.onEvent?.(m.event);
+        else if (m.kind === 'error') {
+          // the worker's own error, as it was: a user's mistake stays one, a bug stays a bug
+          error = m.code === null ? new Error(`worker process ${child.pid}: ${m.message}`) : new NasforgeError(m.message, m.code);
+          error.name = m.name;
         }
-      }
-      done();
-    };
-    child.on('exit', end);
-    child.on('error', (e) => {
-      errors.push(new SearchError(`a worker process could not start: ${e.message}`, 'workers-failed'));
-      end(1, null);
+      });
+      let ended = false;
+      const end = (code: number | null, signalName: NodeJS.Signals | null): void => {
+        if (ended) return;
+        ended = true;
+        running.delete(child);
+        if (error) errors.push(error);
+        else if (code !== 0 && code !== WORKER_INTERRUPTED && !o.signal.aborted && errors.length === 0) {
+          // killed from outside, or a crash without a word: a new worker takes its place
+          const why = signalName ? `was killed (${signalName})` : `exited with code ${code}`;
+          if (++restarts > MAX_RESTARTS_PER_WORKER * o.workers) {
+            errors.push(
+              new SearchError(
+                `worker process ${child.pid} ${why}; ${restarts - 1} workers were replaced already, so the search stops (re-run it to continue)`,
+                'workers-failed',
+              ),
+            );
+          } else {
+            log(`worker process ${child.pid} ${why}; starting another in its place (its trial resumes from its checkpoint)`);
+            start().then(done, done);
+            return;
+          }
+        }
+        done();
+      };
+      child.on('exit', end);
+      child.on('error', (e) => {
+        errors.push(new SearchError(`a worker process could not start: ${e.message}`, 'workers-failed'));
+        end(1, null);
+      });
     });
-  });
 
   const forward = (): void => {
     for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGINT');

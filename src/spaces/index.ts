@@ -6,9 +6,23 @@ export * as nasBenchMacro from './nas-bench-macro/index.js';
 export * as baselines from './baselines/index.js';
 export * as core from './core/index.js';
 export {
-  type SearchSpace, type AnySearchSpace, type Stack, type InputSpec, type Cost, type Preset, type SpaceNetwork,
-  type Decision, type Genotype, SpaceError, defineSpace, findPreset, type PresetHit,
-  type ArchGraph, type ArchGraphPart, type ArchGraphNode, type ArchGraphEdge,
+  type SearchSpace,
+  type AnySearchSpace,
+  type Stack,
+  type InputSpec,
+  type Cost,
+  type Preset,
+  type SpaceNetwork,
+  type Decision,
+  type Genotype,
+  SpaceError,
+  defineSpace,
+  findPreset,
+  type PresetHit,
+  type ArchGraph,
+  type ArchGraphPart,
+  type ArchGraphNode,
+  type ArchGraphEdge,
 } from './core/index.js';
 export { SPACES, getSpace, getPreset, spaceNames } from './registry.js';
 export * as nasBench201 from './nas-bench-201/index.js';

@@ -34,7 +34,11 @@ export class Controller extends Module {
   private readonly offsets: number[];
 
   /** `sizes[i]` is decision i's number of choices. */
-  constructor(readonly sizes: readonly number[], readonly options: ControllerOptions, rng: Rng) {
+  constructor(
+    readonly sizes: readonly number[],
+    readonly options: ControllerOptions,
+    rng: Rng,
+  ) {
     super();
     if (sizes.length === 0) throw new RangeError('Controller: the space has no decisions to make');
     this.offsets = [];
@@ -44,11 +48,14 @@ export class Controller extends Module {
       rows += n;
     }
     const { hidden, layers } = options;
-    [this.embedding, this.lstm, this.heads] = withoutInit(() => [
-      this.child('embedding', new Embedding(rows, hidden)),
-      this.child('lstm', new StackedLSTM(hidden, hidden, layers)),
-      sizes.map((n, i) => this.child(`head${i}`, new Linear(hidden, n))),
-    ] as const);
+    [this.embedding, this.lstm, this.heads] = withoutInit(
+      () =>
+        [
+          this.child('embedding', new Embedding(rows, hidden)),
+          this.child('lstm', new StackedLSTM(hidden, hidden, layers)),
+          sizes.map((n, i) => this.child(`head${i}`, new Linear(hidden, n))),
+        ] as const,
+    );
     noGrad(() => {
       for (const p of this.parameters()) {
         const v = new Float32Array(p.numel);
@@ -78,21 +85,23 @@ export class Controller extends Module {
   sample(n: number, rng: Rng): ControllerSample {
     const decisions = Array.from({ length: n }, () => [] as number[]);
     const logProbs = new Array<number>(n).fill(0);
-    noGrad(() => tidy(() => {
-      let states: LSTMState[] | null = null;
-      let prev = new Array<number>(n).fill(0);
-      this.sizes.forEach((k, i) => {
-        const step: { output: Tensor; states: LSTMState[] } = this.lstm.forward(this.input(i, prev), states);
-        states = step.states;
-        const logp = this.logits(i, step.output).logSoftmax(1).toArray();
-        prev = decisions.map((row, r) => {
-          const c = draw(logp, r * k, k, rng.next());
-          row.push(c);
-          logProbs[r]! += logp[r * k + c]!;
-          return c;
+    noGrad(() =>
+      tidy(() => {
+        let states: LSTMState[] | null = null;
+        let prev = new Array<number>(n).fill(0);
+        this.sizes.forEach((k, i) => {
+          const step: { output: Tensor; states: LSTMState[] } = this.lstm.forward(this.input(i, prev), states);
+          states = step.states;
+          const logp = this.logits(i, step.output).logSoftmax(1).toArray();
+          prev = decisions.map((row, r) => {
+            const c = draw(logp, r * k, k, rng.next());
+            row.push(c);
+            logProbs[r]! += logp[r * k + c]!;
+            return c;
+          });
         });
-      });
-    }));
+      }),
+    );
     return { decisions, logProbs };
   }
 
@@ -111,7 +120,11 @@ export class Controller extends Module {
         const step: { output: Tensor; states: LSTMState[] } = this.lstm.forward(this.input(i, prev), states);
         states = step.states;
         const logp = this.logits(i, step.output).logSoftmax(1);
-        const taken = tensor(decisions.map((d) => d[i]!), [n, 1], { dtype: 'int64' });
+        const taken = tensor(
+          decisions.map((d) => d[i]!),
+          [n, 1],
+          { dtype: 'int64' },
+        );
         logProb = logProb.add(logp.gather(1, taken).squeeze(1));
         entropy = entropy.sub(logp.exp().mul(logp).sum(1));
       });
@@ -136,11 +149,13 @@ export class Controller extends Module {
         throw new RangeError(`weight array ${i} must hold ${p.numel} finite numbers`);
       }
     });
-    noGrad(() => params.forEach((p, i) => {
-      const t = tensor(Float32Array.from(values[i]!), p.shape);
-      p.copy_(t);
-      t.dispose();
-    }));
+    noGrad(() =>
+      params.forEach((p, i) => {
+        const t = tensor(Float32Array.from(values[i]!), p.shape);
+        p.copy_(t);
+        t.dispose();
+      }),
+    );
   }
 }
 

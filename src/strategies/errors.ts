@@ -6,7 +6,10 @@ import { NasforgeError } from '../util/index.js';
 export type StrategyErrorCode = 'unknown-strategy' | 'invalid-option' | 'invalid-state' | 'missing-metric' | 'invalid-objective';
 
 export class StrategyError extends NasforgeError {
-  constructor(message: string, override readonly code: StrategyErrorCode) {
+  constructor(
+    message: string,
+    override readonly code: StrategyErrorCode,
+  ) {
     super(message, code);
     this.name = 'StrategyError';
   }

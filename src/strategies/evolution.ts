@@ -14,9 +14,7 @@ import { StrategyError } from './errors.js';
 import { checkInteger, checkState, resolveOptions, rngFromState } from './options.js';
 import { readMetric } from './objective.js';
 import { type ParetoMetric, crowdingDistances, nonDominatedRanks, parseParetoMetrics } from './pareto.js';
-import {
-  type Metrics, type Proposal, type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult,
-} from './strategy.js';
+import { type Metrics, type Proposal, type Strategy, type StrategyFactory, type StrategyOptions, type StrategyState, type TrialResult } from './strategy.js';
 
 const KIND = 'evolution';
 /** AmoebaNet's CIFAR search used P = 100, S = 25; benchmarks scale both to the query budget. */
@@ -95,14 +93,18 @@ export class RegularizedEvolution implements Strategy {
     const ms = this.paretoMetrics;
     if (!ms) return (i, j) => this.members[i]!.score > this.members[j]!.score;
     const points = this.members.map((m) => ms.map((x) => m.metrics![x.name]!));
-    const rank = nonDominatedRanks(points, ms.map((x) => x.direction));
+    const rank = nonDominatedRanks(
+      points,
+      ms.map((x) => x.direction),
+    );
     const crowd = crowdingDistances(points, rank);
     return (i, j) => rank[i]! < rank[j]! || (rank[i] === rank[j] && crowd[i]! > crowd[j]!);
   }
 
   tell(results: readonly TrialResult[]): void {
     for (const r of results) {
-      if (!Number.isFinite(r.score)) throw new StrategyError(`evolution: the score of '${r.key}' is ${r.score}; scores must be finite numbers`, 'missing-metric');
+      if (!Number.isFinite(r.score))
+        throw new StrategyError(`evolution: the score of '${r.key}' is ${r.score}; scores must be finite numbers`, 'missing-metric');
       this.settle(r.key);
       const metrics = this.paretoMetrics ? Object.fromEntries(this.paretoMetrics.map((m) => [m.name, readMetric(m.name, r.metrics)])) : undefined;
       this.members.push({ genotype: r.genotype, key: r.key, score: r.score, ...(metrics ? { metrics } : {}) });
@@ -126,14 +128,20 @@ export class RegularizedEvolution implements Strategy {
     if (this.options.aging) return 0;
     const better = this.comparator();
     let worst = 0;
-    this.members.forEach((_, i) => { if (better(worst, i)) worst = i; });
+    this.members.forEach((_, i) => {
+      if (better(worst, i)) worst = i;
+    });
     return worst;
   }
 
   state(): StrategyState {
     return {
-      kind: KIND, version: 1, space: this.space.name, rng: this.rng.state(),
-      options: { ...this.options }, outstanding: [...this.outstanding],
+      kind: KIND,
+      version: 1,
+      space: this.space.name,
+      rng: this.rng.state(),
+      options: { ...this.options },
+      outstanding: [...this.outstanding],
       population: this.members.map((m) => ({ genotype: m.genotype as Json, key: m.key, score: m.score, ...(m.metrics ? { metrics: { ...m.metrics } } : {}) })),
     };
   }
@@ -154,7 +162,8 @@ function checkOptions(o: EvolutionOptions): void {
 
 export const evolutionStrategy: StrategyFactory = {
   kind: KIND,
-  description: "regularized (aging) evolution, AmoebaNet (Real et al., 2019); aging: false removes the worst instead; pareto: 'valAccuracy,-flops' selects by non-dominated rank and crowding (NSGA-II)",
+  description:
+    "regularized (aging) evolution, AmoebaNet (Real et al., 2019); aging: false removes the worst instead; pareto: 'valAccuracy,-flops' selects by non-dominated rank and crowding (NSGA-II)",
   defaults: DEFAULTS,
   create(space: AnySearchSpace, options: StrategyOptions): RegularizedEvolution {
     const { seed, ...o } = resolveOptions(KIND, DEFAULTS, options);
@@ -180,8 +189,12 @@ export const evolutionStrategy: StrategyFactory = {
     });
     // a count (states written before proposals were tracked by key) stands for that many unknown keys
     const o2 = state.outstanding;
-    const outstanding = typeof o2 === 'number' && Number.isInteger(o2) && o2 >= 0 ? Array.from({ length: o2 }, () => '')
-      : Array.isArray(o2) && o2.every((k) => typeof k === 'string') ? (o2 as string[]) : null;
+    const outstanding =
+      typeof o2 === 'number' && Number.isInteger(o2) && o2 >= 0
+        ? Array.from({ length: o2 }, () => '')
+        : Array.isArray(o2) && o2.every((k) => typeof k === 'string')
+          ? (o2 as string[])
+          : null;
     if (!outstanding) throw new StrategyError('evolution: state.outstanding must be a list of keys (or a count)', 'invalid-state');
     return new RegularizedEvolution(space, rngFromState(KIND, state.rng), o, members, outstanding);
   },

@@ -208,7 +208,8 @@ export class HyperbandScheduler {
    * Completing a rung promotes its best and tells the inner strategy about the rest.
    */
   report(key: string, fidelity: number, score: number | null, metrics: Metrics = {}): void {
-    if (score !== null && !Number.isFinite(score)) throw new StrategyError(`halving: the score of '${key}' is ${score}; give a finite number, or null for a failed training`, 'missing-metric');
+    if (score !== null && !Number.isFinite(score))
+      throw new StrategyError(`halving: the score of '${key}' is ${score}; give a finite number, or null for a failed training`, 'missing-metric');
     for (const b of this.active) {
       const i = b.rungs.length - 1;
       if (b.plan[i]!.budget !== fidelity) continue;
@@ -217,12 +218,14 @@ export class HyperbandScheduler {
       if (score === null) {
         rec.status = 'failed';
         this.inner.forget?.([{ genotype: rec.genotype, key: rec.key }]);
-      }
-      else Object.assign(rec, { status: 'done', score, metrics: { ...metrics } });
+      } else Object.assign(rec, { status: 'done', score, metrics: { ...metrics } });
       this.maybePromote(b);
       return;
     }
-    throw new StrategyError(`halving: no job for '${key}' at fidelity ${fidelity} is waiting for a result (${this.pending} pending); report only jobs that next() handed out, once each`, 'invalid-state');
+    throw new StrategyError(
+      `halving: no job for '${key}' at fidelity ${fidelity} is waiting for a result (${this.pending} pending); report only jobs that next() handed out, once each`,
+      'invalid-state',
+    );
   }
 
   private maybePromote(b: Bracket): void {
@@ -249,17 +252,24 @@ export class HyperbandScheduler {
 
   state(): StrategyState {
     return {
-      kind: 'halving', version: 1, space: this.space.name,
+      kind: 'halving',
+      version: 1,
+      space: this.space.name,
       options: { ...this.options } as unknown as Json,
-      started: this.started, completed: this.completed,
+      started: this.started,
+      completed: this.completed,
       active: this.active.map((b) => ({
         index: b.index,
-        rungs: b.rungs.map((r) => r.map((j) => ({
-          genotype: j.genotype as Json, key: j.key, status: j.status,
-          ...(j.score !== undefined ? { score: j.score } : {}),
-          ...(j.metrics ? { metrics: { ...j.metrics } } : {}),
-          ...(j.promotedFrom !== undefined ? { promotedFrom: j.promotedFrom } : {}),
-        }))),
+        rungs: b.rungs.map((r) =>
+          r.map((j) => ({
+            genotype: j.genotype as Json,
+            key: j.key,
+            status: j.status,
+            ...(j.score !== undefined ? { score: j.score } : {}),
+            ...(j.metrics ? { metrics: { ...j.metrics } } : {}),
+            ...(j.promotedFrom !== undefined ? { promotedFrom: j.promotedFrom } : {}),
+          })),
+        ),
       })),
       inner: this.inner.state() as unknown as Json,
     };
@@ -267,14 +277,21 @@ export class HyperbandScheduler {
 }
 
 /** A scheduler around `inner` (a fresh strategy); options over HALVING_DEFAULTS. */
-export function createHalving(space: AnySearchSpace, inner: Strategy, options: Partial<HalvingOptions> & Pick<HalvingOptions, 'minBudget' | 'maxBudget'>): HyperbandScheduler {
+export function createHalving(
+  space: AnySearchSpace,
+  inner: Strategy,
+  options: Partial<HalvingOptions> & Pick<HalvingOptions, 'minBudget' | 'maxBudget'>,
+): HyperbandScheduler {
   return new HyperbandScheduler(space, inner, { ...HALVING_DEFAULTS, ...options });
 }
 
 /** The scheduler a `state()` was taken from, its inner strategy included, continuing exactly. */
 export function restoreHalving(space: AnySearchSpace, state: StrategyState): HyperbandScheduler {
-  const bad = (what: string): never => { throw new StrategyError(`halving: state ${what}`, 'invalid-state'); };
-  if (state === null || typeof state !== 'object' || state.kind !== 'halving') bad(`must be a halving scheduler's state, got kind ${JSON.stringify((state as { kind?: unknown } | null)?.kind)}`);
+  const bad = (what: string): never => {
+    throw new StrategyError(`halving: state ${what}`, 'invalid-state');
+  };
+  if (state === null || typeof state !== 'object' || state.kind !== 'halving')
+    bad(`must be a halving scheduler's state, got kind ${JSON.stringify((state as { kind?: unknown } | null)?.kind)}`);
   if (state.version !== 1) bad(`version ${String(state.version)} is not readable (expected 1)`);
   if (state.space !== space.name) bad(`was saved on space '${String(state.space)}', not '${space.name}'`);
   const options = state.options as unknown as HalvingOptions;
@@ -283,14 +300,20 @@ export function restoreHalving(space: AnySearchSpace, state: StrategyState): Hyp
   const completed = Number(state.completed);
   if (!Number.isInteger(started) || !Number.isInteger(completed) || !Array.isArray(state.active)) bad('needs started, completed and active');
   const s = new HyperbandScheduler(space, inner, options, [], started, completed);
-  const active = (state.active as { index: number; rungs: { genotype: unknown; key: string; status: Status; score?: number; metrics?: Metrics; promotedFrom?: number }[][] }[]).map((b) => {
+  const active = (
+    state.active as { index: number; rungs: { genotype: unknown; key: string; status: Status; score?: number; metrics?: Metrics; promotedFrom?: number }[][] }[]
+  ).map((b) => {
     if (!Number.isInteger(b.index) || !Array.isArray(b.rungs) || b.rungs.length === 0) bad('has a malformed bracket');
     return {
-      index: b.index, plan: s.plan(b.index),
-      rungs: b.rungs.map((r) => r.map((j) => {
-        if (typeof j.key !== 'string' || !['waiting', 'pending', 'done', 'failed'].includes(j.status)) bad(`has a malformed job ${JSON.stringify(j).slice(0, 80)}`);
-        return { ...j, genotype: space.validate(j.genotype) };
-      })),
+      index: b.index,
+      plan: s.plan(b.index),
+      rungs: b.rungs.map((r) =>
+        r.map((j) => {
+          if (typeof j.key !== 'string' || !['waiting', 'pending', 'done', 'failed'].includes(j.status))
+            bad(`has a malformed job ${JSON.stringify(j).slice(0, 80)}`);
+          return { ...j, genotype: space.validate(j.genotype) };
+        }),
+      ),
     };
   });
   return new HyperbandScheduler(space, inner, options, active, started, completed);

@@ -10,9 +10,7 @@
 // Every mistake is a StrategyError('invalid-objective') naming the field, the value and what is allowed.
 import { type Json, didYouMean } from '../util/index.js';
 import { StrategyError } from './errors.js';
-import {
-  type Objective, MNASNET_HARD, MNASNET_SOFT, constrained, maximize, minimize, mnasnetReward, paretoObjective,
-} from './objective.js';
+import { type Objective, MNASNET_HARD, MNASNET_SOFT, constrained, maximize, minimize, mnasnetReward, paretoObjective } from './objective.js';
 import { parseParetoMetrics } from './pareto.js';
 
 const FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -35,7 +33,10 @@ const METRIC = /^[A-Za-z_][\w.]*$/;
 function metricName(where: string, field: string, v: Json | undefined, required: boolean): string | undefined {
   if (v === undefined && !required) return undefined;
   if (typeof v !== 'string' || !METRIC.test(v)) {
-    fail(where, `'${field}' must be a metric name as the evaluator gives it (e.g. 'valAccuracy', 'flops', 'params', 'latencyMs_raspi4'), got ${JSON.stringify(v)}`);
+    fail(
+      where,
+      `'${field}' must be a metric name as the evaluator gives it (e.g. 'valAccuracy', 'flops', 'params', 'latencyMs_raspi4'), got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
@@ -78,10 +79,14 @@ function fromObject(where: string, o: { readonly [k: string]: Json }): Objective
     if (k !== 'name' && !fields.includes(k)) fail(where, `'${name}' has no field '${k}'.${didYouMean(k, [...fields])} Its fields: ${fields.join(', ')}`);
   }
   switch (name) {
-    case 'accuracy': return maximize(metricName(where, 'metric', o.metric, false) ?? 'valAccuracy');
-    case 'maximize': return maximize(metricName(where, 'metric', o.metric, true)!);
-    case 'minimize': return minimize(metricName(where, 'metric', o.metric, true)!);
-    case 'mnasnet': return mnasnetFrom(where, o);
+    case 'accuracy':
+      return maximize(metricName(where, 'metric', o.metric, false) ?? 'valAccuracy');
+    case 'maximize':
+      return maximize(metricName(where, 'metric', o.metric, true)!);
+    case 'minimize':
+      return minimize(metricName(where, 'metric', o.metric, true)!);
+    case 'mnasnet':
+      return mnasnetFrom(where, o);
     case 'constraint': {
       const max = num(where, 'max', o.max, 'a finite number', () => true);
       const min = num(where, 'min', o.min, 'a finite number', () => true);
@@ -89,14 +94,17 @@ function fromObject(where: string, o: { readonly [k: string]: Json }): Objective
       const floor = num(where, 'floor', o.floor, 'a finite number', () => true);
       return constrained({
         metric: metricName(where, 'metric', o.metric, true)!,
-        ...(max !== undefined ? { max } : {}), ...(min !== undefined ? { min } : {}), ...(floor !== undefined ? { floor } : {}),
+        ...(max !== undefined ? { max } : {}),
+        ...(min !== undefined ? { min } : {}),
+        ...(floor !== undefined ? { floor } : {}),
         objective: o.objective === undefined ? maximize('valAccuracy') : parse(`${where}.objective`, o.objective),
       });
     }
     default: {
       const m = o.metrics;
       const list = typeof m === 'string' ? m : Array.isArray(m) && m.every((x) => typeof x === 'string') ? (m as string[]) : undefined;
-      if (list === undefined) fail(where, `'metrics' must be a list of metric names (a leading '-' minimizes), e.g. ['valAccuracy', '-flops'], got ${JSON.stringify(m)}`);
+      if (list === undefined)
+        fail(where, `'metrics' must be a list of metric names (a leading '-' minimizes), e.g. ['valAccuracy', '-flops'], got ${JSON.stringify(m)}`);
       try {
         return paretoObjective(parseParetoMetrics(list));
       } catch (e) {
@@ -109,9 +117,10 @@ function fromObject(where: string, o: { readonly [k: string]: Json }): Objective
 function mnasnetFrom(where: string, o: { readonly [k: string]: Json }): Objective {
   const metric = metricName(where, 'metric', o.metric, true)!;
   if (o.target === undefined) fail(where, "'mnasnet' needs 'target': the target T of the cost metric, in its units (e.g. 80 for 80 ms)");
-  const target = num(where, 'target', o.target, 'a positive number (the target T, in the metric\'s units)', (n) => n > 0)!;
+  const target = num(where, 'target', o.target, "a positive number (the target T, in the metric's units)", (n) => n > 0)!;
   const mode = o.mode ?? 'soft';
-  if (mode !== 'soft' && mode !== 'hard') fail(where, `'mode' must be 'soft' (w = -0.07 everywhere) or 'hard' (w = 0 up to the target, -1 above), got ${JSON.stringify(mode)}`);
+  if (mode !== 'soft' && mode !== 'hard')
+    fail(where, `'mode' must be 'soft' (w = -0.07 everywhere) or 'hard' (w = 0 up to the target, -1 above), got ${JSON.stringify(mode)}`);
   const w = num(where, 'w', o.w, 'a finite number (e.g. -0.07)', () => true);
   if (w !== undefined && mode === 'hard') fail(where, "'w' sets the soft setting's one exponent; with mode 'hard' give 'alpha' and 'beta' instead");
   const base = mode === 'hard' ? MNASNET_HARD : w !== undefined ? { alpha: w, beta: w } : MNASNET_SOFT;
@@ -124,7 +133,10 @@ function mnasnetFrom(where: string, o: { readonly [k: string]: Json }): Objectiv
 function parse(where: string, spec: Json): Objective {
   if (typeof spec === 'string') return fromString(where, spec);
   if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) return fromObject(where, spec as { readonly [k: string]: Json });
-  return fail(where, `expected a name like 'accuracy', a Pareto list like 'valAccuracy,-flops', or an object with a 'name' (${OBJECTIVE_NAMES.join(', ')}), got ${JSON.stringify(spec)}`);
+  return fail(
+    where,
+    `expected a name like 'accuracy', a Pareto list like 'valAccuracy,-flops', or an object with a 'name' (${OBJECTIVE_NAMES.join(', ')}), got ${JSON.stringify(spec)}`,
+  );
 }
 
 /**

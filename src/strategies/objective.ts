@@ -26,7 +26,10 @@ export function readMetric(metric: string, metrics: Metrics): number {
   const v = metrics[metric];
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     const have = Object.keys(metrics).join(', ') || 'none';
-    throw new StrategyError(`the objective needs the metric '${metric}' as a finite number, got ${JSON.stringify(v)}; metrics given: ${have}`, 'missing-metric');
+    throw new StrategyError(
+      `the objective needs the metric '${metric}' as a finite number, got ${JSON.stringify(v)}; metrics given: ${have}`,
+      'missing-metric',
+    );
   }
   return v;
 }
@@ -66,7 +69,8 @@ export const MNASNET_HARD = { alpha: 0, beta: -1 } as const;
  */
 export function mnasnetReward(o: MnasNetOptions): Objective {
   const acc = o.accuracy ?? 'valAccuracy';
-  if (!(o.target > 0) || !Number.isFinite(o.target)) throw new StrategyError(`mnasnet: 'target' must be a positive number, got ${o.target}`, 'invalid-objective');
+  if (!(o.target > 0) || !Number.isFinite(o.target))
+    throw new StrategyError(`mnasnet: 'target' must be a positive number, got ${o.target}`, 'invalid-objective');
   return {
     metric: acc,
     direction: 'maximize',
@@ -107,7 +111,11 @@ export const CONSTRAINT_FLOOR = -1e6;
 export function constrained(o: ConstraintOptions): Objective {
   const floor = o.floor ?? CONSTRAINT_FLOOR;
   if (o.max === undefined && o.min === undefined) throw new StrategyError(`constraint on '${o.metric}' needs 'max' or 'min' (or both)`, 'invalid-objective');
-  for (const [k, v] of [['max', o.max], ['min', o.min], ['floor', floor]] as const) {
+  for (const [k, v] of [
+    ['max', o.max],
+    ['min', o.min],
+    ['floor', floor],
+  ] as const) {
     if (v !== undefined && !Number.isFinite(v)) throw new StrategyError(`constraint: '${k}' must be a finite number, got ${v}`, 'invalid-objective');
   }
   if (o.max !== undefined && o.min !== undefined && o.min > o.max) {
@@ -119,8 +127,12 @@ export function constrained(o: ConstraintOptions): Objective {
     direction: o.objective.direction,
     reads: [...new Set([...(o.objective.reads ?? [o.objective.metric]), o.metric])],
     spec: {
-      name: 'constraint', metric: o.metric, ...(o.max !== undefined ? { max: o.max } : {}), ...(o.min !== undefined ? { min: o.min } : {}),
-      objective: o.objective.spec ?? { name: o.objective.direction, metric: o.objective.metric }, floor,
+      name: 'constraint',
+      metric: o.metric,
+      ...(o.max !== undefined ? { max: o.max } : {}),
+      ...(o.min !== undefined ? { min: o.min } : {}),
+      objective: o.objective.spec ?? { name: o.objective.direction, metric: o.objective.metric },
+      floor,
     },
     score(m) {
       const v = readMetric(o.metric, m);
@@ -130,7 +142,10 @@ export function constrained(o: ConstraintOptions): Objective {
       if (violation > 0) return floor - violation;
       const s = o.objective.score(m);
       if (s <= floor) {
-        throw new StrategyError(`constraint: a feasible candidate scores ${s}, not above the floor ${floor}; set the constraint's 'floor' below every feasible score`, 'invalid-objective');
+        throw new StrategyError(
+          `constraint: a feasible candidate scores ${s}, not above the floor ${floor}; set the constraint's 'floor' below every feasible score`,
+          'invalid-objective',
+        );
       }
       return s;
     },

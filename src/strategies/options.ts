@@ -22,9 +22,11 @@ export function checkInteger(kind: string, option: string, value: number, min: n
 
 /** Throws unless `state` is a state of `kind` on `space` that this code can read. */
 export function checkState(kind: string, space: AnySearchSpace, state: StrategyState): void {
-  if (state === null || typeof state !== 'object') throw new StrategyError(`a ${kind} state must be a JSON object, got ${JSON.stringify(state)}`, 'invalid-state');
+  if (state === null || typeof state !== 'object')
+    throw new StrategyError(`a ${kind} state must be a JSON object, got ${JSON.stringify(state)}`, 'invalid-state');
   if (state.kind !== kind) throw new StrategyError(`the state is of strategy '${String(state.kind)}', not '${kind}'`, 'invalid-state');
-  if (state.version !== 1) throw new StrategyError(`${kind}: state version ${String(state.version)} is not readable by this version (expected 1)`, 'invalid-state');
+  if (state.version !== 1)
+    throw new StrategyError(`${kind}: state version ${String(state.version)} is not readable by this version (expected 1)`, 'invalid-state');
   if (state.space !== space.name) {
     throw new StrategyError(`the ${kind} state was saved on space '${String(state.space)}', not '${space.name}'`, 'invalid-state');
   }

@@ -29,11 +29,15 @@ export function parseParetoMetrics(spec: string | readonly string[]): ParetoMetr
   const items = typeof spec === 'string' ? spec.split(',').map((s) => s.trim()) : [...spec];
   const out = items.map((s, i) => {
     if (typeof s !== 'string' || !/^[+-]?[A-Za-z_][\w.]*$/.test(s)) {
-      throw new StrategyError(`pareto metrics[${i}] is ${JSON.stringify(s)}; write a metric name, prefixed by '-' to minimize it (e.g. 'valAccuracy', '-flops')`, 'invalid-objective');
+      throw new StrategyError(
+        `pareto metrics[${i}] is ${JSON.stringify(s)}; write a metric name, prefixed by '-' to minimize it (e.g. 'valAccuracy', '-flops')`,
+        'invalid-objective',
+      );
     }
     return s.startsWith('-') ? { name: s.slice(1), direction: 'minimize' as const } : { name: s.replace(/^\+/, ''), direction: 'maximize' as const };
   });
-  if (out.length < 2) throw new StrategyError(`a Pareto front needs at least 2 metrics, got ${out.length} (${items.join(', ')}); e.g. 'valAccuracy,-flops'`, 'invalid-objective');
+  if (out.length < 2)
+    throw new StrategyError(`a Pareto front needs at least 2 metrics, got ${out.length} (${items.join(', ')}); e.g. 'valAccuracy,-flops'`, 'invalid-objective');
   const names = out.map((m) => m.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice) throw new StrategyError(`pareto metrics name '${twice}' twice; each metric may appear once`, 'invalid-objective');
@@ -92,8 +96,13 @@ export function nonDominatedRanks(points: readonly (readonly number[])[], direct
   const dominating: number[][] = o.map(() => []);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      if (dominatesOriented(o[i]!, o[j]!)) { dominating[i]!.push(j); dominatedBy[j]!++; }
-      else if (dominatesOriented(o[j]!, o[i]!)) { dominating[j]!.push(i); dominatedBy[i]!++; }
+      if (dominatesOriented(o[i]!, o[j]!)) {
+        dominating[i]!.push(j);
+        dominatedBy[j]!++;
+      } else if (dominatesOriented(o[j]!, o[i]!)) {
+        dominating[j]!.push(i);
+        dominatedBy[i]!++;
+      }
     }
   }
   const rank = new Array<number>(n).fill(-1);

@@ -82,7 +82,11 @@ const REDRAW_PASSES = [32, 256];
 export abstract class ControllerStrategy<O extends ControllerStrategyOptions = ControllerStrategyOptions> implements Strategy {
   abstract readonly kind: string;
 
-  constructor(protected readonly space: AnySearchSpace, readonly options: O, protected readonly run: ControllerRun) {}
+  constructor(
+    protected readonly space: AnySearchSpace,
+    readonly options: O,
+    protected readonly run: ControllerRun,
+  ) {}
 
   /** The controller's network (for tests and inspection). */
   get controller(): Controller {
@@ -193,11 +197,16 @@ export abstract class ControllerStrategy<O extends ControllerStrategyOptions = C
     const { rng, controller, optimizer, pending, batch, baseline, updates } = this.run;
     const sd = optimizer.stateDict();
     return {
-      kind: this.kind, version: 1, space: this.space.name, rng: rng.state(),
+      kind: this.kind,
+      version: 1,
+      space: this.space.name,
+      rng: rng.state(),
       options: { ...this.options } as unknown as Json,
       weights: controller.weights(),
       adam: { meta: sd.meta as unknown as Json, tensors: Object.fromEntries(Object.entries(sd.tensors).map(([k, t]) => [k, t.toArray()])) },
-      baseline, updates, seen: [...this.run.seen],
+      baseline,
+      updates,
+      seen: [...this.run.seen],
       cache: this.run.cache.map((c) => ({ decisions: c.decisions, logProb: c.logProb })),
       pending: pending.map((p) => ({ key: p.key, decisions: p.decisions, logProb: p.logProb })),
       batch: batch.map((s) => ({ decisions: s.decisions, reward: s.reward, logProb: s.logProb })),
@@ -230,7 +239,11 @@ function checkOptions(kind: string, o: ControllerStrategyOptions): void {
 /** A fresh run: controller and optimiser from the seed's generator. */
 function freshRun(space: AnySearchSpace, o: ControllerStrategyOptions, rng: Rng): ControllerRun {
   const copts: ControllerOptions = { hidden: o.hidden, layers: o.layers, temperature: o.temperature, tanhC: o.tanhC };
-  const controller = new Controller(space.decisions().map((d) => d.choices.length), copts, rng);
+  const controller = new Controller(
+    space.decisions().map((d) => d.choices.length),
+    copts,
+    rng,
+  );
   const optimizer = new Adam(controller.parameters(), { lr: o.lr });
   return { rng, controller, optimizer, pending: [], batch: [], baseline: null, updates: 0, seen: new Set(), cache: [] };
 }
@@ -262,7 +275,8 @@ function restoredRun(kind: string, space: AnySearchSpace, o: ControllerStrategyO
     return { key: p.key, decisions: decisionList(kind, space, p.decisions, `state.pending[${i}]`), logProb: p.logProb };
   });
   const batch = list(state.batch, 'batch').map((s, i) => {
-    if (typeof s.reward !== 'number' || !(typeof s.logProb === 'number' || s.logProb === null)) throw invalid(kind, `state.batch[${i}] needs a reward and a logProb`);
+    if (typeof s.reward !== 'number' || !(typeof s.logProb === 'number' || s.logProb === null))
+      throw invalid(kind, `state.batch[${i}] needs a reward and a logProb`);
     return { decisions: decisionList(kind, space, s.decisions, `state.batch[${i}]`), reward: s.reward, logProb: s.logProb };
   });
   const baseline = state.baseline;
@@ -311,7 +325,9 @@ function restoredRun(kind: string, space: AnySearchSpace, o: ControllerStrategyO
 
 /** The registry entry of a controller strategy kind. */
 export function controllerFactory<O extends ControllerStrategyOptions>(
-  kind: string, description: string, defaults: O,
+  kind: string,
+  description: string,
+  defaults: O,
   make: (space: AnySearchSpace, options: O, run: ControllerRun) => ControllerStrategy<O>,
   check: (o: O) => void = () => {},
 ): StrategyFactory {

@@ -7,7 +7,12 @@
 import { type AnySearchSpace } from '../spaces/index.js';
 import { type Tensor, noGrad, tensor, tidy } from '../torch/index.js';
 import {
-  CONTROLLER_DEFAULTS, ControllerStrategy, type ControllerRun, type ControllerStrategyOptions, type Sample, controllerFactory,
+  CONTROLLER_DEFAULTS,
+  ControllerStrategy,
+  type ControllerRun,
+  type ControllerStrategyOptions,
+  type Sample,
+  controllerFactory,
 } from './policy-gradient.js';
 import { checkInteger } from './options.js';
 import { StrategyError } from './errors.js';
@@ -39,16 +44,16 @@ export class PPO extends ControllerStrategy<PPOOptions> {
   protected update(batch: readonly Sample[], advantages: readonly number[]): void {
     const decisions = batch.map((s) => s.decisions);
     // results the strategy did not propose count as sampled by the current policy
-    const current = batch.some((s) => s.logProb === null)
-      ? noGrad(() => tidy(() => this.controller.evaluate(decisions).logProb.toArray()))
-      : [];
+    const current = batch.some((s) => s.logProb === null) ? noGrad(() => tidy(() => this.controller.evaluate(decisions).logProb.toArray())) : [];
     const old = batch.map((s, i) => s.logProb ?? current[i]!);
     for (let e = 0; e < this.options.epochs; e++) {
-      this.step(() => tidy(() => {
-        const { logProb, entropy } = this.controller.evaluate(decisions);
-        const surrogate = clippedSurrogate(logProb, tensor(old, [old.length]), tensor(advantages, [advantages.length]), this.options.clip);
-        return surrogate.mean().add(entropy.mean().mul(this.options.entropyWeight)).neg();
-      }));
+      this.step(() =>
+        tidy(() => {
+          const { logProb, entropy } = this.controller.evaluate(decisions);
+          const surrogate = clippedSurrogate(logProb, tensor(old, [old.length]), tensor(advantages, [advantages.length]), this.options.clip);
+          return surrogate.mean().add(entropy.mean().mul(this.options.entropyWeight)).neg();
+        }),
+      );
     }
   }
 }

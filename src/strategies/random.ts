@@ -58,7 +58,8 @@ export const randomStrategy: StrategyFactory = {
     const seen = state.seen;
     const maxRetries = Number(state.maxRetries);
     checkInteger(KIND, 'maxRetries', maxRetries, 0);
-    if (!Array.isArray(seen) || !seen.every((k) => typeof k === 'string')) throw new StrategyError('random: state.seen must be a list of keys', 'invalid-state');
+    if (!Array.isArray(seen) || !seen.every((k) => typeof k === 'string'))
+      throw new StrategyError('random: state.seen must be a list of keys', 'invalid-state');
     return new RandomSearch(space, rngFromState(KIND, state.rng), maxRetries, new Set(seen as string[]));
   },
 };

@@ -5,7 +5,12 @@
 import { type AnySearchSpace } from '../spaces/index.js';
 import { tensor, tidy } from '../torch/index.js';
 import {
-  CONTROLLER_DEFAULTS, ControllerStrategy, type ControllerRun, type ControllerStrategyOptions, type Sample, controllerFactory,
+  CONTROLLER_DEFAULTS,
+  ControllerStrategy,
+  type ControllerRun,
+  type ControllerStrategyOptions,
+  type Sample,
+  controllerFactory,
 } from './policy-gradient.js';
 import { type StrategyFactory } from './strategy.js';
 
@@ -19,11 +24,13 @@ export class Reinforce extends ControllerStrategy {
   }
 
   protected update(batch: readonly Sample[], advantages: readonly number[]): void {
-    this.step(() => tidy(() => {
-      const { logProb, entropy } = this.controller.evaluate(batch.map((s) => s.decisions));
-      const adv = tensor(advantages, [advantages.length]);
-      return logProb.mul(adv).mean().add(entropy.mean().mul(this.options.entropyWeight)).neg();
-    }));
+    this.step(() =>
+      tidy(() => {
+        const { logProb, entropy } = this.controller.evaluate(batch.map((s) => s.decisions));
+        const adv = tensor(advantages, [advantages.length]);
+        return logProb.mul(adv).mean().add(entropy.mean().mul(this.options.entropyWeight)).neg();
+      }),
+    );
   }
 }
 

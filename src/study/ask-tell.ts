@@ -39,7 +39,11 @@ export class AskTellTrials {
   private readonly heartbeatMs: number;
   private readonly log: (line: string) => void;
 
-  private constructor(private readonly store: SqlStorage, readonly def: StudyDefinition, o: AskTellOptions) {
+  private constructor(
+    private readonly store: SqlStorage,
+    readonly def: StudyDefinition,
+    o: AskTellOptions,
+  ) {
     this.worker = o.worker ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.heartbeatMs = (def.heartbeatSeconds ?? 5) * 1000;
     this.log = o.log ?? (() => undefined);
@@ -56,8 +60,13 @@ export class AskTellTrials {
   async ask(): Promise<HeldTrial | null> {
     const holder = `${this.worker}/${++this.seq}`;
     const claim = await claimTrial(this.store, this.def, this.cache, {
-      worker: holder, maxAttempts: this.def.maxAttempts ?? 3, staleMs: STALE_BEATS * this.heartbeatMs, maxReask: MAX_REASK,
-      log: this.log, host: hostIdentity(), pid: process.pid,
+      worker: holder,
+      maxAttempts: this.def.maxAttempts ?? 3,
+      staleMs: STALE_BEATS * this.heartbeatMs,
+      maxReask: MAX_REASK,
+      log: this.log,
+      host: hostIdentity(),
+      pid: process.pid,
     });
     if (claim.kind !== 'trial') return null;
     const held: HeldTrial = { trial: claim.trial, holder };
@@ -90,12 +99,14 @@ export class AskTellTrials {
     const n = await db.run(
       `UPDATE trials SET heartbeat_at = ${db.nowSql}, progress = CASE WHEN progress < $4 THEN $4 ELSE progress END
        WHERE study = $1 AND number = $2 AND state = 'running' AND worker = $3`,
-      [this.def.name, held.trial.number, held.holder, step]);
+      [this.def.name, held.trial.number, held.holder, step],
+    );
     if (n === 0) throw this.lost(held);
     await db.run(
       `INSERT INTO intermediates (study, trial, step, metrics) VALUES ($1, $2, $3, $4)
        ON CONFLICT (study, trial, step) DO UPDATE SET metrics = excluded.metrics`,
-      [this.def.name, held.trial.number, step, canonicalJson(m)]);
+      [this.def.name, held.trial.number, step, canonicalJson(m)],
+    );
   }
 
   /** Stops beating for every held trial (they are re-queued once their heartbeat goes stale, or at once on this host when this process ends). */
@@ -106,14 +117,20 @@ export class AskTellTrials {
 
   private async beat(held: HeldTrial): Promise<boolean> {
     const db = this.store.db;
-    const n = await db.run(`UPDATE trials SET heartbeat_at = ${db.nowSql} WHERE study = $1 AND number = $2 AND state = 'running' AND worker = $3`,
-      [this.def.name, held.trial.number, held.holder]);
+    const n = await db.run(`UPDATE trials SET heartbeat_at = ${db.nowSql} WHERE study = $1 AND number = $2 AND state = 'running' AND worker = $3`, [
+      this.def.name,
+      held.trial.number,
+      held.holder,
+    ]);
     return n > 0;
   }
 
   private lost(held: HeldTrial): StudyError {
-    return new StudyError(`trial ${held.trial.number} of study '${this.def.name}' is no longer held by this process (its heartbeat went stale and it was `
-      + 'handed to another worker, or it was told already); its result was not recorded', 'trial-lost');
+    return new StudyError(
+      `trial ${held.trial.number} of study '${this.def.name}' is no longer held by this process (its heartbeat went stale and it was ` +
+        'handed to another worker, or it was told already); its result was not recorded',
+      'trial-lost',
+    );
   }
 
   /**
@@ -126,7 +143,8 @@ export class AskTellTrials {
     const n = await db.run(
       `UPDATE trials SET state = $4, metrics = $5, score = $6, error = $7, failure = $8, finished_at = ${db.nowSql}, heartbeat_at = ${db.nowSql}
        WHERE study = $1 AND number = $2 AND worker = $3 AND state IN ('running', 'queued')`,
-      [this.def.name, held.trial.number, held.holder, state, m && canonicalJson(m), score, reason, state === 'failed' ? 'error' : null]);
+      [this.def.name, held.trial.number, held.holder, state, m && canonicalJson(m), score, reason, state === 'failed' ? 'error' : null],
+    );
     const entry = this.held.get(held.holder);
     if (entry) clearInterval(entry.timer);
     this.held.delete(held.holder);

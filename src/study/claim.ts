@@ -52,8 +52,11 @@ export async function claimTrial(store: SqlStorage, def: StudyDefinition, cache:
     // A run repeated after a COMMIT whose answer was lost: if that COMMIT landed, this worker
     // already holds the trial it claimed (a worker holds one trial at a time), so take it.
     if (info.afterUnknownCommit) {
-      const held = await tx.all(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study = $1 AND state = 'running' AND worker = $2 AND host = $3 AND pid = $4
-        ORDER BY number DESC LIMIT 1`, [def.name, o.worker, o.host, o.pid]);
+      const held = await tx.all(
+        `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study = $1 AND state = 'running' AND worker = $2 AND host = $3 AND pid = $4
+        ORDER BY number DESC LIMIT 1`,
+        [def.name, o.worker, o.host, o.pid],
+      );
       if (held.length > 0) return { kind: 'trial', trial: toTrial(held[0]!, def.name) } as const;
     }
     await takeBackDead(tx, def.name, now, o, db.reconnectedAt);
@@ -69,9 +72,12 @@ export async function claimTrial(store: SqlStorage, def: StudyDefinition, cache:
     cache.seq = -1;
     let changed = false;
     if (!searcher) searcher = loadSearcher(def, study.strategy_state);
-    const unheard = (await tx.all(
-      `SELECT ${FINISHED_COLUMNS} FROM trials WHERE study = $1 AND state IN ('complete', 'failed', 'pruned') AND told = 0 ORDER BY finished_at, number`,
-      [def.name])).map((r) => finishedOf(r, def.name));
+    const unheard = (
+      await tx.all(
+        `SELECT ${FINISHED_COLUMNS} FROM trials WHERE study = $1 AND state IN ('complete', 'failed', 'pruned') AND told = 0 ORDER BY finished_at, number`,
+        [def.name],
+      )
+    ).map((r) => finishedOf(r, def.name));
     if (unheard.length > 0) {
       searcher.hear(unheard, o);
       await tx.run(`UPDATE trials SET told = 1 WHERE study = $1 AND number IN (${numberList(unheard)})`, [def.name]);
@@ -89,7 +95,9 @@ export async function claimTrial(store: SqlStorage, def: StudyDefinition, cache:
       number = num(queued[0]!.number);
       await tx.run(
         `UPDATE trials SET state = 'running', attempts = attempts + 1, worker = $3, host = $5, pid = $6, started_at = $4, heartbeat_at = $4
-         WHERE study = $1 AND number = $2`, [def.name, number, o.worker, now, o.host, o.pid]);
+         WHERE study = $1 AND number = $2`,
+        [def.name, number, o.worker, now, o.host, o.pid],
+      );
     } else {
       const minutes = def.budget.minutes;
       const outOfTime = minutes !== undefined && now - num(study.created_at) >= minutes * 60_000;
@@ -136,7 +144,8 @@ async function takeBackDead(tx: Sql, study: string, now: number, o: ClaimOptions
   const candidates = await tx.all(
     `SELECT number, worker, heartbeat_at, host, pid, progress, deaths, death_progress, crashes FROM trials WHERE study = $1 AND state = 'running'
      AND (heartbeat_at IS NULL OR heartbeat_at < $2 OR host = $3)`,
-    [study, now - o.staleMs, o.host]);
+    [study, now - o.staleMs, o.host],
+  );
   for (const r of candidates) {
     const n = num(r.number);
     const stale = !graced && (r.heartbeat_at === null || num(r.heartbeat_at) < now - o.staleMs);
@@ -156,19 +165,29 @@ async function takeBackDead(tx: Sql, study: string, now: number, o: ClaimOptions
     const at = `progress ${shownProgress(progress)}`;
     const columns = [study, n, deaths, crashes, progress];
     if (crashes >= o.maxAttempts) {
-      const why = `${cause}: its worker died ${crashes + 1} times at the same point (${at}) without progress in between; `
-        + 'the trial itself likely crashes its process (out of memory, a native crash). '
-        + `Failed for good after ${crashes} charged deaths (maxAttempts ${o.maxAttempts})`;
-      await tx.run(`UPDATE trials SET state = 'failed', failure = 'crashed', error = $6, finished_at = $7, deaths = $3, crashes = $4, death_progress = $5
-        WHERE study = $1 AND number = $2`, [...columns, why, now]);
+      const why =
+        `${cause}: its worker died ${crashes + 1} times at the same point (${at}) without progress in between; ` +
+        'the trial itself likely crashes its process (out of memory, a native crash). ' +
+        `Failed for good after ${crashes} charged deaths (maxAttempts ${o.maxAttempts})`;
+      await tx.run(
+        `UPDATE trials SET state = 'failed', failure = 'crashed', error = $6, finished_at = $7, deaths = $3, crashes = $4, death_progress = $5
+        WHERE study = $1 AND number = $2`,
+        [...columns, why, now],
+      );
       o.log(`trial ${n} failed: ${why}`);
     } else {
-      const charge = last === null ? 'a first death is not charged'
-        : charged ? `charged: no progress since the death before (${crashes} of ${o.maxAttempts} charged deaths at ${at})`
-          : `not charged: progress since the death before (${shownProgress(last)} → ${shownProgress(progress)})`;
+      const charge =
+        last === null
+          ? 'a first death is not charged'
+          : charged
+            ? `charged: no progress since the death before (${crashes} of ${o.maxAttempts} charged deaths at ${at})`
+            : `not charged: progress since the death before (${shownProgress(last)} → ${shownProgress(progress)})`;
       const why = `${cause}; death ${deaths}, ${charge}; it resumes from its checkpoint`;
-      await tx.run(`UPDATE trials SET state = 'queued', error = $6, heartbeat_at = NULL, deaths = $3, crashes = $4, death_progress = $5
-        WHERE study = $1 AND number = $2`, [...columns, why]);
+      await tx.run(
+        `UPDATE trials SET state = 'queued', error = $6, heartbeat_at = NULL, deaths = $3, crashes = $4, death_progress = $5
+        WHERE study = $1 AND number = $2`,
+        [...columns, why],
+      );
       o.log(`trial ${n} re-queued: ${why}`);
     }
   }

@@ -26,7 +26,10 @@ export type StudyErrorCode =
   | 'invalid-config';
 
 export class StudyError extends NasforgeError {
-  constructor(message: string, override readonly code: StudyErrorCode) {
+  constructor(
+    message: string,
+    override readonly code: StudyErrorCode,
+  ) {
     super(message, code);
     this.name = 'StudyError';
   }
@@ -37,7 +40,10 @@ export class StudyError extends NasforgeError {
  * the trial is recorded as `pruned` with the metrics given here, and the search goes on.
  */
 export class TrialPruned extends Error {
-  constructor(message = 'pruned', readonly metrics: Readonly<Record<string, number>> = {}) {
+  constructor(
+    message = 'pruned',
+    readonly metrics: Readonly<Record<string, number>> = {},
+  ) {
     super(message);
     this.name = 'TrialPruned';
   }

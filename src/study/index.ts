@@ -61,11 +61,19 @@
 //   holds is saved to `<path>.recovered-<time>` and the worker stops with StudyError
 //   'storage-gone' naming it. Either way runWorker rejects, nothing is recorded for the trial in
 //   progress, and it resumes from its checkpoint on the next run.
-export {
-  type TrialState, type TrialFailure, type StudyRecord, type Trial, type Intermediate, type StudyDefinition, type TrialContext, type Evaluate, type SchedulerSpec,
+export type {
+  TrialState,
+  TrialFailure,
+  StudyRecord,
+  Trial,
+  Intermediate,
+  StudyDefinition,
+  TrialContext,
+  Evaluate,
+  SchedulerSpec,
 } from './types.js';
 export { StudyError, TrialPruned, type StudyErrorCode } from './errors.js';
-export { type Storage, type NewTrial, type TrialFilter, type EnsureOptions } from './storage.js';
+export type { Storage, NewTrial, TrialFilter, EnsureOptions } from './storage.js';
 export { openStorage, type OpenOptions } from './open.js';
 export { parseStorageUrl, redactUrl, type StorageUrl } from './url.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';

@@ -57,7 +57,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: 'trials: the host and process of the worker holding a trial (a dead local worker is noticed at once); bracket, rung and parent trial of multi-fidelity trials',
+    description:
+      'trials: the host and process of the worker holding a trial (a dead local worker is noticed at once); bracket, rung and parent trial of multi-fidelity trials',
     statements: [
       // one column per statement: SQLite's ALTER TABLE adds one at a time
       'ALTER TABLE trials ADD COLUMN host TEXT',
@@ -69,8 +70,9 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: "trials: progress kept in the trial's checkpoint, deaths of its workers (and the progress at the last one), "
-      + "charged deaths (crashes at the same point), why a failed trial failed; studies: an id of each incarnation",
+    description:
+      "trials: progress kept in the trial's checkpoint, deaths of its workers (and the progress at the last one), " +
+      'charged deaths (crashes at the same point), why a failed trial failed; studies: an id of each incarnation',
     statements: [
       'ALTER TABLE trials ADD COLUMN progress DOUBLE PRECISION NOT NULL DEFAULT 0',
       'ALTER TABLE trials ADD COLUMN deaths INTEGER NOT NULL DEFAULT 0',
@@ -100,8 +102,10 @@ export async function migrate(db: Db, where: string, migrations: readonly Migrat
     const known = migrations.length;
     if (current > known) {
       throw new StudyError(
-        `${where} has study schema version ${current}, newer than this nasforge knows (${known}); `
-        + 'upgrade nasforge to read it (the database was not changed)', 'schema-too-new');
+        `${where} has study schema version ${current}, newer than this nasforge knows (${known}); ` +
+          'upgrade nasforge to read it (the database was not changed)',
+        'schema-too-new',
+      );
     }
     for (const m of migrations.slice(current)) {
       for (const s of m.statements) await tx.run(s);

@@ -25,14 +25,24 @@ export interface PgOptions {
 }
 
 const CONNECTION_CODES = new Set([
-  'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOENT',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOENT',
   '57P01', // admin_shutdown: pg_terminate_backend, a fast shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or shutting down
   '55000', // "database is not currently accepting connections" (when connecting)
   '53300', // too_many_connections
 ]);
-const CONNECTION_MESSAGES = /connection terminated|terminating connection|connection error|not queryable|timeout exceeded when trying to connect|timeout expired|socket hang up|read ECONNRESET/i;
+const CONNECTION_MESSAGES =
+  /connection terminated|terminating connection|connection error|not queryable|timeout exceeded when trying to connect|timeout expired|socket hang up|read ECONNRESET/i;
 /** a conflict between transactions: the whole transaction may be run again */
 const CONFLICT_CODES = new Set(['40001', '40P01']);
 
@@ -95,26 +105,28 @@ export class PgDb implements Db {
 
   transaction<T>(lock: Lock, fn: (tx: Sql, info: TxInfo) => Promise<T>): Promise<T> {
     let unknownCommit = false; // once a COMMIT's answer was lost, every later run is told
-    return this.retrying(true, () => this.withClient(async (client) => {
-      const info: TxInfo = { afterUnknownCommit: unknownCommit };
-      let committing = false;
-      try {
-        await client.query('BEGIN');
-        if (lock && 'study' in lock) await client.query('SELECT 1 FROM studies WHERE name = $1 FOR UPDATE', [lock.study]);
-        if (lock && 'global' in lock) await client.query('SELECT pg_advisory_xact_lock($1)', [lock.global]);
-        const out = await fn(sqlOf(client), info);
-        committing = true;
-        await client.query('COMMIT');
-        return out;
-      } catch (e) {
-        if (isConnectionError(e)) {
-          if (committing) unknownCommit = true;
-        } else {
-          await client.query('ROLLBACK').catch(() => undefined);
+    return this.retrying(true, () =>
+      this.withClient(async (client) => {
+        const info: TxInfo = { afterUnknownCommit: unknownCommit };
+        let committing = false;
+        try {
+          await client.query('BEGIN');
+          if (lock && 'study' in lock) await client.query('SELECT 1 FROM studies WHERE name = $1 FOR UPDATE', [lock.study]);
+          if (lock && 'global' in lock) await client.query('SELECT pg_advisory_xact_lock($1)', [lock.global]);
+          const out = await fn(sqlOf(client), info);
+          committing = true;
+          await client.query('COMMIT');
+          return out;
+        } catch (e) {
+          if (isConnectionError(e)) {
+            if (committing) unknownCommit = true;
+          } else {
+            await client.query('ROLLBACK').catch(() => undefined);
+          }
+          throw e;
         }
-        throw e;
-      }
-    }));
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -173,9 +185,11 @@ export class PgDb implements Db {
   private goneError(last: unknown): StudyError {
     const why = (last as Error)?.message || String((last as { code?: unknown })?.code ?? last);
     return new StudyError(
-      `lost the connection to PostgreSQL at ${describeTarget(this.target)} and could not get it back within ${this.reconnectMs / 1000} s `
-      + `(last error: ${why}). Is the server running and reachable? Nothing committed is lost: run again once it is back `
-      + '(a trial that was running resumes from its checkpoint)', 'unreachable');
+      `lost the connection to PostgreSQL at ${describeTarget(this.target)} and could not get it back within ${this.reconnectMs / 1000} s ` +
+        `(last error: ${why}). Is the server running and reachable? Nothing committed is lost: run again once it is back ` +
+        '(a trial that was running resumes from its checkpoint)',
+      'unreachable',
+    );
   }
 }
 

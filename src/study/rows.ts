@@ -7,8 +7,9 @@ import { type Row, num, numOrNull } from './db.js';
 import { StudyError } from './errors.js';
 import { type Intermediate, type StudyRecord, type Trial, type TrialFailure, type TrialState } from './types.js';
 
-export const TRIAL_COLUMNS = 'number, state, genotype, key, fidelity, bracket, rung, parent, metrics, score, error, attempts, worker, artifacts, '
-  + 'created_at, started_at, finished_at, heartbeat_at, progress, deaths, crashes, failure';
+export const TRIAL_COLUMNS =
+  'number, state, genotype, key, fidelity, bracket, rung, parent, metrics, score, error, attempts, worker, artifacts, ' +
+  'created_at, started_at, finished_at, heartbeat_at, progress, deaths, crashes, failure';
 
 /** A JSON column's value; `where` names the row ("study 's', trial 3"), `column` the column. */
 export function jsonColumn(text: unknown, where: string, column: string): Json {
@@ -17,7 +18,8 @@ export function jsonColumn(text: unknown, where: string, column: string): Json {
   } catch (e) {
     throw new StudyError(
       `${(e as Error).message}. The database was changed outside nasforge: fix or delete that row, or restore the database from a backup`,
-      'corrupt-storage');
+      'corrupt-storage',
+    );
   }
 }
 

@@ -6,9 +6,7 @@
 // inner strategy. The same genotype at another fidelity is another trial, not a duplicate.
 import { type HyperbandScheduler, type StrategyState, StrategyError } from '../strategies/index.js';
 import { type Sql, num } from './db.js';
-import {
-  type FinishedTrial, type SearchOptions, type Searcher, FINISHED_COLUMNS, finishedOf, insertRunning,
-} from './searcher.js';
+import { type FinishedTrial, type SearchOptions, type Searcher, FINISHED_COLUMNS, finishedOf, insertRunning } from './searcher.js';
 import { hearInOrder } from './strategy-searcher.js';
 import { type StudyDefinition } from './types.js';
 
@@ -48,7 +46,8 @@ export class SchedulerSearcher implements Searcher {
       if (i < o.maxReask) {
         const dup = await tx.all(
           `SELECT ${FINISHED_COLUMNS} FROM trials WHERE study = $1 AND key = $2 AND fidelity = $3 AND state = 'complete' ORDER BY number LIMIT 1`,
-          [def.name, job.key, job.fidelity]);
+          [def.name, job.key, job.fidelity],
+        );
         if (dup.length > 0) {
           const t = finishedOf(dup[0]!, def.name);
           this.scheduler.report(job.key, job.fidelity, t.score, t.metrics ?? {});
@@ -60,12 +59,24 @@ export class SchedulerSearcher implements Searcher {
       if (job.promotedFrom !== undefined) {
         const rows = await tx.all(
           "SELECT number FROM trials WHERE study = $1 AND key = $2 AND fidelity = $3 AND state = 'complete' ORDER BY CASE WHEN bracket = $4 THEN 0 ELSE 1 END, number DESC LIMIT 1",
-          [def.name, job.key, job.promotedFrom, job.bracket]);
+          [def.name, job.key, job.promotedFrom, job.bracket],
+        );
         parent = rows.length ? num(rows[0]!.number) : null;
       }
-      const number = await insertRunning(tx, def, {
-        genotype: job.genotype, key: job.key, fidelity: job.fidelity, bracket: job.bracket, rung: job.rung, parent,
-      }, now, o);
+      const number = await insertRunning(
+        tx,
+        def,
+        {
+          genotype: job.genotype,
+          key: job.key,
+          fidelity: job.fidelity,
+          bracket: job.bracket,
+          rung: job.rung,
+          parent,
+        },
+        now,
+        o,
+      );
       if (reused) o.log(`trial ${number}: ${reused} scheduled trainings reused complete trials' results`);
       return number;
     }

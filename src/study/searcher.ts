@@ -81,7 +81,7 @@ export async function insertRunning(tx: Sql, def: StudyDefinition, t: NewRunning
   await tx.run(
     `INSERT INTO trials (study, number, state, genotype, key, fidelity, bracket, rung, parent, attempts, worker, host, pid, created_at, started_at, heartbeat_at)
      VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $12, $12)`,
-    [def.name, number, genotype, t.key, t.fidelity ?? null, t.bracket ?? null, t.rung ?? null, t.parent ?? null,
-      o.worker, o.host, o.pid, now]);
+    [def.name, number, genotype, t.key, t.fidelity ?? null, t.bracket ?? null, t.rung ?? null, t.parent ?? null, o.worker, o.host, o.pid, now],
+  );
   return number;
 }

@@ -29,8 +29,10 @@ function isBusy(e: unknown): boolean {
 
 function corruptError(path: string, e: unknown): StudyError {
   return new StudyError(
-    `${path} is not a readable SQLite database (${(e as Error).message}). It was left untouched: `
-    + 'restore it from a backup, or pass a new file with --storage sqlite:NEW_PATH', 'corrupt-storage');
+    `${path} is not a readable SQLite database (${(e as Error).message}). It was left untouched: ` +
+      'restore it from a backup, or pass a new file with --storage sqlite:NEW_PATH',
+    'corrupt-storage',
+  );
 }
 
 /**
@@ -51,9 +53,17 @@ class Connection {
   /** -wal and -shm: known once they exist while the file is still ours (SQLite makes them on first use) */
   private readonly sidecars: [string, FileId | null][];
 
-  constructor(readonly db: Database.Database, readonly path: string) {
+  constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+  ) {
     this.id = path === ':memory:' ? null : fileId(path);
-    this.sidecars = this.id ? [[`${path}-wal`, null], [`${path}-shm`, null]] : [];
+    this.sidecars = this.id
+      ? [
+          [`${path}-wal`, null],
+          [`${path}-shm`, null],
+        ]
+      : [];
   }
 
   /** throws StudyError('storage-gone') once the file at the path is not the one opened (saving what the connection holds first) */
@@ -112,27 +122,29 @@ function connect(path: string): Connection {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
-      throw readOnlyError(path, e)
-        ?? new StudyError(`cannot create the folder of ${path} (${(e as Error).message}); pass a writable path`, 'storage-error');
+      throw readOnlyError(path, e) ?? new StudyError(`cannot create the folder of ${path} (${(e as Error).message}); pass a writable path`, 'storage-error');
     }
   }
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw readOnlyError(path, e)
-      ?? new StudyError(`cannot open ${path} as a SQLite database (${(e as Error).message}); pass a writable path`, 'storage-error');
+    throw readOnlyError(path, e) ?? new StudyError(`cannot open ${path} as a SQLite database (${(e as Error).message}); pass a writable path`, 'storage-error');
   }
   try {
     // Read before anything writes: a file that is not a database (or is damaged) is refused
     // here, before WAL mode or a migration could touch it.
     const check = retryBusy(() => db.pragma('quick_check', { simple: true }));
     if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     if (tables.length > 0 && !tables.includes('schema_version')) {
       throw new StudyError(
-        `${path} is a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}); `
-        + 'nasforge will not write into it: pass a new file with --storage sqlite:NEW_PATH', 'invalid-storage');
+        `${path} is a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}); ` +
+          'nasforge will not write into it: pass a new file with --storage sqlite:NEW_PATH',
+        'invalid-storage',
+      );
     }
     retryBusy(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a killed process never loses a commit
@@ -246,7 +258,10 @@ function retryBusy<T>(fn: () => T): T {
     } catch (e) {
       if (!isBusy(e)) throw e;
       if (Date.now() - start > BUSY_GIVE_UP_MS) {
-        throw new StudyError(`the SQLite database stayed locked for over ${BUSY_GIVE_UP_MS / 1000} s (${(e as Error).message}); is another program holding a transaction open?`, 'storage-error');
+        throw new StudyError(
+          `the SQLite database stayed locked for over ${BUSY_GIVE_UP_MS / 1000} s (${(e as Error).message}); is another program holding a transaction open?`,
+          'storage-error',
+        );
       }
       sleepSync(Math.min(5 * (i + 1), 50));
     }

@@ -57,7 +57,7 @@ export function saveRecovered(db: Database.Database, path: string): { file: stri
  * from beside `path` (only where they are still the files it opened). Left there, SQLite would
  * apply that log to whatever database is put at the path next, the recovered copy included.
  */
-export function removeOrphans(path: string, files: readonly (readonly [string, FileId | null])[]): void {
+export function removeOrphans(_path: string, files: readonly (readonly [string, FileId | null])[]): void {
   for (const [file, id] of files) {
     if (id && fileChange(file, id) === null) rmSync(file, { force: true });
   }
@@ -65,13 +65,15 @@ export function removeOrphans(path: string, files: readonly (readonly [string, F
 
 export function goneError(path: string, change: 'deleted' | 'replaced', saved: { file: string } | { error: string }): StudyError {
   const what = change === 'deleted' ? 'was deleted' : 'was replaced by another file';
-  const kept = 'file' in saved
-    ? `What this worker's connection still held (every trial recorded so far) is saved in ${saved.file}: `
-      + `to go on with the study, stop every nasforge using ${path}, move that file to ${path} and run again`
-    : `Saving what this worker's connection still held failed (${saved.error}): copy it from a running process's view before it exits, or restore a backup`;
+  const kept =
+    'file' in saved
+      ? `What this worker's connection still held (every trial recorded so far) is saved in ${saved.file}: ` +
+        `to go on with the study, stop every nasforge using ${path}, move that file to ${path} and run again`
+      : `Saving what this worker's connection still held failed (${saved.error}): copy it from a running process's view before it exits, or restore a backup`;
   return new StudyError(
     `the study database ${path} ${what} while this worker had it open, so nothing more is written (it would be lost). ${kept}`,
-    'storage-gone');
+    'storage-gone',
+  );
 }
 
 function writable(path: string): boolean {
@@ -90,18 +92,22 @@ export function readOnlyError(path: string, e: unknown): StudyError | null {
   const dir = dirname(path);
   const fileRo = fileId(path) !== null && !writable(path);
   const dirRo = fileId(dir) !== null && !writable(dir);
-  const denied = ['SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH', 'EACCES', 'EPERM', 'EROFS'].some((c) => code.startsWith(c))
-    || code.startsWith('SQLITE_IOERR');
+  const denied =
+    ['SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH', 'EACCES', 'EPERM', 'EROFS'].some((c) => code.startsWith(c)) || code.startsWith('SQLITE_IOERR');
   if (!code.startsWith('SQLITE_READONLY') && !(denied && (fileRo || dirRo))) return null;
   const copy = 'or copy the database to a writable folder and pass --storage sqlite:COPY';
   if (fileRo || !dirRo) {
     return new StudyError(
-      `the study database ${path} is read-only (${message}): nasforge writes to it to run a search or change a study (trials, heartbeats, schema upgrades). `
-      + `Make it writable (e.g. chmod u+w '${path}'), ${copy}`, 'read-only');
+      `the study database ${path} is read-only (${message}): nasforge writes to it to run a search or change a study (trials, heartbeats, schema upgrades). ` +
+        `Make it writable (e.g. chmod u+w '${path}'), ${copy}`,
+      'read-only',
+    );
   }
   return new StudyError(
-    `the folder ${dir} of the study database ${path} is read-only (${message}): SQLite keeps its -wal and -shm files beside the database, `
-    + `so the folder must be writable too. Make it writable (e.g. chmod u+w '${dir}'), ${copy}`, 'read-only');
+    `the folder ${dir} of the study database ${path} is read-only (${message}): SQLite keeps its -wal and -shm files beside the database, ` +
+      `so the folder must be writable too. Make it writable (e.g. chmod u+w '${dir}'), ${copy}`,
+    'read-only',
+  );
 }
 
 /** StudyError('unknown-storage') for a SQLite path with no file (a read-only command never creates one). */
@@ -113,11 +119,13 @@ export function missingError(path: string): StudyError {
   } catch {
     // no such folder either: said below
   }
-  const hint = names === null
-    ? ` (its folder ${dir} does not exist either)`
-    : (didYouMean(basename(path), names).replace(/^ Did/, '; did') || (names.length ? `; databases in ${dir}: ${names.join(', ')}` : ''));
+  const hint =
+    names === null
+      ? ` (its folder ${dir} does not exist either)`
+      : didYouMean(basename(path), names).replace(/^ Did/, '; did') || (names.length ? `; databases in ${dir}: ${names.join(', ')}` : '');
   const stop = hint.endsWith('?') ? '' : '.';
   return new StudyError(
     `no study database at ${path}${hint}${stop} Check the path given with --storage (or $NASFORGE_STORAGE), or run a search first to create one`,
-    'unknown-storage');
+    'unknown-storage',
+  );
 }

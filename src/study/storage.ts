@@ -100,7 +100,8 @@ export class SqlStorage implements Storage {
     checkName(name);
     const inserted = await this.db.run(
       `INSERT INTO studies (name, config, created_at, uid) VALUES ($1, $2, ${this.db.nowSql}, $3) ON CONFLICT (name) DO NOTHING`,
-      [name, configText(name, config), newUid()]);
+      [name, configText(name, config), newUid()],
+    );
     if (inserted === 0) throw new StudyError(`a study named '${name}' already exists; pick another name or resume it`, 'study-exists');
     return (await this.getStudy(name))!;
   }
@@ -117,9 +118,11 @@ export class SqlStorage implements Storage {
   async ensureStudy(name: string, config: Json, options: EnsureOptions = {}): Promise<StudyRecord> {
     checkName(name);
     // Insert-or-keep in one statement: concurrent workers starting the same study agree on one row.
-    await this.db.run(
-      `INSERT INTO studies (name, config, created_at, uid) VALUES ($1, $2, ${this.db.nowSql}, $3) ON CONFLICT (name) DO NOTHING`,
-      [name, configText(name, config), newUid()]);
+    await this.db.run(`INSERT INTO studies (name, config, created_at, uid) VALUES ($1, $2, ${this.db.nowSql}, $3) ON CONFLICT (name) DO NOTHING`, [
+      name,
+      configText(name, config),
+      newUid(),
+    ]);
     const settings = options.settings ?? [];
     const isSetting = (path: string): boolean => settings.some((k) => path === k || path.startsWith(`${k}.`));
     return this.db.transaction({ study: name }, async (tx) => {
@@ -144,14 +147,20 @@ export class SqlStorage implements Storage {
       if (diffs.length === 0) return study;
       const complete = num((await tx.all("SELECT COUNT(*) AS n FROM trials WHERE study = $1 AND state = 'complete'", [name]))[0]!.n);
       if (complete > 0) {
-        throw mismatch(name, describeDifferences(diffs), [],
-          ` (its config cannot be corrected in place: it has ${complete} complete trial${complete === 1 ? '' : 's'})`);
+        throw mismatch(
+          name,
+          describeDifferences(diffs),
+          [],
+          ` (its config cannot be corrected in place: it has ${complete} complete trial${complete === 1 ? '' : 's'})`,
+        );
       }
       await tx.run('DELETE FROM intermediates WHERE study = $1', [name]);
       await tx.run('DELETE FROM trials WHERE study = $1', [name]);
       // a new state_seq: workers that cached the old strategy reload it (now none)
-      await tx.run(`UPDATE studies SET config = $2, strategy_state = NULL, state_seq = state_seq + 1, created_at = ${this.db.nowSql}, uid = $3 WHERE name = $1`,
-        [name, text, newUid()]);
+      await tx.run(
+        `UPDATE studies SET config = $2, strategy_state = NULL, state_seq = state_seq + 1, created_at = ${this.db.nowSql}, uid = $3 WHERE name = $1`,
+        [name, text, newUid()],
+      );
       return toStudy((await tx.all('SELECT name, config, created_at FROM studies WHERE name = $1', [name]))[0]!);
     });
   }
@@ -171,7 +180,7 @@ export class SqlStorage implements Storage {
     const params: Param[] = [study];
     let where = 'study = $1';
     if (filter.states && filter.states.length > 0) {
-      where += ` AND state IN (${filter.states.map((s, i) => `$${i + 2}`).join(', ')})`;
+      where += ` AND state IN (${filter.states.map((_s, i) => `$${i + 2}`).join(', ')})`;
       params.push(...filter.states);
     }
     const rows = await this.db.all(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE ${where} ORDER BY number`, params);
@@ -210,14 +219,28 @@ export class SqlStorage implements Storage {
     }
     await this.requireStudy(study);
     const finished = state === 'queued' ? 'NULL' : this.db.nowSql;
-    const values = [state, genotype, t.key, t.fidelity ?? null, metrics && canonicalJson(metrics),
-      state === 'complete' ? t.score! : null, t.error ?? null, canonicalJson(artifacts), state === 'failed' ? 'error' : null];
+    const values = [
+      state,
+      genotype,
+      t.key,
+      t.fidelity ?? null,
+      metrics && canonicalJson(metrics),
+      state === 'complete' ? t.score! : null,
+      t.error ?? null,
+      canonicalJson(artifacts),
+      state === 'failed' ? 'error' : null,
+    ];
     let tried: number | null = null;
     return this.db.transaction({ study }, async (tx, info) => {
       if (info.afterUnknownCommit && tried !== null) {
         // the COMMIT of the first run may have landed: then the trial it inserted is this one
-        const rows = await tx.all('SELECT number FROM trials WHERE study = $1 AND number = $2 AND state = $3 AND genotype = $4 AND key = $5',
-          [study, tried, state, genotype, t.key]);
+        const rows = await tx.all('SELECT number FROM trials WHERE study = $1 AND number = $2 AND state = $3 AND genotype = $4 AND key = $5', [
+          study,
+          tried,
+          state,
+          genotype,
+          t.key,
+        ]);
         if (rows.length > 0) return (await readTrial(tx, study, tried))!;
       }
       const number = await nextTrialNumber(tx, study);
@@ -225,7 +248,8 @@ export class SqlStorage implements Storage {
       await tx.run(
         `INSERT INTO trials (study, number, state, genotype, key, fidelity, metrics, score, error, artifacts, failure, created_at, finished_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${this.db.nowSql}, ${finished})`,
-        [study, number, ...values]);
+        [study, number, ...values],
+      );
       return (await readTrial(tx, study, number))!;
     });
   }
@@ -284,12 +308,16 @@ function configText(name: string, config: Json): string {
 function mismatch(name: string, differences: string, settings: readonly string[], why = ''): StudyError {
   const may = settings.length ? ` (only ${settings.join(' and ')} may change between runs)` : '';
   return new StudyError(
-    `study '${name}' was created with another config (${differences})${may}. `
-    + `Run it with its stored config, or start a new study under another name${why}`, 'config-mismatch');
+    `study '${name}' was created with another config (${differences})${may}. ` + `Run it with its stored config, or start a new study under another name${why}`,
+    'config-mismatch',
+  );
 }
 
 function checkName(name: string): void {
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) {
-    throw new StudyError(`invalid study name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' (it names a folder too), starting with a letter or digit`, 'invalid-name');
+    throw new StudyError(
+      `invalid study name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' (it names a folder too), starting with a letter or digit`,
+      'invalid-name',
+    );
   }
 }

@@ -3,9 +3,7 @@
 import { type Strategy, type TrialResult } from '../strategies/index.js';
 import { type Sql, num } from './db.js';
 import { StudyError } from './errors.js';
-import {
-  type FinishedTrial, type SearchOptions, type Searcher, FINISHED_COLUMNS, finishedOf, insertRunning, resultOf,
-} from './searcher.js';
+import { type FinishedTrial, type SearchOptions, type Searcher, FINISHED_COLUMNS, finishedOf, insertRunning, resultOf } from './searcher.js';
 import { type StudyDefinition } from './types.js';
 
 export class StrategySearcher implements Searcher {
@@ -34,7 +32,8 @@ export class StrategySearcher implements Searcher {
       key = def.space.key(g);
       const dup = await tx.all(
         `SELECT ${FINISHED_COLUMNS} FROM trials WHERE study = $1 AND key = $2 AND state IN ('queued', 'running', 'complete') ORDER BY number LIMIT 1`,
-        [def.name, key]);
+        [def.name, key],
+      );
       if (dup.length === 0) break;
       if (i === o.maxReask) o.log(`no new architecture after ${o.maxReask + 1} proposals: the space looks exhausted, evaluating ${key} again`);
       else if (dup[0]!.state === 'complete') {
@@ -46,7 +45,8 @@ export class StrategySearcher implements Searcher {
       }
     }
     const number = await insertRunning(tx, def, { genotype: genotype!, key }, now, o);
-    if (pending + complete > 0) o.log(`trial ${number}: skipped ${pending + complete} duplicate proposals (${complete} complete, told their results; ${pending} pending)`);
+    if (pending + complete > 0)
+      o.log(`trial ${number}: skipped ${pending + complete} duplicate proposals (${complete} complete, told their results; ${pending} pending)`);
     return number;
   }
 

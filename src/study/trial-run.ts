@@ -66,12 +66,17 @@ export async function runTrial(store: SqlStorage, def: StudyDefinition, evaluate
   let beating: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (beating) return;
-    beating = beat().then(() => undefined, (e: unknown) => {
-      if (isFatalStorageError(e)) fail(e);
-      else o.log(`trial ${trial.number}: heartbeat failed (${(e as Error).message}); retrying`);
-    }).finally(() => {
-      beating = null;
-    });
+    beating = beat()
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          if (isFatalStorageError(e)) fail(e);
+          else o.log(`trial ${trial.number}: heartbeat failed (${(e as Error).message}); retrying`);
+        },
+      )
+      .finally(() => {
+        beating = null;
+      });
   }, o.heartbeatMs);
   /** a context call whose storage error ends the worker, not the trial */
   const guard = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -91,37 +96,45 @@ export async function runTrial(store: SqlStorage, def: StudyDefinition, evaluate
     signal: local.signal,
     workdir,
     parentWorkdir: trial.parent === null ? null : join(o.workdirRoot, def.name, `trial-${trial.parent}`),
-    report: (step: number, metrics: Metrics) => guard(async () => {
-      if (!Number.isInteger(step) || step < 0) throw new StudyError(`report: step must be a whole number ≥ 0, got ${step}`, 'invalid-trial');
-      const m = checkMetrics(metrics, `trial ${trial.number} step ${step}`);
-      if (!(await beat())) throw local.signal.reason as Error;
-      await db.run(
-        `INSERT INTO intermediates (study, trial, step, metrics) VALUES ($1, $2, $3, $4)
+    report: (step: number, metrics: Metrics) =>
+      guard(async () => {
+        if (!Number.isInteger(step) || step < 0) throw new StudyError(`report: step must be a whole number ≥ 0, got ${step}`, 'invalid-trial');
+        const m = checkMetrics(metrics, `trial ${trial.number} step ${step}`);
+        if (!(await beat())) throw local.signal.reason as Error;
+        await db.run(
+          `INSERT INTO intermediates (study, trial, step, metrics) VALUES ($1, $2, $3, $4)
          ON CONFLICT (study, trial, step) DO UPDATE SET metrics = excluded.metrics`,
-        [def.name, trial.number, step, canonicalJson(m)]);
-    }),
-    progress: (step: number) => guard(async () => {
-      if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) {
-        throw new StudyError(`progress: step must be a finite number ≥ 0 (e.g. the optimiser steps its checkpoint keeps), got ${String(step)}`, 'invalid-trial');
-      }
-      // never lowered: the work kept only grows (a lower value says nothing new)
-      const n = await db.run(
-        `UPDATE trials SET progress = CASE WHEN progress < $5 THEN $5 ELSE progress END, heartbeat_at = ${db.nowSql} WHERE ${OWNED}`,
-        [...owned, step]);
-      if (n === 0) {
-        if (!lost && !finishing) {
-          lost = true;
-          local.abort(takenBack());
+          [def.name, trial.number, step, canonicalJson(m)],
+        );
+      }),
+    progress: (step: number) =>
+      guard(async () => {
+        if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) {
+          throw new StudyError(
+            `progress: step must be a finite number ≥ 0 (e.g. the optimiser steps its checkpoint keeps), got ${String(step)}`,
+            'invalid-trial',
+          );
         }
-        throw takenBack();
-      }
-    }),
-    artifact: (name: string, path: string) => guard(async () => {
-      const rows = await db.all(`SELECT artifacts FROM trials WHERE ${OWNED}`, owned);
-      if (rows.length === 0) throw new StudyError(`trial ${trial.number} is no longer held by worker ${o.worker}`, 'trial-lost');
-      const stored = jsonColumn(rows[0]!.artifacts, `study '${def.name}', trial ${trial.number}`, 'artifacts') as Record<string, string>;
-      await db.run(`UPDATE trials SET artifacts = $5 WHERE ${OWNED}`, [...owned, canonicalJson({ ...stored, [name]: path })]);
-    }),
+        // never lowered: the work kept only grows (a lower value says nothing new)
+        const n = await db.run(`UPDATE trials SET progress = CASE WHEN progress < $5 THEN $5 ELSE progress END, heartbeat_at = ${db.nowSql} WHERE ${OWNED}`, [
+          ...owned,
+          step,
+        ]);
+        if (n === 0) {
+          if (!lost && !finishing) {
+            lost = true;
+            local.abort(takenBack());
+          }
+          throw takenBack();
+        }
+      }),
+    artifact: (name: string, path: string) =>
+      guard(async () => {
+        const rows = await db.all(`SELECT artifacts FROM trials WHERE ${OWNED}`, owned);
+        if (rows.length === 0) throw new StudyError(`trial ${trial.number} is no longer held by worker ${o.worker}`, 'trial-lost');
+        const stored = jsonColumn(rows[0]!.artifacts, `study '${def.name}', trial ${trial.number}`, 'artifacts') as Record<string, string>;
+        await db.run(`UPDATE trials SET artifacts = $5 WHERE ${OWNED}`, [...owned, canonicalJson({ ...stored, [name]: path })]);
+      }),
   };
 
   let metrics: Metrics | null = null;
@@ -153,7 +166,8 @@ export async function runTrial(store: SqlStorage, def: StudyDefinition, evaluate
     const n = await db.run(
       `UPDATE trials SET state = $5, metrics = $6, score = $7, error = COALESCE($8, error), failure = $9, finished_at = ${db.nowSql}, heartbeat_at = ${db.nowSql}
        WHERE ${OWNED}`,
-      [...owned, state, m && canonicalJson(m), score, err, failure]);
+      [...owned, state, m && canonicalJson(m), score, err, failure],
+    );
     if (n > 0 || (await shows(state, trial.attempts))) return true;
     lost = true;
     return false;
@@ -204,7 +218,11 @@ const MARKER = '.nasforge-trial.json';
  * study's incarnation id): files of another trial with the same number (its study was deleted
  * or reset and made again) are cleared rather than resumed as this trial's checkpoint.
  */
-function prepareWorkdir(workdir: string, owner: { study: string; uid: string | null; number: number; key: string; fidelity: number | null }, log: (line: string) => void): void {
+function prepareWorkdir(
+  workdir: string,
+  owner: { study: string; uid: string | null; number: number; key: string; fidelity: number | null },
+  log: (line: string) => void,
+): void {
   const marker = join(workdir, MARKER);
   const mine = canonicalJson(owner);
   if (existsSync(marker) && readFileSync(marker, 'utf8') !== mine) {

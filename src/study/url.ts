@@ -3,9 +3,7 @@
 import { resolve } from 'node:path';
 import { StudyError } from './errors.js';
 
-export type StorageUrl =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+export type StorageUrl = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
 export const URL_FORMS = "'sqlite:PATH' (a file, created if missing) or 'postgres://USER:PASSWORD@HOST:PORT/DATABASE'";
 
@@ -25,7 +23,5 @@ export function parseStorageUrl(url: string): StorageUrl {
 
 /** The URL with any password replaced by '***' (in the user part and in a `password=` parameter). */
 export function redactUrl(url: string): string {
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@/?#]*@/i, '$1:***@')
-    .replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@/?#]*@/i, '$1:***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
 }

@@ -85,7 +85,8 @@ export function runOnTable(table: TabularBenchmark, strategy: string, o: RunOpti
     const metrics = evaluate(g!);
     if (budget !== undefined) {
       const t = metrics.trainTime;
-      if (t === undefined) throw new TableError(`${table.name}: a time budget needs the metric 'trainTime'; the table gives ${Object.keys(metrics).join(', ')}`, 'invalid-option');
+      if (t === undefined)
+        throw new TableError(`${table.name}: a time budget needs the metric 'trainTime'; the table gives ${Object.keys(metrics).join(', ')}`, 'invalid-option');
       if (q > 0 && spent + t > budget) break;
       spent += t;
     }
@@ -113,13 +114,24 @@ export function runOnTable(table: TabularBenchmark, strategy: string, o: RunOpti
   while (best.length < o.queries) best.push(bestReported);
   while (p && hv.length > 0 && hv.length < o.queries) hv.push(hv[hv.length - 1]!);
   const base = {
-    strategy, seed: o.seed, best, bestValAccuracy: bestVal, bestKey, distinct: keys.size, ms,
+    strategy,
+    seed: o.seed,
+    best,
+    bestValAccuracy: bestVal,
+    bestKey,
+    distinct: keys.size,
+    ms,
     ...(budget !== undefined ? { budget: { queries: used, trainTime: spent } } : {}),
   };
   if (!p || !front) return base;
   // the acceptance check, on every run: the incremental front is the evaluated set's front
   const all = [...evaluated];
-  const brute = new Set(paretoFront(all.map(([, pt]) => pt), p.directions).map((i) => all[i]![0]));
+  const brute = new Set(
+    paretoFront(
+      all.map(([, pt]) => pt),
+      p.directions,
+    ).map((i) => all[i]![0]),
+  );
   const found = front.items;
   const frontVerified = found.length === brute.size && found.every((k) => brute.has(k));
   return { ...base, hypervolume: hv, front: found, frontVerified };

@@ -31,6 +31,7 @@ export function findDataFile(table: string, rel: string, explicit?: string): str
   const hit = places.find((p) => existsSync(p));
   if (hit) return hit;
   throw new TableError(
-    `${table}: data file not found; looked at ${places.join(', ')}. `
-    + `Pass its path, or set NASFORGE_DATA to the folder that holds ${rel}`, 'missing-data');
+    `${table}: data file not found; looked at ${places.join(', ')}. ` + `Pass its path, or set NASFORGE_DATA to the folder that holds ${rel}`,
+    'missing-data',
+  );
 }

@@ -5,7 +5,10 @@ import { NasforgeError } from '../util/index.js';
 export type TableErrorCode = 'missing-data' | 'invalid-data' | 'unknown-table' | 'not-in-table' | 'invalid-option';
 
 export class TableError extends NasforgeError {
-  constructor(message: string, override readonly code: TableErrorCode) {
+  constructor(
+    message: string,
+    override readonly code: TableErrorCode,
+  ) {
     super(message, code);
     this.name = 'TableError';
   }

@@ -17,18 +17,24 @@ export const NB201_DEVICES = ['raspi4', 'pixel3', 'fpga', 'eyeriss', 'gold_6226'
 const NAME = 'nas-bench-201';
 
 const COLUMNS: Record<string, string> = {
-  train_acc: 'trainAccuracy', valid_acc: 'valAccuracy', test_acc: 'testAccuracy', train_time_s: 'trainTime',
+  train_acc: 'trainAccuracy',
+  valid_acc: 'valAccuracy',
+  test_acc: 'testAccuracy',
+  train_time_s: 'trainTime',
   ...Object.fromEntries(NB201_DEVICES.map((d) => [`latency_ms_${d}`, `latencyMs_${d}`])),
 };
 
 export function loadNasBench201(path?: string): TabularBenchmark {
   const file = findDataFile(NAME, NAS_BENCH_201_FILE, path);
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const header = lines[0]?.split(',') ?? [];
   const archAt = header.indexOf('arch');
   const wanted = Object.keys(COLUMNS).map((c) => [header.indexOf(c), COLUMNS[c]!, c] as const);
   const missing = wanted.filter(([i]) => i < 0).map(([, , c]) => c);
-  if (archAt < 0 || missing.length) throw new TableError(`${file}: missing column(s) ${['arch', ...missing].filter((c) => c !== 'arch' || archAt < 0).join(', ')}`, 'invalid-data');
+  if (archAt < 0 || missing.length)
+    throw new TableError(`${file}: missing column(s) ${['arch', ...missing].filter((c) => c !== 'arch' || archAt < 0).join(', ')}`, 'invalid-data');
   const entries = new Map<string, Metrics>();
   for (let r = 1; r < lines.length; r++) {
     const cells = lines[r]!.split(',');

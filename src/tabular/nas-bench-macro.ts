@@ -30,10 +30,17 @@ export function simulatedTrainTime(macs: number): number {
 
 function checkEntry(file: string, arch: string, e: unknown): MacroEntry {
   const x = e as Partial<MacroEntry> | null;
-  const ok = x !== null && typeof x === 'object' && Array.isArray(x.test_acc) && x.test_acc.length === 3
-    && x.test_acc.every((v) => typeof v === 'number') && typeof x.mean_acc === 'number'
-    && typeof x.params === 'number' && typeof x.flops === 'number';
-  if (!ok || !/^[012]{8}$/.test(arch)) throw new TableError(`${file}: entry '${arch}' is not a NAS-Bench-Macro record (test_acc[3], mean_acc, params, flops)`, 'invalid-data');
+  const ok =
+    x !== null &&
+    typeof x === 'object' &&
+    Array.isArray(x.test_acc) &&
+    x.test_acc.length === 3 &&
+    x.test_acc.every((v) => typeof v === 'number') &&
+    typeof x.mean_acc === 'number' &&
+    typeof x.params === 'number' &&
+    typeof x.flops === 'number';
+  if (!ok || !/^[012]{8}$/.test(arch))
+    throw new TableError(`${file}: entry '${arch}' is not a NAS-Bench-Macro record (test_acc[3], mean_acc, params, flops)`, 'invalid-data');
   return x as MacroEntry;
 }
 

@@ -31,7 +31,10 @@ export function distinctGenotypes(space: AnySearchSpace): Genotype[] {
   for (let n = 0; n < total; n++) {
     const g = space.fromDecisions(v);
     const key = space.key(g);
-    if (!seen.has(key)) { seen.add(key); out.push(g); }
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(g);
+    }
     for (let i = sizes.length - 1; i >= 0; i--) {
       if (++v[i]! < sizes[i]!) break;
       v[i] = 0;
@@ -56,8 +59,14 @@ export function paretoSetup(table: TabularBenchmark, genotypes: readonly Genotyp
   });
   const front = paretoFront(points, directions);
   return {
-    metrics, directions, ref,
-    tableHypervolume: hypervolume(front.map((i) => points[i]!), directions, ref),
+    metrics,
+    directions,
+    ref,
+    tableHypervolume: hypervolume(
+      front.map((i) => points[i]!),
+      directions,
+      ref,
+    ),
     tableFront: front.map((i) => table.space.key(inTable[i]!)),
   };
 }

@@ -16,9 +16,14 @@ export interface GradOptions {
 export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], o: GradOptions = {}): (Tensor | null)[] {
   const outs = Array.isArray(outputs) ? (outputs as Tensor[]) : [outputs as Tensor];
   try {
-    const r = native.autogradGrad(outs.map((t) => t.handle), inputs.map((t) => t.handle),
-      o.gradOutputs ? o.gradOutputs.map((t) => (t ? t.handle : null)) : null, o.retainGraph,
-      o.createGraph ?? false, o.allowUnused ?? false);
+    const r = native.autogradGrad(
+      outs.map((t) => t.handle),
+      inputs.map((t) => t.handle),
+      o.gradOutputs ? o.gradOutputs.map((t) => (t ? t.handle : null)) : null,
+      o.retainGraph,
+      o.createGraph ?? false,
+      o.allowUnused ?? false,
+    );
     return r.map((hd) => (hd === null ? null : new Tensor(hd)));
   } catch (e) {
     throw EngineError.from(e, 'grad');
@@ -26,10 +31,19 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tenso
 }
 
 /** Backpropagate from several outputs at once, accumulating into leaves' .grad. */
-export function backward(outputs: readonly Tensor[], gradOutputs?: readonly (Tensor | null)[], o: { retainGraph?: boolean; createGraph?: boolean; inputs?: readonly Tensor[] } = {}): void {
+export function backward(
+  outputs: readonly Tensor[],
+  gradOutputs?: readonly (Tensor | null)[],
+  o: { retainGraph?: boolean; createGraph?: boolean; inputs?: readonly Tensor[] } = {},
+): void {
   try {
-    native.backward(outputs.map((t) => t.handle), gradOutputs ? gradOutputs.map((t) => (t ? t.handle : null)) : null,
-      o.retainGraph, o.createGraph ?? false, o.inputs ? o.inputs.map((t) => t.handle) : null);
+    native.backward(
+      outputs.map((t) => t.handle),
+      gradOutputs ? gradOutputs.map((t) => (t ? t.handle : null)) : null,
+      o.retainGraph,
+      o.createGraph ?? false,
+      o.inputs ? o.inputs.map((t) => t.handle) : null,
+    );
   } catch (e) {
     throw EngineError.from(e, 'backward');
   }

@@ -13,12 +13,25 @@ export interface Options {
 }
 
 const O = {
-  zeros: op('zeros'), ones: op('ones'), full: op('full'), empty: op('empty.memory_format'),
-  arange: op('arange.start_step'), linspace: op('linspace'), eye: op('eye'),
-  rand: op('rand'), randn: op('randn'), randint: op('randint.low'), randperm: op('randperm'),
-  bernoulli: op('bernoulli.p'), bernoulliT: op('bernoulli'), multinomial: op('multinomial'),
-  zerosLike: op('zeros_like'), onesLike: op('ones_like'), randLike: op('rand_like'),
-  randnLike: op('randn_like'), fullLike: op('full_like'),
+  zeros: op('zeros'),
+  ones: op('ones'),
+  full: op('full'),
+  empty: op('empty.memory_format'),
+  arange: op('arange.start_step'),
+  linspace: op('linspace'),
+  eye: op('eye'),
+  rand: op('rand'),
+  randn: op('randn'),
+  randint: op('randint.low'),
+  randperm: op('randperm'),
+  bernoulli: op('bernoulli.p'),
+  bernoulliT: op('bernoulli'),
+  multinomial: op('multinomial'),
+  zerosLike: op('zeros_like'),
+  onesLike: op('ones_like'),
+  randLike: op('rand_like'),
+  randnLike: op('randn_like'),
+  fullLike: op('full_like'),
 };
 
 function finish(hd: unknown, o: Options): Tensor {
@@ -72,8 +85,10 @@ export function tensor(data: TypedArray | number | readonly unknown[], shape?: r
     }
     const want = inferred.reduce((a, b) => a * b, 1);
     if (shape === undefined && values.length !== want) {
-      throw new EngineError(`the nested arrays are ragged: shape [${inferred.join(', ')}] needs ${want} numbers, ` +
-        `found ${values.length}; give every row the same length`, 'tensor');
+      throw new EngineError(
+        `the nested arrays are ragged: shape [${inferred.join(', ')}] needs ${want} numbers, ` + `found ${values.length}; give every row the same length`,
+        'tensor',
+      );
     }
     // All booleans make a bool tensor (as torch.tensor does); other numbers default to float32.
     const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
@@ -103,18 +118,27 @@ function nestedShape(data: readonly unknown[]): number[] {
 
 function toTyped(values: readonly number[], dtype: DType): TypedArray {
   switch (dtype) {
-    case 'float32': return Float32Array.from(values);
-    case 'float64': return Float64Array.from(values);
-    case 'int64': return BigInt64Array.from(values, (v) => {
-      if (!Number.isFinite(v)) throw new EngineError(`cannot store ${v} in an int64 tensor`, 'tensor');
-      return BigInt(Math.trunc(v));
-    });
-    case 'int32': return Int32Array.from(values);
-    case 'int16': return Int16Array.from(values);
-    case 'int8': return Int8Array.from(values);
-    case 'uint8': return Uint8Array.from(values);
-    case 'bool': return Uint8Array.from(values, (v) => (v ? 1 : 0));
-    default: throw new EngineError(`cannot build a ${dtype} tensor from numbers; build float32 and convert with .to('${dtype}')`, 'tensor');
+    case 'float32':
+      return Float32Array.from(values);
+    case 'float64':
+      return Float64Array.from(values);
+    case 'int64':
+      return BigInt64Array.from(values, (v) => {
+        if (!Number.isFinite(v)) throw new EngineError(`cannot store ${v} in an int64 tensor`, 'tensor');
+        return BigInt(Math.trunc(v));
+      });
+    case 'int32':
+      return Int32Array.from(values);
+    case 'int16':
+      return Int16Array.from(values);
+    case 'int8':
+      return Int8Array.from(values);
+    case 'uint8':
+      return Uint8Array.from(values);
+    case 'bool':
+      return Uint8Array.from(values, (v) => (v ? 1 : 0));
+    default:
+      throw new EngineError(`cannot build a ${dtype} tensor from numbers; build float32 and convert with .to('${dtype}')`, 'tensor');
   }
 }
 
@@ -145,9 +169,15 @@ export function linspace(start: number, end: number, steps: number, o: Options =
 export function eye(n: number, o: Options = {}): Tensor {
   return finish(call(O.eye, [n], kw(o)), o);
 }
-export function zerosLike(t: Tensor): Tensor { return new Tensor(call(O.zerosLike, [t.handle]) as Handle); }
-export function onesLike(t: Tensor): Tensor { return new Tensor(call(O.onesLike, [t.handle]) as Handle); }
-export function fullLike(t: Tensor, v: number): Tensor { return new Tensor(call(O.fullLike, [t.handle, v]) as Handle); }
+export function zerosLike(t: Tensor): Tensor {
+  return new Tensor(call(O.zerosLike, [t.handle]) as Handle);
+}
+export function onesLike(t: Tensor): Tensor {
+  return new Tensor(call(O.onesLike, [t.handle]) as Handle);
+}
+export function fullLike(t: Tensor, v: number): Tensor {
+  return new Tensor(call(O.fullLike, [t.handle, v]) as Handle);
+}
 
 // ---- random (seeded by manualSeed) ----
 /** U[0, 1) */
@@ -166,13 +196,15 @@ export function randint(low: number, high: number, shape: readonly number[], o: 
 export function randperm(n: number, o: Options = {}): Tensor {
   return finish(call(O.randperm, [n], kw(o, 'int64')), o);
 }
-export function randLike(t: Tensor): Tensor { return new Tensor(call(O.randLike, [t.handle]) as Handle); }
-export function randnLike(t: Tensor): Tensor { return new Tensor(call(O.randnLike, [t.handle]) as Handle); }
+export function randLike(t: Tensor): Tensor {
+  return new Tensor(call(O.randLike, [t.handle]) as Handle);
+}
+export function randnLike(t: Tensor): Tensor {
+  return new Tensor(call(O.randnLike, [t.handle]) as Handle);
+}
 /** Bernoulli draws: with probability `p` (number, same shape as `like`) or per element of a probability tensor. */
 export function bernoulli(probs: Tensor, p?: number): Tensor {
-  return p === undefined
-    ? new Tensor(call(O.bernoulliT, [probs.handle]) as Handle)
-    : new Tensor(call(O.bernoulli, [probs.handle, p]) as Handle);
+  return p === undefined ? new Tensor(call(O.bernoulliT, [probs.handle]) as Handle) : new Tensor(call(O.bernoulli, [probs.handle, p]) as Handle);
 }
 /** Draw `n` category indices per row of (unnormalised, non-negative) weights. */
 export function multinomial(weights: Tensor, n: number, replacement = false): Tensor {

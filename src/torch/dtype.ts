@@ -1,27 +1,32 @@
-export type DType =
-  | 'float32' | 'float64' | 'float16' | 'bfloat16'
-  | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
-export const DTYPES: readonly DType[] = [
-  'float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool',
-];
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
 
-export type TypedArray =
-  | Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array
-  | Uint8Array | Uint16Array;
+export type TypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 /** The typed array that holds a dtype's raw elements (16-bit floats come back as raw Uint16). */
 export function viewOf(dtype: string, buf: ArrayBuffer): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(buf);
-    case 'float64': return new Float64Array(buf);
-    case 'int64': return new BigInt64Array(buf);
-    case 'int32': return new Int32Array(buf);
-    case 'int16': return new Int16Array(buf);
-    case 'int8': return new Int8Array(buf);
-    case 'uint8': case 'bool': return new Uint8Array(buf);
-    case 'float16': case 'bfloat16': return new Uint16Array(buf);
-    default: throw new TypeError(`no typed array for dtype ${dtype}`);
+    case 'float32':
+      return new Float32Array(buf);
+    case 'float64':
+      return new Float64Array(buf);
+    case 'int64':
+      return new BigInt64Array(buf);
+    case 'int32':
+      return new Int32Array(buf);
+    case 'int16':
+      return new Int16Array(buf);
+    case 'int8':
+      return new Int8Array(buf);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(buf);
+    case 'float16':
+    case 'bfloat16':
+      return new Uint16Array(buf);
+    default:
+      throw new TypeError(`no typed array for dtype ${dtype}`);
   }
 }
 
@@ -44,9 +49,17 @@ export function isFloating(dtype: string): boolean {
 /** Bytes per element. */
 export function itemSize(dtype: string): number {
   switch (dtype) {
-    case 'float64': case 'int64': return 8;
-    case 'float32': case 'int32': return 4;
-    case 'float16': case 'bfloat16': case 'int16': return 2;
-    default: return 1;
+    case 'float64':
+    case 'int64':
+      return 8;
+    case 'float32':
+    case 'int32':
+      return 4;
+    case 'float16':
+    case 'bfloat16':
+    case 'int16':
+      return 2;
+    default:
+      return 1;
   }
 }

@@ -9,7 +9,9 @@ export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new EngineError(`threads must be a positive integer, got ${n}`, 'setNumThreads');
   native.setNumThreads(n);
 }
-export function getNumThreads(): number { return native.getNumThreads(); }
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
 
 /** Seed libtorch's global generators (CPU and CUDA). */
 export function manualSeed(seed: number): void {
@@ -18,29 +20,49 @@ export function manualSeed(seed: number): void {
 }
 
 /** The CPU generator's state (a uint8 tensor), for exact resumes. */
-export function rngState(): Tensor { return new Tensor(native.rngState()); }
+export function rngState(): Tensor {
+  return new Tensor(native.rngState());
+}
 export function setRngState(state: Tensor): void {
-  try { native.setRngState(state.handle); } catch (e) { throw EngineError.from(e, 'setRngState'); }
+  try {
+    native.setRngState(state.handle);
+  } catch (e) {
+    throw EngineError.from(e, 'setRngState');
+  }
 }
 
 /** Native tensor handles alive now (created and neither disposed nor collected). */
-export function liveTensors(): number { return native.liveTensors(); }
+export function liveTensors(): number {
+  return native.liveTensors();
+}
 
 /**
  * Tensors created and never disposed explicitly, counted whether or not the collector has
  * freed them since: unlike liveTensors it does not move when a garbage collection happens, so
  * `before === after` around a block is an exact leak check.
  */
-export function undisposedTensors(): number { return native.undisposedTensors(); }
+export function undisposedTensors(): number {
+  return native.undisposedTensors();
+}
 /** Bytes held by live tensor handles (views count zero: they share their base's memory). */
-export function liveTensorBytes(): number { return native.liveTensorBytes(); }
+export function liveTensorBytes(): number {
+  return native.liveTensorBytes();
+}
 
-export function cudaAvailable(): boolean { return native.cudaAvailable(); }
-export function cudaDeviceCount(): number { return native.cudaDeviceCount(); }
-export function libtorchVersion(): string { return native.version(); }
+export function cudaAvailable(): boolean {
+  return native.cudaAvailable();
+}
+export function cudaDeviceCount(): number {
+  return native.cudaDeviceCount();
+}
+export function libtorchVersion(): string {
+  return native.version();
+}
 
 /** "cuda" when a GPU is usable, else "cpu". */
-export function defaultDevice(): string { return cudaAvailable() ? 'cuda' : 'cpu'; }
+export function defaultDevice(): string {
+  return cudaAvailable() ? 'cuda' : 'cpu';
+}
 
 /**
  * Call any ATen operator by name, e.g. `callAten('addmm', bias, a, b)` or
@@ -56,6 +78,8 @@ export function callAten(qualified: string, ...args: unknown[]): unknown {
 }
 
 /** An operator's schema, e.g. `schemaOf('conv2d')`. */
-export function schemaOf(qualified: string): string { return op(qualified).schema; }
+export function schemaOf(qualified: string): string {
+  return op(qualified).schema;
+}
 
 export { Tensor };

@@ -2,7 +2,10 @@ import { NasforgeError } from '../util/index.js';
 
 /** An error raised by libtorch (bad shape, dtype, index, device...), with libtorch's message. */
 export class EngineError extends NasforgeError {
-  constructor(message: string, readonly op?: string) {
+  constructor(
+    message: string,
+    readonly op?: string,
+  ) {
     super(op ? `${op}: ${message}` : message, 'engine');
     this.name = 'EngineError';
   }

@@ -11,21 +11,49 @@ const H = handleOf;
 const T = (v: unknown): Tensor => new Tensor(v as Handle);
 
 const O = {
-  conv2d: op('conv2d'), linear: op('linear'), batchNorm: op('batch_norm'),
-  maxPool2d: op('max_pool2d'), avgPool2d: op('avg_pool2d'), adaptiveAvg: op('adaptive_avg_pool2d'),
+  conv2d: op('conv2d'),
+  linear: op('linear'),
+  batchNorm: op('batch_norm'),
+  maxPool2d: op('max_pool2d'),
+  avgPool2d: op('avg_pool2d'),
+  adaptiveAvg: op('adaptive_avg_pool2d'),
   adaptiveMax: op('adaptive_max_pool2d'),
-  relu6: op('hardtanh'), hardswish: op('hardswish'), hardsigmoid: op('hardsigmoid'), silu: op('silu'),
-  gelu: op('gelu'), leakyRelu: op('leaky_relu'), elu: op('elu'), softplus: op('softplus'),
-  dropout: op('dropout'), crossEntropy: op('cross_entropy_loss'), nll: op('nll_loss_nd'),
-  mse: op('mse_loss'), l1: op('l1_loss'), bceLogits: op('binary_cross_entropy_with_logits'),
-  cat: op('cat'), stack: op('stack'), where: op('where.self'), pad: op('constant_pad_nd'),
-  reflectionPad: op('reflection_pad2d'), replicationPad: op('replication_pad2d'),
-  oneHot: op('one_hot'), softmax: op('softmax.int'), logSoftmax: op('log_softmax.int'),
-  upsampleNearest: op('upsample_nearest2d.vec'), upsampleBilinear: op('upsample_bilinear2d.vec'),
-  unfold: op('im2col'), layerNorm: op('layer_norm'), embedding: op('embedding'),
+  relu6: op('hardtanh'),
+  hardswish: op('hardswish'),
+  hardsigmoid: op('hardsigmoid'),
+  silu: op('silu'),
+  gelu: op('gelu'),
+  leakyRelu: op('leaky_relu'),
+  elu: op('elu'),
+  softplus: op('softplus'),
+  dropout: op('dropout'),
+  crossEntropy: op('cross_entropy_loss'),
+  nll: op('nll_loss_nd'),
+  mse: op('mse_loss'),
+  l1: op('l1_loss'),
+  bceLogits: op('binary_cross_entropy_with_logits'),
+  cat: op('cat'),
+  stack: op('stack'),
+  where: op('where.self'),
+  pad: op('constant_pad_nd'),
+  reflectionPad: op('reflection_pad2d'),
+  replicationPad: op('replication_pad2d'),
+  oneHot: op('one_hot'),
+  softmax: op('softmax.int'),
+  logSoftmax: op('log_softmax.int'),
+  upsampleNearest: op('upsample_nearest2d.vec'),
+  upsampleBilinear: op('upsample_bilinear2d.vec'),
+  unfold: op('im2col'),
+  layerNorm: op('layer_norm'),
+  embedding: op('embedding'),
 };
 
-export interface ConvOptions { stride?: Pair; padding?: Pair; dilation?: Pair; groups?: number }
+export interface ConvOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
 
 /**
  * Stand-ins for conv2d and linear during a MAC-counting dry run (nn/trace.ts installs one for
@@ -49,8 +77,7 @@ export function setDryRunHook(hook: DryRunHook | null): DryRunHook | null {
 /** 2-d convolution of NCHW input with OIHW weight. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, o: ConvOptions = {}): Tensor {
   if (dryRun !== null) return dryRun.conv2d(x, weight, o);
-  return T(call(O.conv2d, [H(x, 'conv2d'), H(weight, 'conv2d'), opt(bias), pair(o.stride ?? 1), pair(o.padding ?? 0),
-    pair(o.dilation ?? 1), o.groups ?? 1]));
+  return T(call(O.conv2d, [H(x, 'conv2d'), H(weight, 'conv2d'), opt(bias), pair(o.stride ?? 1), pair(o.padding ?? 0), pair(o.dilation ?? 1), o.groups ?? 1]));
 }
 
 /** y = x Wᵀ + b */
@@ -60,32 +87,51 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 }
 
 export interface BatchNormOptions {
-  weight?: Tensor | null; bias?: Tensor | null;
-  runningMean?: Tensor | null; runningVar?: Tensor | null;
-  training: boolean; momentum?: number; eps?: number;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  training: boolean;
+  momentum?: number;
+  eps?: number;
 }
 
 /** Batch normalisation; in training it updates the running statistics in place (PyTorch semantics). */
 export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
-  return T(call(O.batchNorm, [H(x, 'batchNorm'), opt(o.weight), opt(o.bias), opt(o.runningMean), opt(o.runningVar),
-    o.training, o.momentum ?? 0.1, o.eps ?? 1e-5, true]));
+  return T(
+    call(O.batchNorm, [
+      H(x, 'batchNorm'),
+      opt(o.weight),
+      opt(o.bias),
+      opt(o.runningMean),
+      opt(o.runningVar),
+      o.training,
+      o.momentum ?? 0.1,
+      o.eps ?? 1e-5,
+      true,
+    ]),
+  );
 }
 
 export function layerNorm(x: Tensor, shape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   return T(call(O.layerNorm, [H(x, 'layerNorm'), [...shape], opt(weight), opt(bias), eps, true]));
 }
 
-export interface PoolOptions { stride?: Pair; padding?: Pair; ceilMode?: boolean }
+export interface PoolOptions {
+  stride?: Pair;
+  padding?: Pair;
+  ceilMode?: boolean;
+}
 
 export function maxPool2d(x: Tensor, kernel: Pair, o: PoolOptions & { dilation?: Pair } = {}): Tensor {
-  return T(call(O.maxPool2d, [H(x, 'maxPool2d'), pair(kernel), pair(o.stride ?? kernel), pair(o.padding ?? 0),
-    pair(o.dilation ?? 1), o.ceilMode ?? false]));
+  return T(call(O.maxPool2d, [H(x, 'maxPool2d'), pair(kernel), pair(o.stride ?? kernel), pair(o.padding ?? 0), pair(o.dilation ?? 1), o.ceilMode ?? false]));
 }
 
 /** Average pooling; `countIncludePad` false averages over the valid window only (as the NAS papers' cells do). */
 export function avgPool2d(x: Tensor, kernel: Pair, o: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
-  return T(call(O.avgPool2d, [H(x, 'avgPool2d'), pair(kernel), pair(o.stride ?? kernel), pair(o.padding ?? 0),
-    o.ceilMode ?? false, o.countIncludePad ?? true, null]));
+  return T(
+    call(O.avgPool2d, [H(x, 'avgPool2d'), pair(kernel), pair(o.stride ?? kernel), pair(o.padding ?? 0), o.ceilMode ?? false, o.countIncludePad ?? true, null]),
+  );
 }
 
 export function adaptiveAvgPool2d(x: Tensor, size: Pair): Tensor {
@@ -102,20 +148,46 @@ export function globalAvgPool(x: Tensor): Tensor {
 }
 
 // ---- activations ----
-export function relu(x: Tensor): Tensor { return x.relu(); }
-export function relu6(x: Tensor): Tensor { return T(call(O.relu6, [H(x, 'relu6'), 0, 6])); }
-export function hardswish(x: Tensor): Tensor { return T(call(O.hardswish, [H(x, 'hardswish')])); }
-export function hardsigmoid(x: Tensor): Tensor { return T(call(O.hardsigmoid, [H(x, 'hardsigmoid')])); }
+export function relu(x: Tensor): Tensor {
+  return x.relu();
+}
+export function relu6(x: Tensor): Tensor {
+  return T(call(O.relu6, [H(x, 'relu6'), 0, 6]));
+}
+export function hardswish(x: Tensor): Tensor {
+  return T(call(O.hardswish, [H(x, 'hardswish')]));
+}
+export function hardsigmoid(x: Tensor): Tensor {
+  return T(call(O.hardsigmoid, [H(x, 'hardsigmoid')]));
+}
 /** Swish / SiLU: x·σ(x). */
-export function silu(x: Tensor): Tensor { return T(call(O.silu, [H(x, 'silu')])); }
-export function gelu(x: Tensor): Tensor { return T(call(O.gelu, [H(x, 'gelu')])); }
-export function leakyRelu(x: Tensor, slope = 0.01): Tensor { return T(call(O.leakyRelu, [H(x, 'leakyRelu'), slope])); }
-export function elu(x: Tensor, alpha = 1): Tensor { return T(call(O.elu, [H(x, 'elu'), alpha])); }
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor { return T(call(O.softplus, [H(x, 'softplus'), beta, threshold])); }
-export function sigmoid(x: Tensor): Tensor { return x.sigmoid(); }
-export function tanh(x: Tensor): Tensor { return x.tanh(); }
-export function softmax(x: Tensor, dim: number): Tensor { return T(call(O.softmax, [H(x, 'softmax'), dim])); }
-export function logSoftmax(x: Tensor, dim: number): Tensor { return T(call(O.logSoftmax, [H(x, 'logSoftmax'), dim])); }
+export function silu(x: Tensor): Tensor {
+  return T(call(O.silu, [H(x, 'silu')]));
+}
+export function gelu(x: Tensor): Tensor {
+  return T(call(O.gelu, [H(x, 'gelu')]));
+}
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  return T(call(O.leakyRelu, [H(x, 'leakyRelu'), slope]));
+}
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return T(call(O.elu, [H(x, 'elu'), alpha]));
+}
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  return T(call(O.softplus, [H(x, 'softplus'), beta, threshold]));
+}
+export function sigmoid(x: Tensor): Tensor {
+  return x.sigmoid();
+}
+export function tanh(x: Tensor): Tensor {
+  return x.tanh();
+}
+export function softmax(x: Tensor, dim: number): Tensor {
+  return T(call(O.softmax, [H(x, 'softmax'), dim]));
+}
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return T(call(O.logSoftmax, [H(x, 'logSoftmax'), dim]));
+}
 
 /** Dropout (inverted: kept units are scaled by 1/(1-p)); identity when not training. */
 export function dropout(x: Tensor, p: number, training: boolean): Tensor {
@@ -150,8 +222,9 @@ const red = (r: Reduction): number => (r === 'none' ? 0 : r === 'mean' ? 1 : 2);
 
 /** Cross entropy of logits (N, C) against int64 class targets (N), with label smoothing. */
 export function crossEntropy(logits: Tensor, target: Tensor, o: { labelSmoothing?: number; reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
-  return T(call(O.crossEntropy, [H(logits, 'crossEntropy'), H(target, 'crossEntropy'), opt(o.weight), red(o.reduction ?? 'mean'), -100,
-    o.labelSmoothing ?? 0]));
+  return T(
+    call(O.crossEntropy, [H(logits, 'crossEntropy'), H(target, 'crossEntropy'), opt(o.weight), red(o.reduction ?? 'mean'), -100, o.labelSmoothing ?? 0]),
+  );
 }
 export function nllLoss(logProbs: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   return T(call(O.nll, [H(logProbs, 'nllLoss'), H(target, 'nllLoss'), null, red(reduction), -100]));
@@ -167,18 +240,28 @@ export function bceWithLogits(x: Tensor, y: Tensor, reduction: Reduction = 'mean
 }
 
 // ---- joining, padding, selection ----
-export function cat(ts: readonly Tensor[], dim = 0): Tensor { return T(call(O.cat, [ts.map((t) => H(t, 'cat')), dim])); }
-export function stack(ts: readonly Tensor[], dim = 0): Tensor { return T(call(O.stack, [ts.map((t) => H(t, 'stack')), dim])); }
+export function cat(ts: readonly Tensor[], dim = 0): Tensor {
+  return T(call(O.cat, [ts.map((t) => H(t, 'cat')), dim]));
+}
+export function stack(ts: readonly Tensor[], dim = 0): Tensor {
+  return T(call(O.stack, [ts.map((t) => H(t, 'stack')), dim]));
+}
 /** Elementwise cond ? a : b. */
-export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor { return T(call(O.where, [H(cond, 'where'), H(a, 'where'), H(b, 'where')])); }
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  return T(call(O.where, [H(cond, 'where'), H(a, 'where'), H(b, 'where')]));
+}
 /** Pad the last dims: [left, right, top, bottom, ...] as torch.nn.functional.pad. */
 export function pad(x: Tensor, pads: readonly number[], mode: 'constant' | 'reflect' | 'replicate' = 'constant', value = 0): Tensor {
   if (mode === 'reflect') return T(call(O.reflectionPad, [H(x, 'pad'), [...pads]]));
   if (mode === 'replicate') return T(call(O.replicationPad, [H(x, 'pad'), [...pads]]));
   return T(call(O.pad, [H(x, 'pad'), [...pads], value]));
 }
-export function oneHot(index: Tensor, classes: number): Tensor { return T(call(O.oneHot, [H(index, 'oneHot'), classes])); }
-export function embedding(weight: Tensor, index: Tensor): Tensor { return T(call(O.embedding, [H(weight, 'embedding'), H(index, 'embedding')])); }
+export function oneHot(index: Tensor, classes: number): Tensor {
+  return T(call(O.oneHot, [H(index, 'oneHot'), classes]));
+}
+export function embedding(weight: Tensor, index: Tensor): Tensor {
+  return T(call(O.embedding, [H(weight, 'embedding'), H(index, 'embedding')]));
+}
 /** Nearest or bilinear resize of NCHW to `size` (H, W). */
 export function interpolate(x: Tensor, size: readonly [number, number], mode: 'nearest' | 'bilinear' = 'nearest', alignCorners = false): Tensor {
   if (mode === 'nearest') return T(call(O.upsampleNearest, [H(x, 'interpolate'), [...size], null]));

@@ -7,8 +7,20 @@ export * from './creation.js';
 export * as F from './functional.js';
 export { grad, backward, type GradOptions } from './autograd.js';
 export {
-  setNumThreads, getNumThreads, manualSeed, liveTensors, undisposedTensors, liveTensorBytes, cudaAvailable, cudaDeviceCount,
-  libtorchVersion, defaultDevice, callAten, schemaOf, rngState, setRngState,
+  setNumThreads,
+  getNumThreads,
+  manualSeed,
+  liveTensors,
+  undisposedTensors,
+  liveTensorBytes,
+  cudaAvailable,
+  cudaDeviceCount,
+  libtorchVersion,
+  defaultDevice,
+  callAten,
+  schemaOf,
+  rngState,
+  setRngState,
 } from './engine.js';
 export { saveSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors } from './safetensors.js';
 export * as foreach from './foreach.js';

@@ -28,10 +28,15 @@ export interface NativeBinding {
   gradFn(h: Handle): string | null;
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
-  backward(outputs: Handle[], grads: (Handle | null)[] | null, retainGraph: boolean | undefined,
-    createGraph: boolean, inputs: Handle[] | null): void;
-  autogradGrad(outputs: Handle[], inputs: Handle[], gradOutputs: (Handle | null)[] | null,
-    retainGraph: boolean | undefined, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
+  backward(outputs: Handle[], grads: (Handle | null)[] | null, retainGraph: boolean | undefined, createGraph: boolean, inputs: Handle[] | null): void;
+  autogradGrad(
+    outputs: Handle[],
+    inputs: Handle[],
+    gradOutputs: (Handle | null)[] | null,
+    retainGraph: boolean | undefined,
+    createGraph: boolean,
+    allowUnused: boolean,
+  ): (Handle | null)[];
   setGradEnabled(on: boolean): boolean;
   isGradEnabled(): boolean;
   setNumThreads(n: number): void;
@@ -89,10 +94,40 @@ if (threads !== undefined && /^[1-9][0-9]*$/.test(threads)) process.env.OPENBLAS
 
 /** Every function of the addon, so that `native` can stand in for it before it is loaded. */
 const FUNCTIONS = [
-  'resolveOp', 'opSchema', 'callOp', 'fromBuffer', 'toBuffer', 'shape', 'dtype', 'device', 'numel', 'item', 'dispose',
-  'isDisposed', 'requiresGrad', 'setRequiresGrad', 'isLeaf', 'gradFn', 'grad', 'setGrad', 'backward', 'autogradGrad',
-  'setGradEnabled', 'isGradEnabled', 'setNumThreads', 'getNumThreads', 'manualSeed', 'liveTensors', 'undisposedTensors',
-  'liveTensorBytes', 'cudaAvailable', 'cudaDeviceCount', 'version', 'dataPtr', 'rngState', 'setRngState',
+  'resolveOp',
+  'opSchema',
+  'callOp',
+  'fromBuffer',
+  'toBuffer',
+  'shape',
+  'dtype',
+  'device',
+  'numel',
+  'item',
+  'dispose',
+  'isDisposed',
+  'requiresGrad',
+  'setRequiresGrad',
+  'isLeaf',
+  'gradFn',
+  'grad',
+  'setGrad',
+  'backward',
+  'autogradGrad',
+  'setGradEnabled',
+  'isGradEnabled',
+  'setNumThreads',
+  'getNumThreads',
+  'manualSeed',
+  'liveTensors',
+  'undisposedTensors',
+  'liveTensorBytes',
+  'cudaAvailable',
+  'cudaDeviceCount',
+  'version',
+  'dataPtr',
+  'rngState',
+  'setRngState',
 ] as const satisfies readonly (keyof NativeBinding)[];
 // every member of the interface is listed (a compile error names the one that is not)
 const listed: Record<Exclude<keyof NativeBinding, (typeof FUNCTIONS)[number]>, never> = {};
@@ -109,8 +144,11 @@ function load(): void {
   try {
     binding = require(path) as NativeBinding;
   } catch (e) {
-    throw new NasforgeError(`cannot load the native engine ${path}: ${(e as Error).message.split('\n')[0]}; `
-      + 'rebuild it against the libtorch installed here (`make build`, or `npm run build:native` with LIBTORCH=/path/to/libtorch)', 'engine-missing');
+    throw new NasforgeError(
+      `cannot load the native engine ${path}: ${(e as Error).message.split('\n')[0]}; ` +
+        'rebuild it against the libtorch installed here (`make build`, or `npm run build:native` with LIBTORCH=/path/to/libtorch)',
+      'engine-missing',
+    );
   }
   for (const name of FUNCTIONS) (native as unknown as Record<string, unknown>)[name] = binding[name];
   loaded = true;

@@ -7,14 +7,26 @@ import { native } from './native.js';
 import { Tensor } from './tensor.js';
 
 const CODE: Record<DType, string> = {
-  float32: 'F32', float64: 'F64', float16: 'F16', bfloat16: 'BF16', int64: 'I64', int32: 'I32',
-  int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+  float32: 'F32',
+  float64: 'F64',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
 };
 const DTYPE = Object.fromEntries(Object.entries(CODE).map(([k, v]) => [v, k])) as Record<string, DType>;
 // The reference implementation refuses headers above 100 MB; so do we, before parsing.
 const MAX_HEADER = 100_000_000;
 
-interface Entry { dtype: string; shape: number[]; data_offsets: [number, number] }
+interface Entry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
 
 /** Serialise named tensors (and string metadata) to safetensors bytes. */
 export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Buffer {
@@ -110,7 +122,7 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
   try {
     const fd = openSync(tmp, 'w');
     try {
-      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     } finally {
       closeSync(fd);
     }

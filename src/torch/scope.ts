@@ -81,7 +81,7 @@ export function tidy<T>(fn: () => T): T {
 function release(list: Scoped[], survivors: Set<Scoped> | null, parent?: Scoped[]): void {
   for (const t of list) {
     if (t.kept || t.isDisposed) continue;
-    if (survivors !== null && survivors.has(t)) {
+    if (survivors?.has(t)) {
       if (parent !== undefined) parent.push(t);
       continue;
     }

@@ -7,7 +7,14 @@ export { evaluate, topkCorrect, type EvalMetrics } from './evaluate.js';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type EpochRecord, type TrainerCounters } from './checkpoint.js';
 export { type FileSet, nextFileSet, commitFileSet, fileOf } from './checkpoint-files.js';
 export {
-  type ClassifierOutput, type DropPathControl, type AuxiliaryForward, logitsOf, auxLogitsOf, hasDropPath, hasAuxiliaryForward, trainingOutput,
+  type ClassifierOutput,
+  type DropPathControl,
+  type AuxiliaryForward,
+  logitsOf,
+  auxLogitsOf,
+  hasDropPath,
+  hasAuxiliaryForward,
+  trainingOutput,
 } from './model.js';
 export { progressBar, silentProgress, type ProgressSink } from './progress.js';
 export { makeOptimizer, makeSchedule } from './build.js';

@@ -12,7 +12,10 @@ function fmtTime(sec: number): string {
 }
 
 /** A bar for `label`; `unit` names what `done` counts (e.g. img). */
-export function progressBar(label: string, o: { stream?: NodeJS.WriteStream; unitsPerItem?: number; unit?: string; plainEverySec?: number } = {}): ProgressSink {
+export function progressBar(
+  label: string,
+  o: { stream?: NodeJS.WriteStream; unitsPerItem?: number; unit?: string; plainEverySec?: number } = {},
+): ProgressSink {
   const stream = o.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY);
   let start = Date.now();

@@ -99,7 +99,12 @@ export function resolveRecipe(partial: Partial<Recipe> = {}, base: Recipe = DEFA
   check(int(r.batchSize) && r.batchSize >= 1, 'batchSize', r.batchSize, 'must be a positive integer');
   check(['sgd', 'rmsprop', 'adam', 'adamw'].includes(r.optimizer.name), 'optimizer.name', r.optimizer.name, 'must be one of sgd, rmsprop, adam, adamw');
   check(r.optimizer.lr > 0, 'optimizer.lr', r.optimizer.lr, 'must be positive');
-  check(['cosine', 'step', 'exponential', 'constant'].includes(r.schedule.name), 'schedule.name', r.schedule.name, 'must be one of cosine, step, exponential, constant');
+  check(
+    ['cosine', 'step', 'exponential', 'constant'].includes(r.schedule.name),
+    'schedule.name',
+    r.schedule.name,
+    'must be one of cosine, step, exponential, constant',
+  );
   check(r.labelSmoothing >= 0 && r.labelSmoothing < 1, 'labelSmoothing', r.labelSmoothing, 'must be in [0, 1)');
   check(r.dropPath >= 0 && r.dropPath < 1, 'dropPath', r.dropPath, 'must be in [0, 1)');
   check(r.auxiliaryWeight >= 0, 'auxiliaryWeight', r.auxiliaryWeight, 'must be non-negative');

@@ -1,8 +1,6 @@
 // fit(): train a classifier with a recipe, resumable from checkpoints at any step; a diverged
 // loss (divergence.ts) stops it with TrainError('diverged').
-import {
-  type Dataset, DataLoader, type Transform, compose, cutout, randomCrop, randomHorizontalFlip,
-} from '../data/index.js';
+import { type Dataset, DataLoader, type Transform, compose, cutout, randomCrop, randomHorizontalFlip } from '../data/index.js';
 import { type Module } from '../nn/index.js';
 import { Scheduler, clipGradNorm } from '../optim/index.js';
 import { F, type Tensor, dispose, manualSeed, tidy } from '../torch/index.js';
@@ -59,7 +57,10 @@ export function fit(model: Classifier, o: FitOptions): FitResult {
   const r = o.recipe;
   const progress = o.progress ?? silentProgress;
   const loader = new DataLoader(o.train, {
-    batchSize: r.batchSize, shuffle: true, seed: r.seed, dropLast: o.train.length > r.batchSize,
+    batchSize: r.batchSize,
+    shuffle: true,
+    seed: r.seed,
+    dropLast: o.train.length > r.batchSize,
     transform: trainTransform(r, o.train.sampleShape, o.normalize),
   });
   const valLoader = o.val ? new DataLoader(o.val, { batchSize: Math.max(r.batchSize, 256), shuffle: false, transform: o.normalize }) : undefined;
@@ -103,16 +104,24 @@ export function fit(model: Classifier, o: FitOptions): FitResult {
         const why = divergence(loss, counters.lossReference);
         if (why) {
           const at = `at epoch ${epoch + 1}/${r.epochs}, step ${counters.step + 1} (${perEpoch} per epoch)`;
-          const what = why === 'non-finite'
-            ? `the training loss became ${loss} ${at}`
-            : `the training loss diverged ${at}: ${loss.toPrecision(3)}, above ${DIVERGENCE_FACTOR} × its reference ${counters.lossReference.toPrecision(3)} (the first step's loss or ln(${o.train.numClasses} classes), whichever is larger)`;
-          throw new TrainError(`${what}. Lower the learning rate (optimizer.lr: ${r.optimizer.lr}, ${lr.toPrecision(3)} at this step) tenfold or more, clip the gradient norm (gradClip, e.g. 5; now ${r.gradClip || 'off'}), or check the data`, 'diverged');
+          const what =
+            why === 'non-finite'
+              ? `the training loss became ${loss} ${at}`
+              : `the training loss diverged ${at}: ${loss.toPrecision(3)}, above ${DIVERGENCE_FACTOR} × its reference ${counters.lossReference.toPrecision(3)} (the first step's loss or ln(${o.train.numClasses} classes), whichever is larger)`;
+          throw new TrainError(
+            `${what}. Lower the learning rate (optimizer.lr: ${r.optimizer.lr}, ${lr.toPrecision(3)} at this step) tenfold or more, clip the gradient norm (gradClip, e.g. 5; now ${r.gradClip || 'off'}), or check the data`,
+            'diverged',
+          );
         }
         run.loss += loss * n;
         run.correct += correct;
         run.seen += n;
         counters.step++;
-        progress.update(loader.position === 0 ? perEpoch : loader.position, perEpoch, `epoch ${epoch + 1}/${r.epochs} loss ${(run.loss / run.seen).toFixed(4)} acc ${(run.correct / run.seen * 100).toFixed(2)}%`);
+        progress.update(
+          loader.position === 0 ? perEpoch : loader.position,
+          perEpoch,
+          `epoch ${epoch + 1}/${r.epochs} loss ${(run.loss / run.seen).toFixed(4)} acc ${((run.correct / run.seen) * 100).toFixed(2)}%`,
+        );
         const outOfTime = r.timeBudgetSec > 0 && elapsed() >= r.timeBudgetSec;
         if (outOfTime || o.signal?.aborted) {
           stoppedEarly = true;
@@ -122,8 +131,11 @@ export function fit(model: Classifier, o: FitOptions): FitResult {
       }
       if (stoppedEarly && loader.epoch === epoch) break; // mid-epoch stop: no epoch record
       const rec: EpochRecord = {
-        epoch, trainLoss: run.loss / Math.max(run.seen, 1), trainTop1: run.correct / Math.max(run.seen, 1),
-        lr, seconds: (Date.now() - epochStart) / 1000,
+        epoch,
+        trainLoss: run.loss / Math.max(run.seen, 1),
+        trainTop1: run.correct / Math.max(run.seen, 1),
+        lr,
+        seconds: (Date.now() - epochStart) / 1000,
       };
       if (valLoader) {
         const v = evaluate(model, valLoader);
@@ -131,8 +143,12 @@ export function fit(model: Classifier, o: FitOptions): FitResult {
         rec.valLoss = v.loss;
       }
       counters.history.push(rec);
-      run.loss = 0; run.correct = 0; run.seen = 0;
-      progress.done(`epoch ${epoch + 1}/${r.epochs} loss ${rec.trainLoss.toFixed(4)} train ${(rec.trainTop1 * 100).toFixed(2)}%${rec.valTop1 !== undefined ? ` val ${(rec.valTop1 * 100).toFixed(2)}%` : ''} ${rec.seconds.toFixed(1)}s`);
+      run.loss = 0;
+      run.correct = 0;
+      run.seen = 0;
+      progress.done(
+        `epoch ${epoch + 1}/${r.epochs} loss ${rec.trainLoss.toFixed(4)} train ${(rec.trainTop1 * 100).toFixed(2)}%${rec.valTop1 !== undefined ? ` val ${(rec.valTop1 * 100).toFixed(2)}%` : ''} ${rec.seconds.toFixed(1)}s`,
+      );
       o.onEpoch?.(rec);
       checkpoint();
     }

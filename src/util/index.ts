@@ -2,7 +2,14 @@
 // canonical keys, seeded random numbers, name suggestions and the NasforgeError base.
 export { NasforgeError, isNasforgeError } from './errors.js';
 export {
-  type Json, type JsonProblem, MAX_JSON_DEPTH, JsonError, plainJsonProblem, parseJson, canonicalJson, jsonRoundTrip,
+  type Json,
+  type JsonProblem,
+  MAX_JSON_DEPTH,
+  JsonError,
+  plainJsonProblem,
+  parseJson,
+  canonicalJson,
+  jsonRoundTrip,
 } from './json.js';
 export { Rng, type RandomSource } from './random.js';
 export { editDistance, nearestNames, didYouMean } from './names.js';

@@ -37,7 +37,11 @@ export function typeWords(example: unknown): string {
  * another type than its default's (non-finite numbers included), or a word not in `words`.
  */
 export function readOptions<T extends Record<string, OptionValue>>(
-  owner: string, defaults: T, options: Readonly<Record<string, Json | undefined>>, fail: OptionFailure, o: ReadOptions<T> = {},
+  owner: string,
+  defaults: T,
+  options: Readonly<Record<string, Json | undefined>>,
+  fail: OptionFailure,
+  o: ReadOptions<T> = {},
 ): T {
   const extra = o.extra ?? [];
   const known = [...extra, ...Object.keys(defaults)];
@@ -48,7 +52,7 @@ export function readOptions<T extends Record<string, OptionValue>>(
       out[k] = v;
       continue;
     }
-    if (!Object.prototype.hasOwnProperty.call(defaults, k)) {
+    if (!Object.hasOwn(defaults, k)) {
       throw fail(k, `is not an option of ${owner}.${didYouMean(k, known)} Its options: ${known.join(', ')}`);
     }
     const want = defaults[k];

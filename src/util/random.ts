@@ -35,8 +35,7 @@ export class Rng {
 
   /** A generator that continues exactly where the one that gave `state()` stood. */
   static fromState(state: readonly number[]): Rng {
-    if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)
-      || state.every((w) => w === 0)) {
+    if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || state.every((w) => w === 0)) {
       throw new RangeError(`Rng state must be four unsigned 32-bit integers, not all zero; got ${JSON.stringify(state)}`);
     }
     const rng = new Rng(0);

@@ -67,7 +67,12 @@ test('draw darts-v2: an SVG with one text per op of both cells, and DOT with one
   const ops = opNames(getSpace('darts'));
   const g = getSpace('darts').presets['darts-v2']!.genotype as { normal: [string, number][]; reduce: [string, number][] };
   const want = [...g.normal, ...g.reduce].map(([op]) => op).sort();
-  assert.deepEqual(texts(svg).filter((t) => ops.has(t)).sort(), want);
+  assert.deepEqual(
+    texts(svg)
+      .filter((t) => ops.has(t))
+      .sort(),
+    want,
+  );
   for (const t of ['normal', 'reduce', 'c_{k-2}', 'c_{k-1}', 'c_{k}']) assert.ok(texts(svg).includes(t), `no '${t}' in the drawing`);
   const dot = readFileSync(join(dir, 'c.dot'), 'utf8');
   assert.match(dot, /^digraph "darts: darts-v2" \{/);
@@ -105,14 +110,20 @@ test('draw refuses a missing or doubled architecture and an unknown preset with 
 test('every registered space with a graph draws its samples deterministically as well-formed SVG', () => {
   const drawable = SPACES.filter((s) => s.graph);
   for (const name of ['darts', 'nasnet', 'nas-bench-201', 'nas-bench-macro', 'enas-micro', 'enas-macro']) {
-    assert.ok(drawable.some((s) => s.name === name), `${name} offers no graph`);
+    assert.ok(
+      drawable.some((s) => s.name === name),
+      `${name} offers no graph`,
+    );
   }
   for (const space of drawable) {
     const g = space.sample(new Rng(3));
     const svg = toSvg(space.graph!(g), space.name);
     checkWellFormed(svg);
     assert.equal(svg, toSvg(space.graph!(space.sample(new Rng(3))), space.name));
-    const labelled = space.graph!(g).parts.flatMap((p) => [...p.edges.flatMap((e) => e.label ?? []), ...p.nodes.filter((n) => n.kind === 'op').map((n) => n.label)]);
+    const labelled = space.graph!(g).parts.flatMap((p) => [
+      ...p.edges.flatMap((e) => e.label ?? []),
+      ...p.nodes.filter((n) => n.kind === 'op').map((n) => n.label),
+    ]);
     const labels = new Set(labelled); // every op label drawn exactly once
     assert.equal(texts(svg).filter((t) => labels.has(t)).length, labelled.length, space.name);
     assert.match(toDot(space.graph!(g), space.name), /^digraph /);
@@ -124,6 +135,12 @@ test('enas-macro draws its skip connections; the stem is state 0', () => {
   const g = space.parse!(['0', '1 1', ...Array.from({ length: 10 }, (_, k) => ['4', ...Array.from({ length: k + 2 }, () => '0')].join(' '))].join(' '));
   const part = space.graph!(g).parts[0]!;
   // layer 1 reads layer 0 (its input) and the stem (its skip)
-  assert.deepEqual(part.edges.filter((e) => e.to === 'l1').map((e) => e.from).sort(), ['input', 'l0']);
+  assert.deepEqual(
+    part.edges
+      .filter((e) => e.to === 'l1')
+      .map((e) => e.from)
+      .sort(),
+    ['input', 'l0'],
+  );
   assert.equal(part.edges.length, 12 + 1 + 1);
 });

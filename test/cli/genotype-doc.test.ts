@@ -23,28 +23,62 @@ function run(cwd: string, args: string[], input?: string): { code: number | null
 const G = { arch: '|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|' };
 
 /** A NasforgeError (the CLI prints it without a stack, exit 2) whose message matches `re`. */
-const userError = (re: RegExp) => (e: unknown): boolean => e instanceof NasforgeError && re.test(e.message);
+const userError =
+  (re: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof NasforgeError && re.test(e.message);
 
 test('genotype documents: each shape nasforge prints gives its genotype, space, stack and data set', () => {
   const inspect = {
-    space: 'nas-bench-201', key: G.arch, genotype: G, stack: { classes: 10, channels: 4, cellsPerStage: 5 },
-    input: { size: 32, channels: 3 }, params: 1000, macs: 2000, latencyMs: 1.5,
+    space: 'nas-bench-201',
+    key: G.arch,
+    genotype: G,
+    stack: { classes: 10, channels: 4, cellsPerStage: 5 },
+    input: { size: 32, channels: 3 },
+    params: 1000,
+    macs: 2000,
+    latencyMs: 1.5,
   };
-  assert.deepEqual(genotypeDocument(inspect, 'i.json'),
-    { genotype: G, space: 'nas-bench-201', stack: inspect.stack, dataset: undefined, kind: 'described', from: 'i.json' });
+  assert.deepEqual(genotypeDocument(inspect, 'i.json'), {
+    genotype: G,
+    space: 'nas-bench-201',
+    stack: inspect.stack,
+    dataset: undefined,
+    kind: 'described',
+    from: 'i.json',
+  });
   const trial = { number: 3, state: 'complete', key: G.arch, genotype: G, metrics: { valAccuracy: 80.5 }, score: 80.5, artifacts: {} };
   const dataset = { name: 'mnist', root: '/data', valFraction: 0.2 };
   const best = { study: 's', space: 'nas-bench-201', stack: { channels: 4 }, dataset, ...trial };
-  assert.deepEqual(genotypeDocument(best, 'b.json'),
-    { genotype: G, space: 'nas-bench-201', stack: { channels: 4 }, dataset: { name: 'mnist', root: '/data' }, kind: 'study', from: 'b.json' });
+  assert.deepEqual(genotypeDocument(best, 'b.json'), {
+    genotype: G,
+    space: 'nas-bench-201',
+    stack: { channels: 4 },
+    dataset: { name: 'mnist', root: '/data' },
+    kind: 'study',
+    from: 'b.json',
+  });
   const exported = { study: 's', trial: 3, space: 'nas-bench-201', stack: null, dataset: null, key: G.arch, genotype: G, metrics: {}, score: 1 };
-  assert.deepEqual(genotypeDocument(exported, 'e.json'), { genotype: G, space: 'nas-bench-201', stack: undefined, dataset: undefined, kind: 'study', from: 'e.json' });
+  assert.deepEqual(genotypeDocument(exported, 'e.json'), {
+    genotype: G,
+    space: 'nas-bench-201',
+    stack: undefined,
+    dataset: undefined,
+    kind: 'study',
+    from: 'e.json',
+  });
   const search = { study: 's', storage: 'sqlite:x', space: 'nas-bench-201', stack: { channels: 4 }, dataset, counts: { complete: 1 }, best: trial };
   assert.equal(genotypeDocument(search, 'search').kind, 'study');
   assert.deepEqual(genotypeDocument(search, 'search').genotype, G);
   const status = { study: 's', config: { space: 'darts', stack: { cells: 5 }, dataset: { name: 'cifar10' } }, counts: {}, best: trial };
-  assert.deepEqual(genotypeDocument(status, 'status'),
-    { genotype: G, space: 'darts', stack: { cells: 5 }, dataset: { name: 'cifar10' }, kind: 'study', from: 'status' });
+  assert.deepEqual(genotypeDocument(status, 'status'), {
+    genotype: G,
+    space: 'darts',
+    stack: { cells: 5 },
+    dataset: { name: 'cifar10' },
+    kind: 'study',
+    from: 'status',
+  });
   assert.deepEqual(genotypeDocument(G, 'g.json'), { genotype: G, kind: 'bare', from: 'g.json' });
 });
 
@@ -65,8 +99,10 @@ test('genotype documents: bad shapes and conflicting spaces are refused with wha
   const doc = genotypeDocument({ space: 'nas-bench-201', genotype: G }, 'doc.json');
   assert.equal(documentSpace(doc, undefined), 'nas-bench-201');
   assert.equal(documentSpace(doc, 'nas-bench-201'), 'nas-bench-201', 'the same space twice is fine');
-  assert.throws(() => documentSpace(doc, 'darts'),
-    userError(/--space darts conflicts with doc\.json, which holds a genotype of the space 'nas-bench-201'; give --space nas-bench-201/));
+  assert.throws(
+    () => documentSpace(doc, 'darts'),
+    userError(/--space darts conflicts with doc\.json, which holds a genotype of the space 'nas-bench-201'; give --space nas-bench-201/),
+  );
   const bare = genotypeDocument(G, 'g.json');
   assert.equal(documentSpace(bare, 'nas-bench-201'), 'nas-bench-201');
   assert.throws(() => documentSpace(bare, undefined), userError(/g\.json holds a bare genotype, which does not say its space; pass --space NAME/));
@@ -78,7 +114,10 @@ test('readGenotypeArg: a file, inline JSON, and clear errors for a missing file 
   writeFileSync(file, JSON.stringify(G));
   assert.deepEqual(readGenotypeArg(file), { data: G, from: file });
   assert.deepEqual(readGenotypeArg(` ${JSON.stringify(G)}`), { data: G, from: 'the --genotype argument' });
-  assert.throws(() => readGenotypeArg(join(dir, 'nope.json')), userError(/--genotype: no file '.*nope\.json' \(give a JSON file, '-' for stdin, or the JSON itself in quotes\)/));
+  assert.throws(
+    () => readGenotypeArg(join(dir, 'nope.json')),
+    userError(/--genotype: no file '.*nope\.json' \(give a JSON file, '-' for stdin, or the JSON itself in quotes\)/),
+  );
   writeFileSync(file, '{"arch": ');
   assert.throws(() => readGenotypeArg(file), userError(/--genotype: .*g\.json is not valid JSON \(.*\); expected a genotype object/));
 });
@@ -108,7 +147,11 @@ test('inspect --json goes straight into retrain --genotype (file, stdin, inline)
   const out = JSON.parse(r.out) as { key: string; space: string; stack: Record<string, unknown>; testAccuracy: number; testTop5Accuracy: number; from: string };
   assert.equal(out.key, inspected.key);
   assert.equal(out.space, 'nas-bench-201');
-  assert.deepEqual(out.stack, { channels: 4, cellsPerStage: 1, classes: 10 }, "inspect's channels as they are (not doubled), retrain's --cells over its cellsPerStage");
+  assert.deepEqual(
+    out.stack,
+    { channels: 4, cellsPerStage: 1, classes: 10 },
+    "inspect's channels as they are (not doubled), retrain's --cells over its cellsPerStage",
+  );
   for (const v of [out.testAccuracy, out.testTop5Accuracy]) {
     assert.ok(v >= 0 && v <= 100, `${v} in percent`);
     assert.ok(Math.abs(v * 0.4 - Math.round(v * 0.4)) < 1e-6, `${v} is a percentage of the 40 test images`);
@@ -127,7 +170,10 @@ test('inspect --json goes straight into retrain --genotype (file, stdin, inline)
   const mistakes: [string[], RegExp][] = [
     [['--genotype', 'g.json', '--space', 'darts'], /--space darts conflicts with g\.json, which holds a genotype of the space 'nas-bench-201'/],
     [['--genotype', 'g.json', '--trial', '1'], /a genotype document and a trial both name what to retrain; give one of them/],
-    [['--genotype', '{"space":"nas-bench-201","genotype":{"arch":"x"},"stack":{"cells":3}}'], /stack field 'cells' is not a stack field of the space 'nas-bench-201'/],
+    [
+      ['--genotype', '{"space":"nas-bench-201","genotype":{"arch":"x"},"stack":{"cells":3}}'],
+      /stack field 'cells' is not a stack field of the space 'nas-bench-201'/,
+    ],
     [['--genotype', '[]'], /holds a list of 0 items/],
     [['--genotype', JSON.stringify(inspected.genotype)], /holds a bare genotype, which does not say its space; pass --space NAME/],
   ];

@@ -40,12 +40,17 @@ test('inspect --genotype FILE, --preset, --sample and --latency', () => {
   const fromFile = JSON.parse(run('inspect', '--space', 'nas-bench-macro', '--genotype', file, '--json').out) as Record<string, unknown>;
   assert.equal(fromFile.key, '22212220', 'an equivalent arch has the canonical key');
   assert.equal(fromFile.params, 1985514);
-  const preset = JSON.parse(run('inspect', '--space', 'nas-bench-macro', '--preset', 'smallest', '--input', '64', '--classes', '100', '--json').out) as Record<string, unknown>;
+  const preset = JSON.parse(run('inspect', '--space', 'nas-bench-macro', '--preset', 'smallest', '--input', '64', '--classes', '100', '--json').out) as Record<
+    string,
+    unknown
+  >;
   assert.deepEqual(preset.genotype, { arch: '00000000' });
   assert.deepEqual(preset.input, { size: 64, channels: 3 });
   const a = run('inspect', '--space', 'nas-bench-macro', '--sample', '5', '--json').out;
   assert.equal(a, run('inspect', '--space', 'nas-bench-macro', '--sample', '5', '--json').out, 'the same seed, the same architecture');
-  const lat = JSON.parse(run('inspect', '--space', 'nas-bench-macro', '--preset', 'smallest', '--latency', '--warmup', '1', '--repeats', '3', '--json').out) as { latencyMs: number; latency: { repeats: number } };
+  const lat = JSON.parse(
+    run('inspect', '--space', 'nas-bench-macro', '--preset', 'smallest', '--latency', '--warmup', '1', '--repeats', '3', '--json').out,
+  ) as { latencyMs: number; latency: { repeats: number } };
   assert.ok(lat.latencyMs > 0);
   assert.equal(lat.latency.repeats, 3);
   const text = run('inspect', '--space', 'nas-bench-macro', '--arch', '00000000');
@@ -67,7 +72,7 @@ test('inspect mistakes exit 2 with a message that helps', () => {
   }
 });
 
-test('every preset of every space: params are the deployed network\'s published count, the auxiliary head apart', async () => {
+test("every preset of every space: params are the deployed network's published count, the auxiliary head apart", async () => {
   const seen: string[] = [];
   for (const space of SPACES) {
     for (const name of Object.keys(space.presets)) {
@@ -83,7 +88,11 @@ test('every preset of every space: params are the deployed network\'s published 
       assert.equal((r.stack as { auxiliary?: boolean }).auxiliary === true, want.auxiliaryParams > 0, `${id}: a head exactly where the stack asks for one`);
     }
   }
-  assert.deepEqual(Object.keys(PRESET_COUNTS).filter((k) => !seen.includes(k)), [], 'no count for a preset that is gone');
+  assert.deepEqual(
+    Object.keys(PRESET_COUNTS).filter((k) => !seen.includes(k)),
+    [],
+    'no count for a preset that is gone',
+  );
 });
 
 /** docs/spaces.md's count tables: 'space/preset' → the row's cells by column header. */
@@ -91,7 +100,13 @@ function docsTables(): Map<string, Record<string, string>> {
   const rows = new Map<string, Record<string, string>>();
   let header: string[] | null = null;
   for (const line of readFileSync(join(ROOT, 'docs/spaces.md'), 'utf8').split('\n')) {
-    const cellsOf = (l: string): string[] => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+    const cellsOf = (l: string): string[] =>
+      l
+        .trim()
+        .replace(/^\|/, '')
+        .replace(/\|$/, '')
+        .split('|')
+        .map((c) => c.trim());
     if (/^\|\s*space \/ preset\s*\|/.test(line)) header = cellsOf(line);
     else if (!line.startsWith('|')) header = null;
     else if (header && !/^\|\s*---/.test(line)) {
@@ -104,7 +119,7 @@ function docsTables(): Map<string, Record<string, string>> {
   return rows;
 }
 
-test('docs/spaces.md\'s count tables say what inspect reports', async () => {
+test("docs/spaces.md's count tables say what inspect reports", async () => {
   const rows = docsTables();
   assert.ok(rows.size >= 19, `found ${rows.size} rows`);
   const int = (s: string): number => Number(s.replace(/,/g, ''));
@@ -122,7 +137,7 @@ test('docs/spaces.md\'s count tables say what inspect reports', async () => {
 test('a preset implies its space (inspect and draw); a shared name or a foreign preset is refused with help', () => {
   const j = JSON.parse(run('inspect', '--preset', 'darts-v2', '--json').out) as Record<string, unknown>;
   assert.equal(j.space, 'darts');
-  assert.equal(j.params, 3349342, 'the deployed network, as DARTS\' train.py logs it');
+  assert.equal(j.params, 3349342, "the deployed network, as DARTS' train.py logs it");
   assert.equal(j.auxiliaryParams, 476426);
   const text = run('inspect', '--preset', 'darts-v2').out;
   assert.match(text, /^params\s+3349342 /m);
@@ -139,7 +154,10 @@ test('a preset implies its space (inspect and draw); a shared name or a foreign 
   assert.match(draw.out, /^digraph "darts: darts-v2"/);
 
   const cases: [string[], RegExp][] = [
-    [['inspect', '--preset', 'best'], /preset 'best' belongs to several search spaces: nas-bench-macro, nas-bench-201.*--space nas-bench-macro or --space nas-bench-201/],
+    [
+      ['inspect', '--preset', 'best'],
+      /preset 'best' belongs to several search spaces: nas-bench-macro, nas-bench-201.*--space nas-bench-macro or --space nas-bench-201/,
+    ],
     [['draw', '--preset', 'best'], /preset 'best' belongs to several search spaces/],
     [['inspect', '--space', 'darts', '--preset', 'mobilenet-v2'], /space 'darts' has no preset 'mobilenet-v2'\..*'mobilenet-v2' is a preset of 'mnasnet'/],
     [['inspect', '--space', 'darts', '--preset', 'darts-v3'], /space 'darts' has no preset 'darts-v3'\. Did you mean 'darts-v1' or 'darts-v2'\?/],

@@ -19,7 +19,8 @@ const haveFmnist = existsSync('/usr/share/datasets/fashion-mnist/train-images-id
 function setup(name: string): { dir: string; storage: string; config(c: object): string } {
   const dir = mkdtempSync(join(tmpdir(), `nasforge-${name}-`));
   return {
-    dir, storage: `sqlite:${join(dir, 'studies.db')}`,
+    dir,
+    storage: `sqlite:${join(dir, 'studies.db')}`,
     config(c: object) {
       const file = join(dir, `${name}.json`);
       writeFileSync(file, JSON.stringify(c));
@@ -45,10 +46,15 @@ async function studies(storage: string): Promise<string[]> {
   }
 }
 
-test('mistakes that would fail every trial are refused before the study is created', { skip: haveFmnist ? false : 'Fashion-MNIST is not installed' }, async () => {
+test('mistakes that would fail every trial are refused before the study is created', {
+  skip: haveFmnist ? false : 'Fashion-MNIST is not installed',
+}, async () => {
   const { dir, storage, config } = setup('refused');
   const cases: [object | string, RegExp][] = [
-    [{ study: 'neg', space: 'nas-bench-201', stack: { channels: -8 }, dataset: { limit: 200 } }, /stack is \{"channels":-8.*which the space 'nas-bench-201' cannot build/],
+    [
+      { study: 'neg', space: 'nas-bench-201', stack: { channels: -8 }, dataset: { limit: 200 } },
+      /stack is \{"channels":-8.*which the space 'nas-bench-201' cannot build/,
+    ],
     [{ study: 'obj', evaluator: 'nas-bench-201', objective: 'foo' }, /objective reads 'foo', which the evaluator does not give; it gives: .*valAccuracy/],
     [{ study: 'split', dataset: { limit: 2 } }, /dataset cannot be used: .*leaves no validation examples/],
     // YAML reads 1e309 as Infinity (JSON has no way to write it)
@@ -66,18 +72,31 @@ test('mistakes that would fail every trial are refused before the study is creat
   assert.deepEqual(await studies(storage), [], 'no study was created');
 });
 
-test('a study whose every trial failed takes the corrected config; one with a complete trial does not', { skip: haveFmnist ? false : 'Fashion-MNIST is not installed' }, async () => {
+test('a study whose every trial failed takes the corrected config; one with a complete trial does not', {
+  skip: haveFmnist ? false : 'Fashion-MNIST is not installed',
+}, async () => {
   const { dir, storage, config } = setup('corrected');
   const base = { study: 'lr', space: 'nas-bench-201', dataset: { limit: 400 }, stack: { channels: 4 }, budget: { trials: 2 }, strategy: 'random' };
   // a learning rate that makes every trial diverge: the search runs, every trial fails by itself
-  const bad = run(dir, 'search', '--config', config({ ...base, evaluator: { kind: 'train', epochs: 1, lr: 1e6, gradClip: 0 } }), '--storage', storage, '--json');
+  const bad = run(
+    dir,
+    'search',
+    '--config',
+    config({ ...base, evaluator: { kind: 'train', epochs: 1, lr: 1e6, gradClip: 0 } }),
+    '--storage',
+    storage,
+    '--json',
+  );
   assert.equal(bad.code, 0, bad.err);
   assert.deepEqual(JSON.parse(bad.out).counts, { complete: 0, failed: 2, pruned: 0, running: 0, queued: 0 });
   const status = JSON.parse(run(dir, 'status', '--storage', storage, '--json').out) as { failures: { error: string }[] };
   assert.match(status.failures[0]!.error, /diverged/);
   const good = run(dir, 'search', '--config', config({ ...base, evaluator: { kind: 'train', epochs: 1, lr: 0.05 } }), '--storage', storage, '--json');
   assert.equal(good.code, 0, good.err);
-  assert.match(good.err, /had no complete trial, so it takes the corrected config \(.*evaluator\.lr: stored 1000000, given 0\.05\); its 2 earlier trials were removed/);
+  assert.match(
+    good.err,
+    /had no complete trial, so it takes the corrected config \(.*evaluator\.lr: stored 1000000, given 0\.05\); its 2 earlier trials were removed/,
+  );
   assert.equal(JSON.parse(good.out).counts.complete, 2);
   // now it has complete trials: a changed config is refused as before, naming the field
   const changed = run(dir, 'search', '--config', config({ ...base, evaluator: { kind: 'train', epochs: 1, lr: 0.1 } }), '--storage', storage);
@@ -96,10 +115,16 @@ function exited(child: ChildProcess): Promise<number | null> {
 test('a worker process killed from outside is replaced: the search completes and exits 0', async () => {
   const { dir, storage, config } = setup('killed');
   const file = config({ study: 'k', evaluator: { kind: 'table', name: 'nas-bench-201', simulatedSeconds: 0.3 }, budget: { trials: 14 }, strategy: 'random' });
-  const search = spawn(process.execPath, [CLI, 'search', '--config', file, '--storage', storage, '--workers', '2', '--json'], { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const search = spawn(process.execPath, [CLI, 'search', '--config', file, '--storage', storage, '--workers', '2', '--json'], {
+    cwd: dir,
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
-  search.stdout!.on('data', (b: Buffer) => { out += b; });
+  search.stdout!.on('data', (b: Buffer) => {
+    out += b;
+  });
   // kill a worker once it has completed a trial (from the log, not from a clock)
   let killed = 0;
   search.stderr!.on('data', (b: Buffer) => {
@@ -116,7 +141,7 @@ test('a worker process killed from outside is replaced: the search completes and
   assert.equal(JSON.parse(out).counts.complete, 14);
 });
 
-test('delete-study asks for --yes, then removes the study and its trials\' folders', () => {
+test("delete-study asks for --yes, then removes the study and its trials' folders", () => {
   const { dir, storage, config } = setup('delete');
   const file = config({ study: 'gone', evaluator: 'nas-bench-201', budget: { trials: 3 } });
   assert.equal(run(dir, 'search', '--config', file, '--storage', storage).code, 0);

@@ -35,7 +35,17 @@ function run(dir: string, ...args: string[]): { code: number | null; out: string
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-interface TrialOut { number: number; state: string; key: string; metrics: Record<string, number> | null; score: number | null; attempts: number; worker: string | null; error: string | null; genotype: unknown }
+interface TrialOut {
+  number: number;
+  state: string;
+  key: string;
+  metrics: Record<string, number> | null;
+  score: number | null;
+  attempts: number;
+  worker: string | null;
+  error: string | null;
+  genotype: unknown;
+}
 
 function trialsOf(dir: string, storage: string, study: string): TrialOut[] {
   const r = run(dir, 'trials', '--study', study, '--storage', storage, '--json');
@@ -68,8 +78,11 @@ test('SIGKILL at random points, six times, then a re-run: every trial accounted 
   const study = 'killed';
   const budget = 30;
   const { dir, file, storage } = setup(study, {
-    study, evaluator: { kind: 'table', name: 'nas-bench-macro', simulatedSeconds: 0.15 },
-    strategy: { name: 'evolution', population: 8, sample: 3 }, budget: { trials: budget }, seed: 5,
+    study,
+    evaluator: { kind: 'table', name: 'nas-bench-macro', simulatedSeconds: 0.15 },
+    strategy: { name: 'evolution', population: 8, sample: 3 },
+    budget: { trials: budget },
+    seed: 5,
     worker: { heartbeatSeconds: 0.25, maxAttempts: 20 },
   });
   let seed = 12345;
@@ -102,10 +115,23 @@ test('SIGKILL at random points, six times, then a re-run: every trial accounted 
 
   const trials = trialsOf(dir, storage, study);
   assert.equal(trials.length, budget, 'exactly the budget of trials');
-  assert.deepEqual(trials.map((t) => t.number), [...Array(budget).keys()], 'numbered 0..n-1 without gaps or repeats');
-  assert.ok(trials.every((t) => t.state === 'complete'), trials.filter((t) => t.state !== 'complete').map((t) => `${t.number} ${t.state} ${t.error}`).join('; '));
+  assert.deepEqual(
+    trials.map((t) => t.number),
+    [...Array(budget).keys()],
+    'numbered 0..n-1 without gaps or repeats',
+  );
+  assert.ok(
+    trials.every((t) => t.state === 'complete'),
+    trials
+      .filter((t) => t.state !== 'complete')
+      .map((t) => `${t.number} ${t.state} ${t.error}`)
+      .join('; '),
+  );
   assert.equal(new Set(trials.map((t) => t.key)).size, budget, 'no architecture evaluated twice');
-  assert.ok(progress.some((n) => n > 0 && n < budget), `some kills landed mid-study (complete after each kill: ${progress.join(', ')})`);
+  assert.ok(
+    progress.some((n) => n > 0 && n < budget),
+    `some kills landed mid-study (complete after each kill: ${progress.join(', ')})`,
+  );
 
   // the shapes scripts read
   const t0 = trials[0]!;
@@ -134,12 +160,17 @@ test('SIGKILL at random points, six times, then a re-run: every trial accounted 
 test('SIGINT stops cleanly (exit 130, the trial back in the queue); the same command continues', { skip }, async () => {
   const study = 'interrupted';
   const { dir, file, storage } = setup(study, {
-    study, evaluator: { kind: 'table', name: 'nas-bench-macro', simulatedSeconds: 1 }, strategy: 'random', budget: { trials: 2 },
+    study,
+    evaluator: { kind: 'table', name: 'nas-bench-macro', simulatedSeconds: 1 },
+    strategy: 'random',
+    budget: { trials: 2 },
   });
   const child = spawn(process.execPath, [CLI, 'search', '--config', file, '--storage', storage], { cwd: dir, env: ENV });
   child.stdout!.resume();
   let err = '';
-  child.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
   assert.ok(await waitFor(child, /each trial looks its result up/));
   await sleep(600);
   child.kill('SIGINT');
@@ -159,7 +190,10 @@ test('SIGINT stops cleanly (exit 130, the trial back in the queue); the same com
 test('--workers 2 runs two worker processes on one study', { skip }, () => {
   const study = 'parallel';
   const { dir, file, storage } = setup(study, {
-    study, evaluator: { kind: 'table', name: 'nas-bench-macro', simulatedSeconds: 0.2 }, strategy: 'evolution', budget: { trials: 10 },
+    study,
+    evaluator: { kind: 'table', name: 'nas-bench-macro', simulatedSeconds: 0.2 },
+    strategy: 'evolution',
+    budget: { trials: 10 },
   });
   const r = run(dir, 'search', '--config', file, '--storage', storage, '--workers', '2');
   assert.equal(r.code, 0, r.err);
@@ -193,7 +227,11 @@ test('reading a study back: unknown names, several studies, a changed config, a 
   assert.match(extended.err, /study 'one' continues with new run settings: budget\.trials 2 → 4/);
   assert.equal((JSON.parse(extended.out) as { counts: Record<string, number> }).counts.complete, 4);
   const trials = trialsOf(dir, storage, 'one');
-  assert.deepEqual(trials.map((t) => t.number), [0, 1, 2, 3], 'the first two kept, two more added');
+  assert.deepEqual(
+    trials.map((t) => t.number),
+    [0, 1, 2, 3],
+    'the first two kept, two more added',
+  );
   assert.equal(new Set(trials.map((t) => t.key)).size, 4);
   const status = JSON.parse(run(dir, 'status', '--study', 'one', '--storage', storage, '--json').out) as { budget: { trials: number } };
   assert.equal(status.budget.trials, 4, 'the stored config holds the new budget');

@@ -12,7 +12,9 @@ function records(labels: number[][], salt: number): Uint8Array {
   const rec = labels[0]!.length + IMG;
   const out = new Uint8Array(labels.length * rec);
   labels.forEach((ls, r) => {
-    ls.forEach((l, k) => { out[r * rec + k] = l; });
+    ls.forEach((l, k) => {
+      out[r * rec + k] = l;
+    });
     for (let i = 0; i < IMG; i++) out[r * rec + ls.length + i] = (i * 7 + r * 13 + salt) % 256;
   });
   return out;
@@ -36,7 +38,11 @@ describe('CIFAR binary files', () => {
     // example 3 is record 1 of data_batch_2: byte i is (i*7 + 13 + 2) % 256; (c, row, col) is byte c*1024 + row*32 + col
     const b = ds.getBatch([3]);
     const x = b.x.toArray();
-    for (const [c, r, col] of [[0, 0, 0], [1, 5, 7], [2, 31, 31]] as const) {
+    for (const [c, r, col] of [
+      [0, 0, 0],
+      [1, 5, 7],
+      [2, 31, 31],
+    ] as const) {
       const i = c * 1024 + r * 32 + col;
       assert.ok(Math.abs(x[i]! - ((i * 7 + 15) % 256) / 255) < 1e-7, `pixel ${c},${r},${col}`);
     }
@@ -52,9 +58,19 @@ describe('CIFAR binary files', () => {
   it('reads CIFAR-100 fine and coarse labels, with names when the files are there', () => {
     const c100 = join(dir.path, 'c100');
     mkdirSync(c100);
-    writeFileSync(join(c100, 'train.bin'), records([[4, 99], [19, 0], [0, 42]], 1));
+    writeFileSync(
+      join(c100, 'train.bin'),
+      records(
+        [
+          [4, 99],
+          [19, 0],
+          [0, 42],
+        ],
+        1,
+      ),
+    );
     writeFileSync(join(c100, 'test.bin'), records([[1, 2]], 2));
-    writeFileSync(join(c100, 'coarse_label_names.txt'), Array.from({ length: 20 }, (_, i) => `coarse${i}`).join('\n') + '\n');
+    writeFileSync(join(c100, 'coarse_label_names.txt'), `${Array.from({ length: 20 }, (_, i) => `coarse${i}`).join('\n')}\n`);
     const fine = cifar100({ root: c100, split: 'train' });
     assert.deepEqual(fine.y.toArray(), [99, 0, 42]);
     assert.equal(fine.numClasses, 100);
@@ -70,12 +86,17 @@ describe('CIFAR binary files', () => {
   });
 
   it('explains missing and malformed files', () => {
-    assert.throws(() => cifar10({ root: join(dir.path, 'nowhere'), split: 'test' }),
-      (e: unknown) => e instanceof DataError && e.code === 'missing-data' && /test_batch\.bin/.test(e.message));
+    assert.throws(
+      () => cifar10({ root: join(dir.path, 'nowhere'), split: 'test' }),
+      (e: unknown) => e instanceof DataError && e.code === 'missing-data' && /test_batch\.bin/.test(e.message),
+    );
     const bad = join(dir.path, 'bad');
     mkdirSync(bad);
     writeFileSync(join(bad, 'test_batch.bin'), new Uint8Array(3074));
-    assert.throws(() => cifar10({ root: bad, split: 'test' }), (e: unknown) => e instanceof DataError && /whole number of 3073-byte/.test(e.message));
+    assert.throws(
+      () => cifar10({ root: bad, split: 'test' }),
+      (e: unknown) => e instanceof DataError && /whole number of 3073-byte/.test(e.message),
+    );
     writeFileSync(join(bad, 'test.bin'), records([[0, 100]], 0));
     assert.throws(() => cifar100({ root: bad, split: 'test' }), /label 100, but there are only 100 classes/);
   });

@@ -9,7 +9,9 @@ import { idxBytes, tempDir } from './helpers.js';
 describe('IDX files', () => {
   const dir = tempDir();
   after(() => dir.remove());
-  const n = 5, h = 3, w = 4;
+  const n = 5,
+    h = 3,
+    w = 4;
   const pixels = Uint8Array.from({ length: n * h * w }, (_, i) => (i * 37) % 256);
   const labels = [3, 0, 9, 1, 3];
   writeFileSync(join(dir.path, 'img-raw'), idxBytes(0x08, [n, h, w], pixels));
@@ -37,9 +39,15 @@ describe('IDX files', () => {
 
   it('rejects truncated data and non-IDX bytes with a DataError', () => {
     const bytes = idxBytes(0x08, [n, h, w], pixels);
-    assert.throws(() => parseIdx(bytes.subarray(0, bytes.length - 1)), (e: unknown) => e instanceof DataError && /truncated/.test(e.message));
+    assert.throws(
+      () => parseIdx(bytes.subarray(0, bytes.length - 1)),
+      (e: unknown) => e instanceof DataError && /truncated/.test(e.message),
+    );
     assert.throws(() => parseIdx(Uint8Array.from([1, 2, 3, 4])), DataError);
-    assert.throws(() => readIdx(join(dir.path, 'nope')), (e: unknown) => e instanceof DataError && e.code === 'missing-data');
+    assert.throws(
+      () => readIdx(join(dir.path, 'nope')),
+      (e: unknown) => e instanceof DataError && e.code === 'missing-data',
+    );
   });
 
   it('builds a dataset of (N, 1, H, W) float32 in [0, 1] and int64 labels', () => {
@@ -61,8 +69,11 @@ describe('IDX files', () => {
   });
 
   it('says how to get Fashion-MNIST when its files are missing', () => {
-    assert.throws(() => fashionMnist({ split: 'train', root: dir.path }),
-      (e: unknown) => e instanceof DataError && e.code === 'missing-data' && /apt-get install dataset-fashion-mnist/.test(e.message) && e.message.includes(dir.path));
+    assert.throws(
+      () => fashionMnist({ split: 'train', root: dir.path }),
+      (e: unknown) =>
+        e instanceof DataError && e.code === 'missing-data' && /apt-get install dataset-fashion-mnist/.test(e.message) && e.message.includes(dir.path),
+    );
     assert.throws(() => mnist({ split: 'validation' as 'train', root: dir.path }), /split must be 'train' or 'test'/);
   });
 
@@ -75,7 +86,9 @@ describe('IDX files', () => {
     ds.dispose();
   });
 
-  it('reads the real Fashion-MNIST when installed', { skip: !existsSync(join(FASHION_MNIST_ROOT, 'train-labels-idx1-ubyte.gz')) && 'dataset-fashion-mnist not installed' }, () => {
+  it('reads the real Fashion-MNIST when installed', {
+    skip: !existsSync(join(FASHION_MNIST_ROOT, 'train-labels-idx1-ubyte.gz')) && 'dataset-fashion-mnist not installed',
+  }, () => {
     const train = fashionMnist({ split: 'train' });
     assert.equal(train.length, 60000);
     assert.deepEqual(train.x.shape, [60000, 1, 28, 28]);

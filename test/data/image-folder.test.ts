@@ -75,18 +75,26 @@ describe('image folders', () => {
     const big = new PNG({ width: 12, height: 8 });
     flat(12, 8, [10, 20, 30]).copy(big.data);
     writeFileSync(join(mixed, 'a', '2.png'), PNG.sync.write(big));
-    assert.throws(() => imageFolder({ root: mixed }),
-      (e: unknown) => e instanceof DataError && e.code === 'invalid-shape' && /12x8/.test(e.message) && /pass size/.test(e.message));
+    assert.throws(
+      () => imageFolder({ root: mixed }),
+      (e: unknown) => e instanceof DataError && e.code === 'invalid-shape' && /12x8/.test(e.message) && /pass size/.test(e.message),
+    );
     const ds = imageFolder({ root: mixed, size: [4, 6] });
     assert.deepEqual(ds.x.shape, [2, 3, 4, 6]);
     // the flat image stays flat when shrunk; the one already at size is untouched
-    assert.deepEqual([...new Set(ds.x.select(0, 1).flatten().toArray())].sort((p, q) => p - q), [10, 20, 30]);
+    assert.deepEqual(
+      [...new Set(ds.x.select(0, 1).flatten().toArray())].sort((p, q) => p - q),
+      [10, 20, 30],
+    );
     assert.equal(ds.x.select(0, 0).flatten().toArray()[5], rgba(6, 4, 0)[20]);
     ds.dispose();
   });
 
   it('explains a missing root, an empty class and an undecodable file', () => {
-    assert.throws(() => imageFolder({ root: join(dir.path, 'none') }), (e: unknown) => e instanceof DataError && e.code === 'missing-data');
+    assert.throws(
+      () => imageFolder({ root: join(dir.path, 'none') }),
+      (e: unknown) => e instanceof DataError && e.code === 'missing-data',
+    );
     const empty = join(dir.path, 'empty');
     mkdirSync(join(empty, 'k'), { recursive: true });
     assert.throws(() => imageFolder({ root: empty }), /has no \.png, \.jpg or \.jpeg files/);

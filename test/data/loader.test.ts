@@ -5,7 +5,11 @@ import { undisposedTensors, manualSeed, rand, tidy, type Tensor } from '../../sr
 
 /** 23 examples whose single input value is their position (so batches reveal the order). */
 function positions(n = 23): TensorDataset {
-  return TensorDataset.fromArrays(Float32Array.from({ length: n }, (_, i) => i), [n, 1], Array.from({ length: n }, (_, i) => i % 3));
+  return TensorDataset.fromArrays(
+    Float32Array.from({ length: n }, (_, i) => i),
+    [n, 1],
+    Array.from({ length: n }, (_, i) => i % 3),
+  );
 }
 
 /** n random images (n, c, s, s) with labels in 0..2, leaving no temporary tensors behind. */
@@ -43,10 +47,20 @@ describe('DataLoader', () => {
     assert.equal(a.epoch, 1);
     const e1 = order(a);
     assert.notDeepEqual(e1, e0);
-    for (const e of [e0, e1]) assert.deepEqual(e.flat().sort((p, q) => p - q), Array.from({ length: 23 }, (_, i) => i));
-    assert.deepEqual(e0.map((x) => x.length), [5, 5, 5, 5, 3]);
+    for (const e of [e0, e1])
+      assert.deepEqual(
+        e.flat().sort((p, q) => p - q),
+        Array.from({ length: 23 }, (_, i) => i),
+      );
+    assert.deepEqual(
+      e0.map((x) => x.length),
+      [5, 5, 5, 5, 3],
+    );
     assert.notDeepEqual(order(new DataLoader(ds, { batchSize: 5, seed: 8 })), e0);
-    assert.deepEqual(order(new DataLoader(ds, { batchSize: 5, shuffle: false })).flat(), Array.from({ length: 23 }, (_, i) => i));
+    assert.deepEqual(
+      order(new DataLoader(ds, { batchSize: 5, shuffle: false })).flat(),
+      Array.from({ length: 23 }, (_, i) => i),
+    );
     ds.dispose();
   });
 
@@ -55,7 +69,10 @@ describe('DataLoader', () => {
     const l = new DataLoader(ds, { batchSize: 5, dropLast: true, seed: 1 });
     assert.equal(l.length, 4);
     const e = order(l);
-    assert.deepEqual(e.map((x) => x.length), [5, 5, 5, 5]);
+    assert.deepEqual(
+      e.map((x) => x.length),
+      [5, 5, 5, 5],
+    );
     assert.equal(new Set(e.flat()).size, 20);
     ds.dispose();
   });

@@ -21,8 +21,14 @@ describe('Rng', () => {
       assert.ok(u >= 0 && u < 1);
     }
     const p = r.permutation(100);
-    assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
-    assert.notDeepEqual([...p], Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      [...p].sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
+    assert.notDeepEqual(
+      [...p],
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   });
 });
 

@@ -4,7 +4,12 @@ import { DataError, TensorDataset, limit, trainValSplit } from '../../src/data/i
 import { arange } from '../../src/torch/index.js';
 
 function positions(n: number): TensorDataset {
-  return TensorDataset.fromArrays(Uint8Array.from({ length: n }, (_, i) => i), [n, 1], Array.from({ length: n }, (_, i) => i % 4), { divisor: 1 });
+  return TensorDataset.fromArrays(
+    Uint8Array.from({ length: n }, (_, i) => i),
+    [n, 1],
+    Array.from({ length: n }, (_, i) => i % 4),
+    { divisor: 1 },
+  );
 }
 
 describe('subsets and splits', () => {
@@ -15,7 +20,10 @@ describe('subsets and splits', () => {
     assert.equal(val.length, 10);
     const all = [...train.positions, ...val.positions];
     assert.equal(new Set(all).size, 50);
-    assert.deepEqual([...new Set(all)].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      [...new Set(all)].sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     const again = trainValSplit(ds, { valFraction: 0.2, seed: 5 });
     assert.deepEqual([...again.val.positions], [...val.positions]);
     const other = trainValSplit(ds, { valFraction: 0.2, seed: 6 });

@@ -31,7 +31,10 @@ describe('TensorDataset', () => {
     assert.throws(() => TensorDataset.fromArrays(new Float32Array(5), [2, 2], [0, 1]), /do not fill shape/);
     assert.throws(() => TensorDataset.fromArrays(new Float32Array(4), [2, 2], [0, -1]), /not a class index/);
     assert.throws(() => new TensorDataset(tensor(new Float32Array(4), [2, 2]), tensor([0.5, 1])), /integer class indices/);
-    assert.throws(() => new TensorDataset(tensor(new Float32Array(6), [3, 2]), tensor(new BigInt64Array(2), [2], { dtype: 'int64' })), (e: unknown) => e instanceof DataError && e.code === 'invalid-shape');
+    assert.throws(
+      () => new TensorDataset(tensor(new Float32Array(6), [3, 2]), tensor(new BigInt64Array(2), [2], { dtype: 'int64' })),
+      (e: unknown) => e instanceof DataError && e.code === 'invalid-shape',
+    );
     assert.throws(() => TensorDataset.fromArrays(new Float32Array(4), [2, 2], [0, 3], { classNames: ['a', 'b'] }), /labels go up to 3 but there are 2 classes/);
     const ds = TensorDataset.fromArrays(new Float32Array(4), [2, 2], [0, 1]);
     assert.throws(() => ds.getBatch([2]), /outside the dataset's 0..1/);

@@ -6,7 +6,10 @@ import { undisposedTensors, tensor, tidy, type Tensor } from '../../src/torch/in
 
 /** A batch (n, c, h, w) whose values are all distinct and non-zero: 1 + flat position. */
 function distinct(n: number, c: number, h: number, w: number): { x: Tensor; y: Tensor } {
-  const x = tensor(Float32Array.from({ length: n * c * h * w }, (_, i) => i + 1), [n, c, h, w]);
+  const x = tensor(
+    Float32Array.from({ length: n * c * h * w }, (_, i) => i + 1),
+    [n, c, h, w],
+  );
   return { x, y: tensor(new BigInt64Array(n), [n], { dtype: 'int64' }) };
 }
 
@@ -40,13 +43,16 @@ describe('transforms', () => {
     for (let n = 0; n < 16; n++) {
       // find the offset (dy, dx) in the padded frame whose window equals the output
       const matches: string[] = [];
-      for (let dy = 0; dy <= 4; dy++) for (let dx = 0; dx <= 4; dx++) {
-        let ok = true;
-        for (let ch = 0; ch < 2 && ok; ch++) for (let r = 0; r < 5 && ok; r++) for (let col = 0; col < 6 && ok; col++) {
-          ok = o[((n * 2 + ch) * 5 + r) * 6 + col] === at(v, shape, n, ch, r + dy - 2, col + dx - 2);
+      for (let dy = 0; dy <= 4; dy++)
+        for (let dx = 0; dx <= 4; dx++) {
+          let ok = true;
+          for (let ch = 0; ch < 2 && ok; ch++)
+            for (let r = 0; r < 5 && ok; r++)
+              for (let col = 0; col < 6 && ok; col++) {
+                ok = o[((n * 2 + ch) * 5 + r) * 6 + col] === at(v, shape, n, ch, r + dy - 2, col + dx - 2);
+              }
+          if (ok) matches.push(`${dy},${dx}`);
         }
-        if (ok) matches.push(`${dy},${dx}`);
-      }
       assert.equal(matches.length, 1, `sample ${n} is a window of its padded image`);
       offsets.add(matches[0]!);
     }
@@ -54,7 +60,10 @@ describe('transforms', () => {
     // a crop smaller than the image without padding, non-square
     const small = randomCrop([2, 3]).apply(b, new Rng(4));
     assert.deepEqual(small.x.shape, [16, 2, 2, 3]);
-    assert.throws(() => randomCrop(9, 1).apply(b, new Rng(0)), (e: unknown) => e instanceof DataError && /does not fit/.test(e.message));
+    assert.throws(
+      () => randomCrop(9, 1).apply(b, new Rng(0)),
+      (e: unknown) => e instanceof DataError && /does not fit/.test(e.message),
+    );
   });
 
   it('horizontal flip mirrors the chosen samples and leaves the others alone', () => {
@@ -78,19 +87,22 @@ describe('transforms', () => {
   });
 
   it('cutout zeros exactly an LxL square per sample, clipped at the borders', () => {
-    const n = 200, h = 7, w = 9;
+    const n = 200,
+      h = 7,
+      w = 9;
     for (const L of [4, 3]) {
       const b = distinct(n, 2, h, w);
       const o = cutout(L).apply(b, new Rng(L)).x.toArray();
       let clipped = 0;
       for (let s = 0; s < n; s++) {
         const zeros: [number, number][] = [];
-        for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) {
-          const z0 = o[((s * 2) * h + r) * w + c] === 0;
-          const z1 = o[((s * 2 + 1) * h + r) * w + c] === 0;
-          assert.equal(z0, z1, 'every channel gets the same square');
-          if (z0) zeros.push([r, c]);
-        }
+        for (let r = 0; r < h; r++)
+          for (let c = 0; c < w; c++) {
+            const z0 = o[(s * 2 * h + r) * w + c] === 0;
+            const z1 = o[((s * 2 + 1) * h + r) * w + c] === 0;
+            assert.equal(z0, z1, 'every channel gets the same square');
+            if (z0) zeros.push([r, c]);
+          }
         const rows = zeros.map((z) => z[0]);
         const cols = zeros.map((z) => z[1]);
         const [r0, r1, c0, c1] = [Math.min(...rows), Math.max(...rows) + 1, Math.min(...cols), Math.max(...cols) + 1];
@@ -113,8 +125,7 @@ describe('transforms', () => {
     for (let i = 0; i < 50; i++) {
       const cy = again.int(6);
       const cx = again.int(6);
-      assert.deepEqual([b.y1[i], b.y2[i], b.x1[i], b.x2[i]],
-        [Math.max(cy - 2, 0), Math.min(cy + 2, 6), Math.max(cx - 2, 0), Math.min(cx + 2, 6)]);
+      assert.deepEqual([b.y1[i], b.y2[i], b.x1[i], b.x2[i]], [Math.max(cy - 2, 0), Math.min(cy + 2, 6), Math.max(cx - 2, 0), Math.min(cx + 2, 6)]);
     }
   });
 

@@ -33,7 +33,10 @@ describe('UCR time series files', () => {
     assert.equal(test.numClasses, 3);
     assert.deepEqual(test.y.toArray(), [2, 1]);
     test.dispose();
-    assert.throws(() => ucr({ root, name: 'Nope', split: 'train' }), (e: unknown) => e instanceof DataError && e.code === 'missing-data');
+    assert.throws(
+      () => ucr({ root, name: 'Nope', split: 'train' }),
+      (e: unknown) => e instanceof DataError && e.code === 'missing-data',
+    );
   });
 
   it('rejects ragged rows, missing values (unless filled) and unknown labels', () => {

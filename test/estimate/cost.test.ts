@@ -2,12 +2,8 @@
 // module tree, and measured latency; counting draws no random numbers and frees everything.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  EngineError, F, type Tensor, undisposedTensors, randn, rngState, setNumThreads, tidy,
-} from '../../src/torch/index.js';
-import {
-  BatchNorm2d, Conv2d, GlobalAvgPool, Linear, MaxPool2d, ReLU, Sequential, traceMacs, withoutInit,
-} from '../../src/nn/index.js';
+import { EngineError, F, type Tensor, undisposedTensors, randn, rngState, setNumThreads, tidy } from '../../src/torch/index.js';
+import { BatchNorm2d, Conv2d, GlobalAvgPool, Linear, MaxPool2d, ReLU, Sequential, traceMacs, withoutInit } from '../../src/nn/index.js';
 import { countMacs, estimateCost, measureLatency } from '../../src/estimate/index.js';
 import { nasBenchMacroSpace } from '../../src/spaces/nas-bench-macro/index.js';
 
@@ -24,7 +20,8 @@ test('a dry conv has the real output shape and counts out·(cin/groups)·kh·kw 
   for (const k of [1, 3, 5, [1, 7], [7, 1]] as K[]) {
     for (const stride of [1, 2, [1, 2]] as K[]) {
       for (const dilation of [1, 2]) {
-        for (const groups of [1, 4]) cases.push({ cin: 4, cout: 8, k, stride, padding: typeof k === 'number' ? k >> 1 : [k[0] >> 1, k[1] >> 1], dilation, groups, hw: [9, 11] });
+        for (const groups of [1, 4])
+          cases.push({ cin: 4, cout: 8, k, stride, padding: typeof k === 'number' ? k >> 1 : [k[0] >> 1, k[1] >> 1], dilation, groups, hw: [9, 11] });
       }
     }
   }
@@ -54,10 +51,16 @@ test('a dry linear layer has the real shape and counts in·out per row, bias not
   lin.dispose();
 });
 
-test('a network\'s MACs: the sum of its convs and linear layers, by hand', () => {
+test("a network's MACs: the sum of its convs and linear layers, by hand", () => {
   const net = new Sequential(
-    new Conv2d(3, 8, 3, { padding: 1, bias: false }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
-    new Conv2d(8, 16, 1), new GlobalAvgPool(), new Linear(16, 5));
+    new Conv2d(3, 8, 3, { padding: 1, bias: false }),
+    new BatchNorm2d(8),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(8, 16, 1),
+    new GlobalAvgPool(),
+    new Linear(16, 5),
+  );
   const live = undisposedTensors();
   // 8·8 px · 8 out · 27, then 4·4 px · 16 out · 8, then 16·5
   assert.equal(countMacs(net, [1, 3, 8, 8]), 8 * 8 * 8 * 27 + 4 * 4 * 16 * 8 + 16 * 5);
@@ -71,8 +74,14 @@ test('a network\'s MACs: the sum of its convs and linear layers, by hand', () =>
 test('a dry run refuses what the real op would: wrong channels, too small an input', () => {
   const conv = new Conv2d(3, 4, 5);
   tidy(() => {
-    assert.throws(() => traceMacs(() => conv.forward(randn([1, 2, 8, 8]))), (e: unknown) => e instanceof EngineError && /expected input \(N, 3, H, W\)/.test(e.message));
-    assert.throws(() => traceMacs(() => conv.forward(randn([1, 3, 3, 3]))), (e: unknown) => e instanceof EngineError && /too small/.test(e.message));
+    assert.throws(
+      () => traceMacs(() => conv.forward(randn([1, 2, 8, 8]))),
+      (e: unknown) => e instanceof EngineError && /expected input \(N, 3, H, W\)/.test(e.message),
+    );
+    assert.throws(
+      () => traceMacs(() => conv.forward(randn([1, 3, 3, 3]))),
+      (e: unknown) => e instanceof EngineError && /too small/.test(e.message),
+    );
   });
   conv.dispose();
 });

@@ -13,8 +13,17 @@ import { join } from 'node:path';
 import { liveTensors, setNumThreads } from '../../src/torch/index.js';
 import { BatchNorm2d, Conv2d, GlobalAvgPool, Identity, Linear, ReLU, Sequential } from '../../src/nn/index.js';
 import {
-  LatencyTableError, type LatencyTableParts, loadLatencyTable, measureLatencyTable, pearson, predictLatency, roundRobinPaths,
-  saveLatencyTable, spearman, timeInContext, timeInterleaved,
+  LatencyTableError,
+  type LatencyTableParts,
+  loadLatencyTable,
+  measureLatencyTable,
+  pearson,
+  predictLatency,
+  roundRobinPaths,
+  saveLatencyTable,
+  spearman,
+  timeInContext,
+  timeInterleaved,
 } from '../../src/estimate/index.js';
 
 setNumThreads(1);
@@ -30,7 +39,11 @@ function parts(): LatencyTableParts {
     ],
     layers: [0, 1].map(() => ({
       inputShape: [4, 8, 8],
-      candidates: [{ name: 'skip', module: new Identity() }, { name: 'k3', module: conv(4, 3) }, { name: 'k5', module: conv(4, 5) }],
+      candidates: [
+        { name: 'skip', module: new Identity() },
+        { name: 'k3', module: conv(4, 3) },
+        { name: 'k5', module: conv(4, 5) },
+      ],
     })),
   };
 }
@@ -56,8 +69,14 @@ for (const method of ['in-context', 'isolated'] as const) {
     }
     const fixed = t.fixedMs.stem! + t.fixedMs.head! + (t.fixedMs.between ?? 0);
     assert.equal(predictLatency(t, ['skip', 'k5']), fixed + t.layers[0]!.ms.skip! + t.layers[1]!.ms.k5!);
-    assert.throws(() => predictLatency(t, ['k3']), (e: Error) => e instanceof LatencyTableError && /2 layers but the architecture has 1/.test(e.message));
-    assert.throws(() => predictLatency(t, ['k3', 'k7']), (e: Error) => e instanceof LatencyTableError && /no entry for 'k7' at layer 1; it has: skip, k3, k5/.test(e.message));
+    assert.throws(
+      () => predictLatency(t, ['k3']),
+      (e: Error) => e instanceof LatencyTableError && /2 layers but the architecture has 1/.test(e.message),
+    );
+    assert.throws(
+      () => predictLatency(t, ['k3', 'k7']),
+      (e: Error) => e instanceof LatencyTableError && /no entry for 'k7' at layer 1; it has: skip, k3, k5/.test(e.message),
+    );
   });
 }
 
@@ -81,11 +100,17 @@ test('latency table: JSON round trip and refusal of broken files', () => {
     assert.equal(loadLatencyTable(p).method, 'isolated');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...t, method: 'guessed' }));
-    assert.throws(() => loadLatencyTable(bad), (e: Error) => e instanceof LatencyTableError && /method is "guessed", not 'in-context' or 'isolated'/.test(e.message));
+    assert.throws(
+      () => loadLatencyTable(bad),
+      (e: Error) => e instanceof LatencyTableError && /method is "guessed", not 'in-context' or 'isolated'/.test(e.message),
+    );
     writeFileSync(bad, JSON.stringify({ ...t, layers: [{ inputShape: [1], ms: { a: -1 } }] }));
     assert.throws(() => loadLatencyTable(bad), /layers\[0\] needs an inputShape and milliseconds per block; measure it again/);
     writeFileSync(bad, '{not json');
-    assert.throws(() => loadLatencyTable(bad), (e: Error) => e instanceof LatencyTableError && /cannot read the latency table/.test(e.message));
+    assert.throws(
+      () => loadLatencyTable(bad),
+      (e: Error) => e instanceof LatencyTableError && /cannot read the latency table/.test(e.message),
+    );
     writeFileSync(bad, JSON.stringify({ ...t, version: 2 }));
     assert.throws(() => loadLatencyTable(bad), /version 2/);
   } finally {
@@ -119,7 +144,15 @@ test('round-robin paths: seeded, and every candidate of a layer picked equally o
     const counts = new Array<number>(k).fill(0);
     for (const p of paths) counts[p[l]!]!++;
     assert.deepEqual(counts, new Array<number>(k).fill(12 / k), `layer ${l}`);
-    for (let c = 0; c < 12; c += k) assert.deepEqual(paths.slice(c, c + k).map((p) => p[l]).sort(), [...Array(k).keys()], 'each cycle is a permutation');
+    for (let c = 0; c < 12; c += k)
+      assert.deepEqual(
+        paths
+          .slice(c, c + k)
+          .map((p) => p[l])
+          .sort(),
+        [...Array(k).keys()],
+        'each cycle is a permutation',
+      );
   });
 });
 
@@ -132,7 +165,13 @@ test('in-context timing: the requested samples of every part, one per pass; tens
   assert.equal(s.between.length, 12);
   assert.deepEqual(Object.keys(s.fixed), ['stem', 'head']);
   for (const v of Object.values(s.fixed)) assert.equal(v.length, 12);
-  assert.deepEqual(s.layers.map((l) => l.map((v) => v.length)), [[4, 4, 4], [4, 4, 4]]);
+  assert.deepEqual(
+    s.layers.map((l) => l.map((v) => v.length)),
+    [
+      [4, 4, 4],
+      [4, 4, 4],
+    ],
+  );
   for (const v of [...s.between, ...s.layers.flat(2)]) assert.ok(Number.isFinite(v) && v >= 0);
   const cpu = timeInContext(p, { warmup: 0, repeats: 1, clock: 'cpu' });
   assert.equal(cpu.passes, 3);
@@ -141,13 +180,20 @@ test('in-context timing: the requested samples of every part, one per pass; tens
 test('in-context timing refuses parts that do not form one network', () => {
   const loose = parts();
   const noAt: LatencyTableParts = { ...loose, fixed: loose.fixed.map(({ at: _, ...f }) => f) };
-  assert.throws(() => measureLatencyTable(noAt, { warmup: 0, repeats: 1 }),
-    (e: Error) => e instanceof LatencyTableError && /stem, head do not say where they run; give each fixed part at: 'start' or 'end', or measure with method 'isolated'/.test(e.message));
+  assert.throws(
+    () => measureLatencyTable(noAt, { warmup: 0, repeats: 1 }),
+    (e: Error) =>
+      e instanceof LatencyTableError &&
+      /stem, head do not say where they run; give each fixed part at: 'start' or 'end', or measure with method 'isolated'/.test(e.message),
+  );
   assert.equal(measureLatencyTable(noAt, { warmup: 0, repeats: 1, method: 'isolated' }).method, 'isolated');
   const before = liveTensors();
   const wrong: LatencyTableParts = { ...loose, layers: [loose.layers[0]!, { ...loose.layers[1]!, inputShape: [8, 4, 4] }] };
-  assert.throws(() => measureLatencyTable(wrong, { warmup: 0, repeats: 1 }),
-    (e: Error) => e instanceof LatencyTableError && /layer 1 expects input \[8, 4, 4\] but the network before it gives \[4, 8, 8\]; the parts do not chain/.test(e.message));
+  assert.throws(
+    () => measureLatencyTable(wrong, { warmup: 0, repeats: 1 }),
+    (e: Error) =>
+      e instanceof LatencyTableError && /layer 1 expects input \[8, 4, 4\] but the network before it gives \[4, 8, 8\]; the parts do not chain/.test(e.message),
+  );
   assert.equal(liveTensors(), before, 'a refused pass frees its tensors');
 });
 
@@ -157,7 +203,10 @@ test('interleaved end-to-end timing: one statistic per network over its rounds',
   const r = timeInterleaved(nets, [3, 8, 8], { warmup: 1, rounds: 5, seed: 1 });
   assert.equal(liveTensors(), before);
   assert.equal(r.ms.length, 3);
-  assert.deepEqual(r.samples.map((s) => s.length), [5, 5, 5]);
+  assert.deepEqual(
+    r.samples.map((s) => s.length),
+    [5, 5, 5],
+  );
   r.samples.forEach((s, i) => assert.equal(r.ms[i], [...s].sort((a, b) => a - b)[2], 'the median of 5 samples'));
   const m = timeInterleaved(nets, [3, 8, 8], { warmup: 0, rounds: 2, statistic: 'min', clock: 'cpu' });
   m.samples.forEach((s, i) => assert.equal(m.ms[i], Math.min(...s)));

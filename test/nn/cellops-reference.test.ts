@@ -15,7 +15,7 @@ describe('cell operations and MBConv match their PyTorch definitions', () => {
     assert.equal(covered.size, 20);
   });
 
-  test('state-dict names equal the PyTorch modules\' (op.N..., conv_1, bn, expand.N, ...)', () => {
+  test("state-dict names equal the PyTorch modules' (op.N..., conv_1, bn, expand.N, ...)", () => {
     for (const c of casesOf(KINDS)) {
       const { module } = buildModule(c.module.kind, c.module.args);
       assert.deepEqual(Object.keys(module.stateDict()).sort(), Object.keys(c.state).map(nfName).sort(), c.name);

@@ -2,8 +2,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  BatchNorm2d, CELL_OPS, DARTS_PRIMITIVES, DropPath, FactorizedReduce, Identity, InplaceReLU, InplaceReLU6, MBConv,
-  ReLU, ReLU6, Sequential, Zero, cellOp, dropPath, dropPath_,
+  BatchNorm2d,
+  CELL_OPS,
+  DARTS_PRIMITIVES,
+  DropPath,
+  FactorizedReduce,
+  Identity,
+  InplaceReLU,
+  InplaceReLU6,
+  MBConv,
+  ReLU,
+  ReLU6,
+  Sequential,
+  Zero,
+  cellOp,
+  dropPath,
+  dropPath_,
 } from '../../src/nn/index.js';
 import { type Tensor, undisposedTensors, manualSeed, noGrad, ones, randn, tidy } from '../../src/torch/index.js';
 
@@ -21,17 +35,28 @@ test('every cell op keeps C channels and applies its stride', () => {
       op.dispose();
     }
   }
-  assert.deepEqual([...DARTS_PRIMITIVES].sort(), Object.keys(CELL_OPS).filter((n) => n !== 'sep_conv_7x7' && n !== 'conv_7x1_1x7').sort());
+  assert.deepEqual(
+    [...DARTS_PRIMITIVES].sort(),
+    Object.keys(CELL_OPS)
+      .filter((n) => n !== 'sep_conv_7x7' && n !== 'conv_7x1_1x7')
+      .sort(),
+  );
 });
 
 test('parameter counts follow the released operations (sep conv stacks two depthwise-pointwise pairs)', () => {
   const c = 16;
   const bn = 2 * c;
   const counts: Record<string, number> = {
-    none: 0, avg_pool_3x3: 0, max_pool_3x3: 0, skip_connect: 0,
-    sep_conv_3x3: 2 * (9 * c + c * c + bn), sep_conv_5x5: 2 * (25 * c + c * c + bn),
-    dil_conv_3x3: 9 * c + c * c + bn, dil_conv_5x5: 25 * c + c * c + bn,
-    sep_conv_7x7: 2 * (49 * c + c * c + bn), conv_7x1_1x7: 2 * 7 * c * c + bn,
+    none: 0,
+    avg_pool_3x3: 0,
+    max_pool_3x3: 0,
+    skip_connect: 0,
+    sep_conv_3x3: 2 * (9 * c + c * c + bn),
+    sep_conv_5x5: 2 * (25 * c + c * c + bn),
+    dil_conv_3x3: 9 * c + c * c + bn,
+    dil_conv_5x5: 25 * c + c * c + bn,
+    sep_conv_7x7: 2 * (49 * c + c * c + bn),
+    conv_7x1_1x7: 2 * 7 * c * c + bn,
   };
   for (const [name, n] of Object.entries(counts)) {
     const op = cellOp(name, c, 1);
@@ -68,7 +93,10 @@ test('drop path zeroes whole samples with probability p and scales the kept ones
       const s = v.subarray(n * 18, (n + 1) * 18);
       const first = s[0]!;
       assert.ok(first === 0 || Math.abs(first - 1 / 0.75) < 1e-6, `sample ${n}: ${first}`);
-      assert.ok(s.every((e) => e === first), `sample ${n} was not dropped whole`);
+      assert.ok(
+        s.every((e) => e === first),
+        `sample ${n} was not dropped whole`,
+      );
       if (first === 0) dropped++;
     }
     // 4000 draws of p = 0.25: 1000 expected, standard deviation about 27
@@ -137,7 +165,10 @@ test('dropPath_ overwrites a fresh op output with the same per-sample mask, and 
 });
 
 test('in-place ReLU and ReLU6 after batch norm give the same outputs and gradients as the copying ones', () => {
-  for (const [Copying, InPlace] of [[ReLU, InplaceReLU], [ReLU6, InplaceReLU6]] as const) {
+  for (const [Copying, InPlace] of [
+    [ReLU, InplaceReLU],
+    [ReLU6, InplaceReLU6],
+  ] as const) {
     manualSeed(5);
     const run = (act: ReLU | InplaceReLU | ReLU6 | InplaceReLU6): { y: number[]; g: number[] } => {
       const bn = new BatchNorm2d(4);
@@ -146,7 +177,9 @@ test('in-place ReLU and ReLU6 after batch norm give the same outputs and gradien
       const out = tidy(() => {
         const x = randn([2, 4, 5, 5]);
         const y: Tensor = net.forward(x);
-        y.mul(randn([2, 4, 5, 5])).sum().backward();
+        y.mul(randn([2, 4, 5, 5]))
+          .sum()
+          .backward();
         return { y: y.toArray(), g: bn.weight!.grad!.toArray() };
       });
       net.dispose();

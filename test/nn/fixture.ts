@@ -5,12 +5,40 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { F, type Tensor, arange, callAten, full, tensor, tidy } from '../../src/torch/index.js';
 import {
-  AuxiliaryHead, AvgPool2d, BatchNorm2d, Closing2d, Conv2d, Dilation2d, Embedding, Erosion2d, Flatten,
-  GlobalAvgPool, HSigmoid, HSwish, LSTMCell, type LayerModule, Linear, MBConv, MaxPool2d, type Module, Opening2d,
-  ReLU, ReLU6, Sigmoid, SqueezeExcite, StackedLSTM, Swish, cellOp,
+  AuxiliaryHead,
+  AvgPool2d,
+  BatchNorm2d,
+  Closing2d,
+  Conv2d,
+  Dilation2d,
+  Embedding,
+  Erosion2d,
+  Flatten,
+  GlobalAvgPool,
+  HSigmoid,
+  HSwish,
+  LSTMCell,
+  type LayerModule,
+  Linear,
+  MBConv,
+  MaxPool2d,
+  type Module,
+  Opening2d,
+  ReLU,
+  ReLU6,
+  Sigmoid,
+  SqueezeExcite,
+  StackedLSTM,
+  Swish,
+  cellOp,
 } from '../../src/nn/index.js';
 
-export interface Fingerprint { sum: number; abs: number; step: number; values: number[] }
+export interface Fingerprint {
+  sum: number;
+  abs: number;
+  step: number;
+  values: number[];
+}
 export interface TensorSpec {
   shape: number[];
   dtype?: 'int64';
@@ -98,7 +126,10 @@ export function assertClose(actual: Tensor, expected: TensorSpec, what: string, 
     const fp = expected.fingerprint;
     let sum = 0;
     let abs = 0;
-    for (const v of got) { sum += v; abs += Math.abs(v); }
+    for (const v of got) {
+      sum += v;
+      abs += Math.abs(v);
+    }
     check(sum, fp.sum, ' sum', fp.abs);
     check(abs, fp.abs, ' abs-sum');
     fp.values.forEach((e, i) => check(got[i * fp.step]!, e, `[${i * fp.step}]`));
@@ -110,7 +141,10 @@ export function assertClose(actual: Tensor, expected: TensorSpec, what: string, 
 }
 
 type Runner = (m: LayerModule & Module, inputs: Tensor[]) => Tensor[];
-interface Built { module: Module; run: Runner }
+interface Built {
+  module: Module;
+  run: Runner;
+}
 
 const one: Runner = (m, xs) => [m.forward(xs[0]!)];
 const stateless = (m: LayerModule): Built => ({ module: m, run: one });
@@ -119,36 +153,65 @@ const stateless = (m: LayerModule): Built => ({ module: m, run: one });
 export function buildModule(kind: string, args: unknown[]): Built {
   const a = args as never[];
   switch (kind) {
-    case 'conv2d': return stateless(new Conv2d(a[0], a[1], a[2], a[3]));
-    case 'batchnorm2d': return stateless(new BatchNorm2d(a[0], a[1]));
-    case 'linear': return stateless(new Linear(a[0], a[1], a[2]));
-    case 'maxpool2d': return stateless(new MaxPool2d(a[0], a[1], a[2]));
-    case 'avgpool2d': return stateless(new AvgPool2d(a[0], a[1], a[2], a[3]));
-    case 'relu': return stateless(new ReLU());
-    case 'relu6': return stateless(new ReLU6());
-    case 'hswish': return stateless(new HSwish());
-    case 'hsigmoid': return stateless(new HSigmoid());
-    case 'swish': return stateless(new Swish());
-    case 'sigmoid': return stateless(new Sigmoid());
-    case 'globalavgpool': return stateless(new GlobalAvgPool());
-    case 'flatten': return stateless(new Flatten());
-    case 'se': return stateless(new SqueezeExcite(a[0], a[1], a[2]));
-    case 'se_mnasnet': return stateless(SqueezeExcite.mnasnet(a[0], a[1], a[2]));
-    case 'se_mobilenetv3': return stateless(SqueezeExcite.mobilenetV3(a[0]));
-    case 'dilation2d': return stateless(new Dilation2d(a[0], a[1], a[2], a[3]));
-    case 'erosion2d': return stateless(new Erosion2d(a[0], a[1], a[2], a[3]));
-    case 'opening2d': return stateless(new Opening2d(a[0], a[1], a[2], a[3]));
-    case 'closing2d': return stateless(new Closing2d(a[0], a[1], a[2], a[3]));
-    case 'auxhead': return stateless(new AuxiliaryHead(a[0], a[1], a[2]));
-    case 'cellop': return stateless(cellOp(a[0], a[1], a[2], a[3]));
-    case 'mbconv': return stateless(new MBConv(a[0], a[1], a[2]));
+    case 'conv2d':
+      return stateless(new Conv2d(a[0], a[1], a[2], a[3]));
+    case 'batchnorm2d':
+      return stateless(new BatchNorm2d(a[0], a[1]));
+    case 'linear':
+      return stateless(new Linear(a[0], a[1], a[2]));
+    case 'maxpool2d':
+      return stateless(new MaxPool2d(a[0], a[1], a[2]));
+    case 'avgpool2d':
+      return stateless(new AvgPool2d(a[0], a[1], a[2], a[3]));
+    case 'relu':
+      return stateless(new ReLU());
+    case 'relu6':
+      return stateless(new ReLU6());
+    case 'hswish':
+      return stateless(new HSwish());
+    case 'hsigmoid':
+      return stateless(new HSigmoid());
+    case 'swish':
+      return stateless(new Swish());
+    case 'sigmoid':
+      return stateless(new Sigmoid());
+    case 'globalavgpool':
+      return stateless(new GlobalAvgPool());
+    case 'flatten':
+      return stateless(new Flatten());
+    case 'se':
+      return stateless(new SqueezeExcite(a[0], a[1], a[2]));
+    case 'se_mnasnet':
+      return stateless(SqueezeExcite.mnasnet(a[0], a[1], a[2]));
+    case 'se_mobilenetv3':
+      return stateless(SqueezeExcite.mobilenetV3(a[0]));
+    case 'dilation2d':
+      return stateless(new Dilation2d(a[0], a[1], a[2], a[3]));
+    case 'erosion2d':
+      return stateless(new Erosion2d(a[0], a[1], a[2], a[3]));
+    case 'opening2d':
+      return stateless(new Opening2d(a[0], a[1], a[2], a[3]));
+    case 'closing2d':
+      return stateless(new Closing2d(a[0], a[1], a[2], a[3]));
+    case 'auxhead':
+      return stateless(new AuxiliaryHead(a[0], a[1], a[2]));
+    case 'cellop':
+      return stateless(cellOp(a[0], a[1], a[2], a[3]));
+    case 'mbconv':
+      return stateless(new MBConv(a[0], a[1], a[2]));
     case 'embedding': {
       const m = new Embedding(a[0], a[1]);
       return { module: m, run: (_m, xs) => [m.forward(xs[0]!)] };
     }
     case 'lstmcell': {
       const m = new LSTMCell(a[0], a[1], a[2]);
-      return { module: m, run: (_m, [x, h, c]) => { const s = m.forward(x!, { h: h!, c: c! }); return [s.h, s.c]; } };
+      return {
+        module: m,
+        run: (_m, [x, h, c]) => {
+          const s = m.forward(x!, { h: h!, c: c! });
+          return [s.h, s.c];
+        },
+      };
     }
     case 'stackedlstm': {
       const m = new StackedLSTM(a[0], a[1], a[2]);
@@ -167,7 +230,8 @@ export function buildModule(kind: string, args: unknown[]): Built {
         },
       };
     }
-    default: throw new Error(`no nasforge layer for fixture kind '${kind}'`);
+    default:
+      throw new Error(`no nasforge layer for fixture kind '${kind}'`);
   }
 }
 

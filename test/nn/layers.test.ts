@@ -7,13 +7,32 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EngineError, undisposedTensors, manualSeed, randn, tensor, tidy } from '../../src/torch/index.js';
 import {
-  AuxiliaryHeadCIFAR, AuxiliaryHeadImageNet, BatchNorm2d, Conv2d, SqueezeExcite, makeDivisible,
-  mnasnetSEWidth, mobilenetV3SEWidth,
+  AuxiliaryHeadCIFAR,
+  AuxiliaryHeadImageNet,
+  BatchNorm2d,
+  Conv2d,
+  SqueezeExcite,
+  makeDivisible,
+  mnasnetSEWidth,
+  mobilenetV3SEWidth,
 } from '../../src/nn/index.js';
 import { buildModule, casesOf, checkCase, fixture, nfName } from './fixture.js';
 
-const BASIC = ['conv2d', 'batchnorm2d', 'linear', 'maxpool2d', 'avgpool2d', 'relu', 'relu6', 'hswish', 'hsigmoid',
-  'swish', 'sigmoid', 'globalavgpool', 'flatten'];
+const BASIC = [
+  'conv2d',
+  'batchnorm2d',
+  'linear',
+  'maxpool2d',
+  'avgpool2d',
+  'relu',
+  'relu6',
+  'hswish',
+  'hsigmoid',
+  'swish',
+  'sigmoid',
+  'globalavgpool',
+  'flatten',
+];
 const SE = ['se', 'se_mnasnet', 'se_mobilenetv3'];
 
 describe('basic layers match PyTorch (forward, input and weight gradients, running statistics)', () => {
@@ -40,7 +59,10 @@ describe('squeeze-and-excitation matches PyTorch', () => {
   test('a wrong channel count is a RangeError naming the expected width', () => {
     const se = SqueezeExcite.mobilenetV3(16);
     const x = randn([1, 8, 2, 2]);
-    assert.throws(() => se.forward(x), (e: unknown) => e instanceof RangeError && /16 channels/.test(e.message));
+    assert.throws(
+      () => se.forward(x),
+      (e: unknown) => e instanceof RangeError && /16 channels/.test(e.message),
+    );
     x.dispose();
     se.dispose();
   });
@@ -49,7 +71,7 @@ describe('squeeze-and-excitation matches PyTorch', () => {
 describe('auxiliary heads (DARTS AuxiliaryHeadCIFAR / AuxiliaryHeadImageNet)', () => {
   for (const c of casesOf(['auxhead'])) test(`${c.name} matches PyTorch`, () => checkCase(c));
 
-  test('state-dict names are DARTS\' (features.N, classifier), so its checkpoints map by name', () => {
+  test("state-dict names are DARTS' (features.N, classifier), so its checkpoints map by name", () => {
     for (const c of casesOf(['auxhead'])) {
       const { module } = buildModule(c.module.kind, c.module.args);
       assert.deepEqual(Object.keys(module.stateDict()).sort(), Object.keys(c.state).map(nfName).sort(), c.name);
@@ -57,7 +79,7 @@ describe('auxiliary heads (DARTS AuxiliaryHeadCIFAR / AuxiliaryHeadImageNet)', (
     }
   });
 
-  test('parameter counts equal PyTorch\'s at DARTS\' sizes', () => {
+  test("parameter counts equal PyTorch's at DARTS' sizes", () => {
     const counts = fixture().auxHeadParams;
     const cifar = new AuxiliaryHeadCIFAR(576, 10);
     const imagenet = new AuxiliaryHeadImageNet(768, 1000);
@@ -70,7 +92,10 @@ describe('auxiliary heads (DARTS AuxiliaryHeadCIFAR / AuxiliaryHeadImageNet)', (
   test('a feature map that does not pool to 1x1 is a RangeError saying which sizes fit', () => {
     const head = new AuxiliaryHeadCIFAR(4, 10);
     const x = randn([1, 4, 16, 16]);
-    assert.throws(() => head.forward(x), (e: unknown) => e instanceof RangeError && /8x8 to 10x10/.test(e.message) && /16x16/.test(e.message));
+    assert.throws(
+      () => head.forward(x),
+      (e: unknown) => e instanceof RangeError && /8x8 to 10x10/.test(e.message) && /16x16/.test(e.message),
+    );
     x.dispose();
     head.dispose();
   });
@@ -122,11 +147,15 @@ describe('Module: state dicts, save/load, parameter counts', () => {
   test('strict loading names missing and unexpected keys; shapes must match; non-strict copies what is there', () => {
     const bn = new BatchNorm2d(3);
     const conv = new Conv2d(3, 4, 1);
-    assert.throws(() => bn.loadStateDict(conv.stateDict()),
-      (e: unknown) => e instanceof EngineError && /missing \[running_mean, running_var, num_batches_tracked\], unexpected \[\]/.test(e.message));
+    assert.throws(
+      () => bn.loadStateDict(conv.stateDict()),
+      (e: unknown) => e instanceof EngineError && /missing \[running_mean, running_var, num_batches_tracked\], unexpected \[\]/.test(e.message),
+    );
     const wrong = new Conv2d(3, 5, 1);
-    assert.throws(() => conv.loadStateDict(wrong.stateDict()),
-      (e: unknown) => e instanceof EngineError && /'weight' has shape \[5,3,1,1\]/.test(e.message));
+    assert.throws(
+      () => conv.loadStateDict(wrong.stateDict()),
+      (e: unknown) => e instanceof EngineError && /'weight' has shape \[5,3,1,1\]/.test(e.message),
+    );
     const before = bn.runningMean!.toArray();
     const w = tensor([1.5, 2.5, 3.5]);
     bn.loadStateDict({ weight: w }, false);

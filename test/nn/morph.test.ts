@@ -72,7 +72,7 @@ describe('grey-level morphology facts', () => {
     });
   });
 
-  test('a stride with \'same\' padding gives ⌈size/stride⌉, even kernels included', () => {
+  test("a stride with 'same' padding gives ⌈size/stride⌉, even kernels included", () => {
     tidy(() => {
       const x = randn([1, 2, 7, 8]);
       const w = randn([2, 1, 2, 4]);
@@ -92,18 +92,27 @@ describe('grey-level morphology facts', () => {
 
 describe('morphological layers reject bad configurations with what to change', () => {
   test('channels not divisible by groups', () => {
-    assert.throws(() => new Dilation2d(3, 4, 3, { groups: 3 }), (e: unknown) => e instanceof RangeError && /divisible by groups=3/.test(e.message));
+    assert.throws(
+      () => new Dilation2d(3, 4, 3, { groups: 3 }),
+      (e: unknown) => e instanceof RangeError && /divisible by groups=3/.test(e.message),
+    );
   });
 
   test('padding so large that a window could miss the image', () => {
     tidy(() => {
       const x = randn([1, 1, 5, 5]);
       const w = randn([1, 1, 3, 3]);
-      assert.throws(() => dilation2d(x, w, { padding: 3 }), (e: unknown) => e instanceof RangeError && /output row 0's window lies wholly in the padding/.test(e.message));
+      assert.throws(
+        () => dilation2d(x, w, { padding: 3 }),
+        (e: unknown) => e instanceof RangeError && /output row 0's window lies wholly in the padding/.test(e.message),
+      );
       // dilation 5 on a 2-pixel-high image: output row 1's taps (rows −3 and 2) both miss it
       const thin = randn([1, 1, 2, 9]);
       const w2 = randn([1, 1, 2, 1]);
-      assert.throws(() => erosion2d(thin, w2, { padding: [4, 0], dilation: [5, 1] }), (e: unknown) => e instanceof RangeError && /\+∞/.test(e.message));
+      assert.throws(
+        () => erosion2d(thin, w2, { padding: [4, 0], dilation: [5, 1] }),
+        (e: unknown) => e instanceof RangeError && /\+∞/.test(e.message),
+      );
       assert.deepEqual(erosion2d(thin, w2, { padding: [1, 0], dilation: [2, 1] }).shape, [1, 1, 2, 9]);
     });
   });
@@ -112,13 +121,22 @@ describe('morphological layers reject bad configurations with what to change', (
     const ero = new Erosion2d(4, 4, 3, { groups: 4 });
     tidy(() => {
       const x = randn([1, 3, 5, 5]);
-      assert.throws(() => ero.forward(x), (e: unknown) => e instanceof RangeError && /input has 3 channels/.test(e.message));
+      assert.throws(
+        () => ero.forward(x),
+        (e: unknown) => e instanceof RangeError && /input has 3 channels/.test(e.message),
+      );
     });
     ero.dispose();
   });
 
   test('a tied opening needs a depthwise, stride-1, same-padded odd element', () => {
-    assert.throws(() => new Opening2d(3, 6, 3, { padding: 'same', tied: true }), (e: unknown) => e instanceof RangeError && /groups = in = out/.test(e.message));
-    assert.throws(() => new Closing2d(2, 2, 2, { groups: 2, padding: 'same', tied: true }), (e: unknown) => e instanceof RangeError && /odd kernel/.test(e.message));
+    assert.throws(
+      () => new Opening2d(3, 6, 3, { padding: 'same', tied: true }),
+      (e: unknown) => e instanceof RangeError && /groups = in = out/.test(e.message),
+    );
+    assert.throws(
+      () => new Closing2d(2, 2, 2, { groups: 2, padding: 'same', tied: true }),
+      (e: unknown) => e instanceof RangeError && /odd kernel/.test(e.message),
+    );
   });
 });

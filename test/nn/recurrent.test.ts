@@ -12,7 +12,7 @@ describe('recurrent layers match PyTorch (outputs, states, gradients of inputs, 
 });
 
 describe('LSTMCell', () => {
-  test('parameters carry PyTorch\'s names and shapes (gates i, f, g, o stacked in rows)', () => {
+  test("parameters carry PyTorch's names and shapes (gates i, f, g, o stacked in rows)", () => {
     const cell = new LSTMCell(3, 5);
     const shapes = Object.fromEntries(Object.entries(cell.stateDict()).map(([k, t]) => [k, t.shape]));
     assert.deepEqual(shapes, { weight_ih: [20, 3], weight_hh: [20, 5], bias_ih: [20], bias_hh: [20] });
@@ -25,7 +25,10 @@ describe('LSTMCell', () => {
     const bound = 1 / Math.sqrt(25);
     for (const [k, t] of Object.entries(cell.stateDict())) {
       const v = t.toArray();
-      assert.ok(v.every((x) => Math.abs(x) <= bound), `${k} within ±${bound}`);
+      assert.ok(
+        v.every((x) => Math.abs(x) <= bound),
+        `${k} within ±${bound}`,
+      );
       assert.ok(Math.max(...v.map(Math.abs)) > 0.9 * bound, `${k} spreads to the bound`);
     }
     cell.dispose();
@@ -47,9 +50,15 @@ describe('LSTMCell', () => {
   test('shape mistakes are RangeErrors naming the expected shape', () => {
     const cell = new LSTMCell(3, 4);
     tidy(() => {
-      assert.throws(() => cell.forward(randn([3])), (e: unknown) => e instanceof RangeError && /\(batch, 3\)/.test(e.message));
+      assert.throws(
+        () => cell.forward(randn([3])),
+        (e: unknown) => e instanceof RangeError && /\(batch, 3\)/.test(e.message),
+      );
       const bad = { h: randn([2, 4]), c: randn([2, 5]) };
-      assert.throws(() => cell.forward(randn([2, 3]), bad), (e: unknown) => e instanceof RangeError && /state c must be \(2, 4\)/.test(e.message));
+      assert.throws(
+        () => cell.forward(randn([2, 3]), bad),
+        (e: unknown) => e instanceof RangeError && /state c must be \(2, 4\)/.test(e.message),
+      );
     });
     cell.dispose();
   });
@@ -59,8 +68,16 @@ describe('StackedLSTM', () => {
   test('one layer is the cell itself; deeper layers read the layer below', () => {
     manualSeed(9);
     const stack = new StackedLSTM(3, 4, 2);
-    assert.deepEqual(Object.keys(stack.stateDict()), ['0.weight_ih', '0.weight_hh', '0.bias_ih', '0.bias_hh',
-      '1.weight_ih', '1.weight_hh', '1.bias_ih', '1.bias_hh']);
+    assert.deepEqual(Object.keys(stack.stateDict()), [
+      '0.weight_ih',
+      '0.weight_hh',
+      '0.bias_ih',
+      '0.bias_hh',
+      '1.weight_ih',
+      '1.weight_hh',
+      '1.bias_ih',
+      '1.bias_hh',
+    ]);
     assert.equal(stack.cells[1]!.inputSize, 4);
     tidy(() => {
       const x = randn([2, 3]);
@@ -79,16 +96,25 @@ describe('StackedLSTM', () => {
     const stack = new StackedLSTM(3, 4, 3);
     const x = randn([1, 3]);
     const warm = stack.forward(x);
-    for (const s of warm.states) { s.h.dispose(); s.c.dispose(); }
+    for (const s of warm.states) {
+      s.h.dispose();
+      s.c.dispose();
+    }
     const live = undisposedTensors();
     let states = stack.zeroState(1);
     for (let t = 0; t < 5; t++) {
       const r = stack.forward(x, states);
-      for (const s of states) { s.h.dispose(); s.c.dispose(); }
+      for (const s of states) {
+        s.h.dispose();
+        s.c.dispose();
+      }
       states = r.states;
     }
     assert.equal(undisposedTensors(), live + 6, 'h and c for each of 3 layers');
-    for (const s of states) { s.h.dispose(); s.c.dispose(); }
+    for (const s of states) {
+      s.h.dispose();
+      s.c.dispose();
+    }
     x.dispose();
     stack.dispose();
   });
@@ -96,7 +122,10 @@ describe('StackedLSTM', () => {
   test('a state list of the wrong depth is a RangeError', () => {
     const stack = new StackedLSTM(3, 4, 2);
     tidy(() => {
-      assert.throws(() => stack.forward(randn([1, 3]), stack.zeroState(1).slice(0, 1)), (e: unknown) => e instanceof RangeError && /1 layer states for 2 layers/.test(e.message));
+      assert.throws(
+        () => stack.forward(randn([1, 3]), stack.zeroState(1).slice(0, 1)),
+        (e: unknown) => e instanceof RangeError && /1 layer states for 2 layers/.test(e.message),
+      );
     });
     stack.dispose();
   });
@@ -107,11 +136,21 @@ describe('Embedding', () => {
     manualSeed(11);
     const emb = new Embedding(6, 3);
     tidy(() => {
-      const idx = tensor([[5, 0], [2, 2]], undefined, { dtype: 'int64' });
+      const idx = tensor(
+        [
+          [5, 0],
+          [2, 2],
+        ],
+        undefined,
+        { dtype: 'int64' },
+      );
       const y = emb.forward(idx);
       assert.deepEqual(y.shape, [2, 2, 3]);
       assert.deepEqual(y.select(0, 1).select(0, 0).toArray(), emb.weight.select(0, 2).toArray());
-      assert.throws(() => emb.forward(tensor([1, 2])), (e: unknown) => e instanceof RangeError && /\.long\(\)/.test(e.message));
+      assert.throws(
+        () => emb.forward(tensor([1, 2])),
+        (e: unknown) => e instanceof RangeError && /\.long\(\)/.test(e.message),
+      );
     });
     emb.dispose();
   });

@@ -59,7 +59,11 @@ test('modules are counted once: they answer before reaching F', () => {
   assert.throws(() => traceMacs(() => tidy(() => mixed.forward(randn([1, 3, 16, 16])))), EngineError);
   const square = new Conv2d(8, 8, 3, { padding: 1, bias: false });
   const both = { forward: (x: Tensor) => tidy(() => fc.forward(F.conv2d(square.forward(conv.forward(x)), square.weight, null, { padding: 1 }).mean([2, 3]))) };
-  const { macs } = traceMacs(() => tidy(() => { both.forward(randn([1, 3, 16, 16])); }));
+  const { macs } = traceMacs(() =>
+    tidy(() => {
+      both.forward(randn([1, 3, 16, 16]));
+    }),
+  );
   const squareMacs = 8 * 8 * 8 * 8 * 3 * 3;
   assert.equal(macs, CONV + squareMacs + squareMacs + FC, 'module and functional call each counted once');
   for (const m of [conv, fc, square]) m.dispose();
@@ -70,11 +74,21 @@ test('outside a trace F computes (the hook is gone after the run, even after a t
   const conv = new Conv2d(3, 8, 3, { padding: 1 });
   const x = randn([1, 3, 6, 6]);
   const viaModule = conv.forward(x);
-  assert.throws(() => traceMacs(() => { throw new RangeError('inside the dry run'); }), RangeError);
-  traceMacs(() => tidy(() => { F.conv2d(x, conv.weight, conv.bias, { padding: 1 }); }));
+  assert.throws(
+    () =>
+      traceMacs(() => {
+        throw new RangeError('inside the dry run');
+      }),
+    RangeError,
+  );
+  traceMacs(() =>
+    tidy(() => {
+      F.conv2d(x, conv.weight, conv.bias, { padding: 1 });
+    }),
+  );
   const viaF = F.conv2d(x, conv.weight, conv.bias, { padding: 1 });
   assert.ok(viaF.sub(viaModule).abs().max().item() === 0, 'same numbers as the module');
-  assert.ok(viaF.abs().sum().item() > 0, 'real values, not a dry run\'s zeros');
+  assert.ok(viaF.abs().sum().item() > 0, "real values, not a dry run's zeros");
   for (const t of [x, viaModule, viaF]) t.dispose();
   conv.dispose();
 });
@@ -82,13 +96,18 @@ test('outside a trace F computes (the hook is gone after the run, even after a t
 test('nested traces: the inner run counts its own calls, the outer keeps counting after it', () => {
   const w = randn([4, 2, 1, 1]);
   const before = undisposedTensors();
-  const outer = traceMacs(() => tidy(() => {
-    const x = randn([1, 2, 4, 4]);
-    F.conv2d(x, w);
-    const inner = traceMacs(() => { F.conv2d(x, w); F.conv2d(x, w); });
-    F.conv2d(x, w);
-    return inner.macs;
-  }));
+  const outer = traceMacs(() =>
+    tidy(() => {
+      const x = randn([1, 2, 4, 4]);
+      F.conv2d(x, w);
+      const inner = traceMacs(() => {
+        F.conv2d(x, w);
+        F.conv2d(x, w);
+      });
+      F.conv2d(x, w);
+      return inner.macs;
+    }),
+  );
   const one = 4 * 4 * 4 * 2;
   assert.equal(outer.value, 2 * one);
   assert.equal(outer.macs, 2 * one);

@@ -21,14 +21,33 @@ export function tinyImages(n: number, seed: number): TensorDataset {
 export function tinySupernet(seed: number, o: { gdas?: boolean; dtype?: 'float32' | 'float64' } = {}): CellSupernet {
   manualSeed(seed);
   return new CellSupernet({
-    cells: 3, channels: 4, classes: 2, inputChannels: 3, nodes: 4, primitives: DARTS_PRIMITIVES,
-    poolBN: !o.gdas, lastAct: o.gdas ?? false, dtype: o.dtype,
+    cells: 3,
+    channels: 4,
+    classes: 2,
+    inputChannels: 3,
+    nodes: 4,
+    primitives: DARTS_PRIMITIVES,
+    poolBN: !o.gdas,
+    lastAct: o.gdas ?? false,
+    dtype: o.dtype,
   });
 }
 
-export function tinyContext(o: { options: Record<string, number | boolean>; workdir?: string; signal?: AbortSignal; report?: OneShotContext['report'] }): OneShotContext {
+export function tinyContext(o: {
+  options: Record<string, number | boolean>;
+  workdir?: string;
+  signal?: AbortSignal;
+  report?: OneShotContext['report'];
+}): OneShotContext {
   return {
-    space: dartsSpace, stack: { cells: 3, channels: 4 }, train: tinyImages(32, 1), val: tinyImages(32, 2),
-    options: o.options, seed: 7, workdir: o.workdir ?? mkdtempSync(join(tmpdir(), 'nasforge-darts-')), signal: o.signal, report: o.report,
+    space: dartsSpace,
+    stack: { cells: 3, channels: 4 },
+    train: tinyImages(32, 1),
+    val: tinyImages(32, 2),
+    options: o.options,
+    seed: 7,
+    workdir: o.workdir ?? mkdtempSync(join(tmpdir(), 'nasforge-darts-')),
+    signal: o.signal,
+    report: o.report,
   };
 }

@@ -53,13 +53,17 @@ test('first-order DARTS: ∇α L_val matches finite differences and Adam moves �
   });
   const old = m.alphas().map((t) => t.toArray());
   const opt = new Adam(m.alphas(), { lr: 3e-4, betas: [0.5, 0.999], weightDecay: 1e-3 });
-  m.alphas().forEach((alpha, a) => { alpha.grad = grads[a]!; });
+  m.alphas().forEach((alpha, a) => {
+    alpha.grad = grads[a]!;
+  });
   opt.step();
   let dot = 0;
   m.alphas().forEach((alpha, a) => {
     const now = alpha.toArray();
     const g = grads[a]!.toArray();
-    now.forEach((v, i) => { dot += (v - old[a]![i]!) * g[i]!; });
+    now.forEach((v, i) => {
+      dot += (v - old[a]![i]!) * g[i]!;
+    });
   });
   assert.ok(dot < 0, `the step must go down the gradient (Δα·∇α = ${dot})`);
   opt.dispose();
@@ -75,14 +79,19 @@ test('second-order DARTS: the unrolled gradient matches finite differences of L_
   const wd = 3e-4;
   const W = m.weights();
   // the unrolled objective, differentiated through w'(α)
-  const unrolled = (): number => tidy(() => {
-    const g = grad(supernetLoss(m, t.x, t.y, false).loss, W, { allowUnused: true });
-    const saved = noGrad(() => W.map((p) => p.clone()));
-    noGrad(() => W.forEach((p, i) => { p.sub_(p.mul(wd).add(g[i] ?? p.mul(0)), xi); }));
-    const l = loss(m, v.x, v.y);
-    noGrad(() => W.forEach((p, i) => p.copy_(saved[i]!)));
-    return l;
-  });
+  const unrolled = (): number =>
+    tidy(() => {
+      const g = grad(supernetLoss(m, t.x, t.y, false).loss, W, { allowUnused: true });
+      const saved = noGrad(() => W.map((p) => p.clone()));
+      noGrad(() =>
+        W.forEach((p, i) => {
+          p.sub_(p.mul(wd).add(g[i] ?? p.mul(0)), xi);
+        }),
+      );
+      const l = loss(m, v.x, v.y);
+      noGrad(() => W.forEach((p, i) => p.copy_(saved[i]!)));
+      return l;
+    });
   // DARTS' own ε = 0.01/‖v‖ moves the weights far enough to flip ReLUs and max-pool choices, so
   // its Hessian-vector product is a rough estimate on a ReLU network; a small ε in float64
   // checks the formula itself (the product, its sign and the unrolled step)
@@ -109,17 +118,31 @@ test('derivation keeps the two strongest non-none inputs per node, each with its
   const row = (hot: Record<string, number>): number[] => P.map((p) => hot[p] ?? 0.01);
   const probs = [
     // node 0: inputs 0, 1
-    row({ none: 0.9, sep_conv_3x3: 0.05 }), row({ max_pool_3x3: 0.3 }),
+    row({ none: 0.9, sep_conv_3x3: 0.05 }),
+    row({ max_pool_3x3: 0.3 }),
     // node 1: inputs 0, 1, 2 — input 2's 'none' is ignored, its skip (0.2) ranks it second
-    row({ dil_conv_5x5: 0.4 }), row({ none: 0.95, avg_pool_3x3: 0.02 }), row({ none: 0.7, skip_connect: 0.2 }),
-    row({ sep_conv_5x5: 0.1 }), row({ sep_conv_3x3: 0.2 }), row({ dil_conv_3x3: 0.3 }), row({ skip_connect: 0.4 }),
-    row({ avg_pool_3x3: 0.5 }), row({ max_pool_3x3: 0.6 }), row({ sep_conv_3x3: 0.1 }), row({ none: 0.99 }), row({ skip_connect: 0.15 }),
+    row({ dil_conv_5x5: 0.4 }),
+    row({ none: 0.95, avg_pool_3x3: 0.02 }),
+    row({ none: 0.7, skip_connect: 0.2 }),
+    row({ sep_conv_5x5: 0.1 }),
+    row({ sep_conv_3x3: 0.2 }),
+    row({ dil_conv_3x3: 0.3 }),
+    row({ skip_connect: 0.4 }),
+    row({ avg_pool_3x3: 0.5 }),
+    row({ max_pool_3x3: 0.6 }),
+    row({ sep_conv_3x3: 0.1 }),
+    row({ none: 0.99 }),
+    row({ skip_connect: 0.15 }),
   ];
   assert.deepEqual(deriveCell(probs, P, 4), [
-    ['max_pool_3x3', 1], ['sep_conv_3x3', 0],
-    ['dil_conv_5x5', 0], ['skip_connect', 2],
-    ['skip_connect', 3], ['dil_conv_3x3', 2],
-    ['max_pool_3x3', 1], ['avg_pool_3x3', 0],
+    ['max_pool_3x3', 1],
+    ['sep_conv_3x3', 0],
+    ['dil_conv_5x5', 0],
+    ['skip_connect', 2],
+    ['skip_connect', 3],
+    ['dil_conv_3x3', 2],
+    ['max_pool_3x3', 1],
+    ['avg_pool_3x3', 0],
   ]);
   for (let s = 0; s < 5; s++) {
     const [a, b] = [randn([14, 8]), randn([14, 8])];
@@ -134,7 +157,14 @@ test('a DARTS search stopped after one epoch resumes and ends as an uninterrupte
   const full = await dartsMethod.run(tinyContext({ options }));
   const ac = new AbortController();
   const reported: number[] = [];
-  const ctx = tinyContext({ options, signal: ac.signal, report: (e) => { reported.push(e); ac.abort(); } });
+  const ctx = tinyContext({
+    options,
+    signal: ac.signal,
+    report: (e) => {
+      reported.push(e);
+      ac.abort();
+    },
+  });
   const cut = await dartsMethod.run(ctx);
   assert.equal(cut.metrics.stoppedEarly, 1);
   assert.deepEqual(reported, [0]);

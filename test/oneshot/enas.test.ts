@@ -20,7 +20,14 @@ test.after(() => dir.remove());
 const micro = SPACES.find((s) => s.name === 'enas-micro')!;
 const macro = SPACES.find((s) => s.name === 'enas-macro')!;
 const TINY = {
-  epochs: 2, batchSize: 16, stepsPerEpoch: 2, controllerSteps: 2, controllerBatch: 2, derivedSamples: 3, hidden: 16, controllerLr: 0.05,
+  epochs: 2,
+  batchSize: 16,
+  stepsPerEpoch: 2,
+  controllerSteps: 2,
+  controllerBatch: 2,
+  derivedSamples: 3,
+  hidden: 16,
+  controllerLr: 0.05,
 };
 
 function search(space: AnySearchSpace, workdir: string): Promise<OneShotResult> {
@@ -69,7 +76,7 @@ for (const space of [micro, macro]) {
     assert.equal(undisposedTensors(), before, 'the search frees its supernet, optimiser and controller');
     assert.deepEqual(space.validate(JSON.parse(JSON.stringify(a.genotype))), a.genotype);
     assert.equal(a.metrics.epochs, 2);
-    assert.ok(a.metrics.valAccuracy! >= 0 && a.metrics.valAccuracy! <= 100, 'the derived child\'s accuracy, in percent');
+    assert.ok(a.metrics.valAccuracy! >= 0 && a.metrics.valAccuracy! <= 100, "the derived child's accuracy, in percent");
     assert.equal(a.metrics.valAccuracy, (a.details as { derived: { accuracy: number }[] }).derived[0]!.accuracy);
     const history = (a.details as { history: { controllerReward: number }[] }).history;
     assert.equal(history.length, 2);
@@ -82,6 +89,8 @@ for (const space of [micro, macro]) {
 test('enas refuses a space without an ENAS supernet and unknown options', async () => {
   const other = SPACES.find((s) => !s.name.startsWith('enas'))!;
   await assert.rejects(search(other, join(dir.path, 'other')), (e: unknown) => e instanceof OneShotError && e.code === 'unsupported-space');
-  await assert.rejects(enasMethod.run({ space: micro, stack: {}, train, val, options: { epoch: 1 }, seed: 1, workdir: join(dir.path, 'x') }),
-    (e: unknown) => e instanceof OneShotError && e.code === 'invalid-option' && /epochs/.test(e.message));
+  await assert.rejects(
+    enasMethod.run({ space: micro, stack: {}, train, val, options: { epoch: 1 }, seed: 1, workdir: join(dir.path, 'x') }),
+    (e: unknown) => e instanceof OneShotError && e.code === 'invalid-option' && /epochs/.test(e.message),
+  );
 });

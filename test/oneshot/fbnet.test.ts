@@ -35,7 +35,10 @@ test('fbnet: d/dθ of CE·α·log(LAT)^β matches central finite differences', (
   tidy(() => {
     const theta = tensor([0.3, -0.2, 0.1]).requiresGrad_();
     const lat = tensor([400, 900, 1500]);
-    const logits = tensor([[1.0, -0.5], [0.2, 0.4]]).requiresGrad_();
+    const logits = tensor([
+      [1.0, -0.5],
+      [0.2, 0.4],
+    ]).requiresGrad_();
     const y = tensor([0, 1], [2], { dtype: 'int64' });
     const loss = (t: typeof theta) => {
       const w = t.softmax(0);
@@ -76,11 +79,19 @@ test('fbnet: seeded, θ moves, and the derivation is valid', async () => {
   assert.doesNotThrow(() => fbnetSpace.validate(a.genotype));
   assert.equal(a.metrics.epochs, 2);
   const theta = (a.details as { theta: number[][] }).theta;
-  assert.ok(theta.some((t) => t.some((v) => v !== 0)), 'θ moved');
+  assert.ok(
+    theta.some((t) => t.some((v) => v !== 0)),
+    'θ moved',
+  );
 });
 
 test('fbnet: unknown options and spaces without a layer-wise supernet are refused with help', async () => {
-  await assert.rejects(run(join(dir.path, 'x'), { epoch: 3 }), (e: Error) => e instanceof OneShotError && /fbnet: option 'epoch' is not an option of fbnet\. Did you mean 'epochs'\?/.test(e.message));
-  await assert.rejects(fbnetMethod.run({ space: getSpace('darts'), stack: {}, train, val, seed: 0, workdir: join(dir.path, 'y'), options: {} }),
-    (e: Error) => e instanceof OneShotError && /fbnet, proxylessnas/.test(e.message));
+  await assert.rejects(
+    run(join(dir.path, 'x'), { epoch: 3 }),
+    (e: Error) => e instanceof OneShotError && /fbnet: option 'epoch' is not an option of fbnet\. Did you mean 'epochs'\?/.test(e.message),
+  );
+  await assert.rejects(
+    fbnetMethod.run({ space: getSpace('darts'), stack: {}, train, val, seed: 0, workdir: join(dir.path, 'y'), options: {} }),
+    (e: Error) => e instanceof OneShotError && /fbnet, proxylessnas/.test(e.message),
+  );
 });

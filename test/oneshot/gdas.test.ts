@@ -30,8 +30,17 @@ test('hard Gumbel sampling: one op per edge, seeded, one-hot in value with the s
     }
     const g = grad(s.weights[0]![0]!.weight, [alpha])[0]!;
     const row = g.toArray().slice(0, 8);
-    assert.ok(row.some((v) => Math.abs(v) > 1e-6), 'straight-through: α receives the soft sample\'s gradient');
-    assert.ok(g.toArray().slice(8).every((v) => v === 0), 'only the drawn edge\'s row moves');
+    assert.ok(
+      row.some((v) => Math.abs(v) > 1e-6),
+      "straight-through: α receives the soft sample's gradient",
+    );
+    assert.ok(
+      g
+        .toArray()
+        .slice(8)
+        .every((v) => v === 0),
+      "only the drawn edge's row moves",
+    );
   });
   assert.equal(undisposedTensors(), before);
   // a strongly preferred op at a low temperature is drawn nearly always

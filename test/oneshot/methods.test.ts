@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { type LatencyTable, measureLatencyTable, saveLatencyTable } from '../../src/estimate/index.js';
 import { type TensorDataset } from '../../src/data/index.js';
 import {
-  type OneShotContext, type OneShotMethod, ONESHOT_METHODS, OneShotError, getOneShotMethod, layerwiseSupernet, oneshotMethodNames,
+  type OneShotContext,
+  type OneShotMethod,
+  ONESHOT_METHODS,
+  OneShotError,
+  getOneShotMethod,
+  layerwiseSupernet,
+  oneshotMethodNames,
   resolveOneShotOptions,
 } from '../../src/oneshot/index.js';
 import { supernetLatencyParts } from '../../src/oneshot/supernets/layerwise/index.js';
@@ -45,7 +51,14 @@ const TINY: Record<string, (space: AnySearchSpace) => Record<string, Json>> = {
   fbnet: (s) => ({ epochs: 2, batchSize: 16, stepsPerEpoch: 2, thetaLr: 0.05, latencyTable: latencyTable(s) }),
   proxylessnas: (s) => ({ epochs: 2, warmupEpochs: 0, batchSize: 16, stepsPerEpoch: 4, archEvery: 1, archLr: 0.05, latencyTable: latencyTable(s) }),
   enas: () => ({
-    epochs: 2, batchSize: 16, stepsPerEpoch: 2, controllerSteps: 2, controllerBatch: 2, derivedSamples: 3, hidden: 16, controllerLr: 0.05,
+    epochs: 2,
+    batchSize: 16,
+    stepsPerEpoch: 2,
+    controllerSteps: 2,
+    controllerBatch: 2,
+    derivedSamples: 3,
+    hidden: 16,
+    controllerLr: 0.05,
   }),
 };
 
@@ -78,20 +91,40 @@ const fail = (field: string, detail: string): Error => new Error(`strategy${fiel
 const TIMING = new Set(['searchSeconds', 'epochSeconds', 'stepMs']);
 function untimed(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(untimed);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !TIMING.has(k)).map(([k, x]) => [k, untimed(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !TIMING.has(k))
+        .map(([k, x]) => [k, untimed(x)]),
+    );
   return v;
 }
 
 test('the registry: names from the list, lookup by name with did-you-mean, and the shared space check', () => {
   const names = oneshotMethodNames();
-  assert.deepEqual(names, ONESHOT_METHODS.map((m) => m.name));
+  assert.deepEqual(
+    names,
+    ONESHOT_METHODS.map((m) => m.name),
+  );
   assert.equal(new Set(names).size, names.length, 'names are unique');
   for (const m of ONESHOT_METHODS) assert.equal(getOneShotMethod(m.name), m);
-  assert.throws(() => getOneShotMethod('dart'), (e: unknown) => e instanceof OneShotError && e.code === 'unknown-method'
-    && /'dart'/.test(e.message) && /Did you mean 'darts'\?/.test(e.message) && names.every((n) => e.message.includes(n)));
+  assert.throws(
+    () => getOneShotMethod('dart'),
+    (e: unknown) =>
+      e instanceof OneShotError &&
+      e.code === 'unknown-method' &&
+      /'dart'/.test(e.message) &&
+      /Did you mean 'darts'\?/.test(e.message) &&
+      names.every((n) => e.message.includes(n)),
+  );
   for (const m of ONESHOT_METHODS) {
-    assert.throws(() => resolveOneShotOptions(m, 'nas-bench-macro', {}, fail),
-      (e: unknown) => e instanceof Error && e.message.startsWith('strategy ') && e.message.includes(`builds supernets of the spaces ${m.spaces.join(', ')}, not 'nas-bench-macro'`));
+    assert.throws(
+      () => resolveOneShotOptions(m, 'nas-bench-macro', {}, fail),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.startsWith('strategy ') &&
+        e.message.includes(`builds supernets of the spaces ${m.spaces.join(', ')}, not 'nas-bench-macro'`),
+    );
   }
 });
 
@@ -117,7 +150,15 @@ async function checkMethodOnSpace(method: OneShotMethod, spaceName: string): Pro
   // stopped after its first epoch (checkpoint written), then started again on the same workdir
   const ac = new AbortController();
   const reported: number[] = [];
-  const cut = await method.run(context(space, options, at('cut'), { signal: ac.signal, report: (e) => { reported.push(e); ac.abort(); } }));
+  const cut = await method.run(
+    context(space, options, at('cut'), {
+      signal: ac.signal,
+      report: (e) => {
+        reported.push(e);
+        ac.abort();
+      },
+    }),
+  );
   assert.deepEqual(reported, [0]);
   assert.equal(cut.metrics.stoppedEarly, 1);
   assert.equal(cut.metrics.epochs, 1);
@@ -130,14 +171,20 @@ async function checkMethodOnSpace(method: OneShotMethod, spaceName: string): Pro
 
   // an unknown option: refused by the method before any work, and by the config's check
   const bad = { ...options, epochz: 2 };
-  await assert.rejects(method.run(context(space, bad, at('bad'))), (e: unknown) => e instanceof OneShotError && e.code === 'invalid-option'
-    && e.message.startsWith(`${method.name}: option 'epochz'`) && /Did you mean 'epochs'\?/.test(e.message));
+  await assert.rejects(
+    method.run(context(space, bad, at('bad'))),
+    (e: unknown) =>
+      e instanceof OneShotError &&
+      e.code === 'invalid-option' &&
+      e.message.startsWith(`${method.name}: option 'epochz'`) &&
+      /Did you mean 'epochs'\?/.test(e.message),
+  );
   assert.throws(() => resolveOneShotOptions(method, spaceName, bad, fail), /^Error: strategy\.epochz is not an option of/);
 }
 
 for (const method of ONESHOT_METHODS) {
   for (const spaceName of method.spaces) {
-    test(`${method.name} on ${spaceName}: a valid genotype; stopped after one epoch, it resumes to the uninterrupted end; unknown options refused`,
-      () => checkMethodOnSpace(method, spaceName));
+    test(`${method.name} on ${spaceName}: a valid genotype; stopped after one epoch, it resumes to the uninterrupted end; unknown options refused`, () =>
+      checkMethodOnSpace(method, spaceName));
   }
 }

@@ -11,9 +11,7 @@ import { F, liveTensors, noGrad, scalar, setNumThreads, tidy } from '../../src/t
 import { Rng } from '../../src/util/index.js';
 import { type AnySearchSpace, SPACES } from '../../src/spaces/index.js';
 import { type DartsGenotype, dartsSpace } from '../../src/spaces/darts/index.js';
-import {
-  type OneShotContext, type OneShotResult, OneShotError, getOneShotMethod, oneshotMethod, resolveOneShotOptions,
-} from '../../src/oneshot/index.js';
+import { type OneShotContext, type OneShotResult, OneShotError, getOneShotMethod, oneshotMethod, resolveOneShotOptions } from '../../src/oneshot/index.js';
 import { oneshotOptions, rankArchitectures } from '../../src/oneshot/methods/oneshot.js';
 import { oneshotSupernet } from '../../src/oneshot/supernets/index.js';
 import { pathDropoutEdgeWeights } from '../../src/oneshot/supernets/cell/index.js';
@@ -30,7 +28,7 @@ const darts = dartsSpace as unknown as AnySearchSpace;
 const OPTIONS = { epochs: 2, batchSize: 16, stepsPerEpoch: 2, samples: 4, bnBatches: 1, evalBatches: 1 };
 
 function context(space: AnySearchSpace, workdir: string, options: Record<string, number | string> = {}): OneShotContext {
-  const stack = space === darts ? { cells: 3, channels: 4 } : { channels: 4, cellsPerStage: 1 } as never;
+  const stack = space === darts ? { cells: 3, channels: 4 } : ({ channels: 4, cellsPerStage: 1 } as never);
   return { space, stack, train, val, seed: 5, workdir, options: { ...OPTIONS, ...options } };
 }
 
@@ -76,7 +74,7 @@ test('cell supernet: a darts genotype trains only its own ops; the others get no
   net.dispose();
 });
 
-test('cell path dropout: r^(1/K) per path, at least one kept per node, kept paths scaled to a child\'s two', () => {
+test("cell path dropout: r^(1/K) per path, at least one kept per node, kept paths scaled to a child's two", () => {
   const net = tinySupernet(3);
   const cell = net.cells.items[0]!;
   tidy(() => {
@@ -111,19 +109,26 @@ test('cell path dropout: r^(1/K) per path, at least one kept per node, kept path
   net.dispose();
 });
 
-test('ranking recalibrates each child\'s BN statistics before scoring it', () => {
+test("ranking recalibrates each child's BN statistics before scoring it", () => {
   const ctx = context(darts, join(dir.path, 'rank'));
   const o = oneshotOptions({ ...OPTIONS, samples: 1, bnBatches: 2 });
   const sn = oneshotSupernet(ctx, 'single-path');
   const trainLoader = searchLoader(train, o.batchSize, ctx.seed);
   const valLoader = searchLoader(val, o.batchSize, ctx.seed + 1, false);
   const bns = [...sn.module.namedModules()].map(([, m]) => m).filter((m): m is BatchNorm2d => m instanceof BatchNorm2d && m.runningMean !== null);
-  noGrad(() => { for (const bn of bns) bn.runningMean!.fill_(100); });
+  noGrad(() => {
+    for (const bn of bns) bn.runningMean!.fill_(100);
+  });
   const [best] = rankArchitectures(sn, ctx, o, trainLoader, valLoader);
   const after = bns.map((bn) => bn.runningMean!.toArray());
-  assert.ok(after.every((v) => v.every((m) => m !== 100)), 'every BN (the child\'s and the unused ops\') was reset and re-estimated');
+  assert.ok(
+    after.every((v) => v.every((m) => m !== 100)),
+    "every BN (the child's and the unused ops') was reset and re-estimated",
+  );
   // the same recalibration by hand gives the same statistics and the same score
-  noGrad(() => { for (const bn of bns) bn.runningMean!.fill_(100); });
+  noGrad(() => {
+    for (const bn of bns) bn.runningMean!.fill_(100);
+  });
   const child = sn.child(best!.genotype);
   recalibrateChildBatchNorm(sn.module, sn.inChannels, child, trainLoader, 2);
   bns.forEach((bn, i) => assert.deepEqual(bn.runningMean!.toArray(), after[i]));
@@ -132,7 +137,11 @@ test('ranking recalibrates each child\'s BN statistics before scoring it', () =>
   const other = sn.child(dartsSpace.sample(new Rng(99)) as never);
   recalibrateChildBatchNorm(sn.module, sn.inChannels, other, trainLoader, 2);
   assert.deepEqual(bns[0]!.runningMean!.toArray(), stem, 'the stem sees the same batches whatever the child');
-  assert.notDeepEqual(bns.map((bn) => bn.runningMean!.toArray()), after, 'another child has other statistics');
+  assert.notDeepEqual(
+    bns.map((bn) => bn.runningMean!.toArray()),
+    after,
+    'another child has other statistics',
+  );
   sn.module.dispose();
 });
 
@@ -169,8 +178,10 @@ test('oneshot on the ENAS spaces: uniform child sampling, seeded, valid genotype
     const b = await run(join(dir.path, `${name}-b`), { epochs: 1, samples: 3 }, space);
     assert.deepEqual(b.genotype, a.genotype);
     assert.doesNotThrow(() => space.validate(JSON.parse(JSON.stringify(a.genotype))));
-    await assert.rejects(run(join(dir.path, `${name}-x`), { training: 'path-dropout' }, space),
-      (e: unknown) => e instanceof OneShotError && e.code === 'invalid-option' && /single-path/.test(e.message));
+    await assert.rejects(
+      run(join(dir.path, `${name}-x`), { training: 'path-dropout' }, space),
+      (e: unknown) => e instanceof OneShotError && e.code === 'invalid-option' && /single-path/.test(e.message),
+    );
   }
 });
 

@@ -38,20 +38,29 @@ test('proxylessnas gates: the two-path estimate, averaged over seeded pairs, poi
   for (let t = 0; t < n; t++) {
     const pair = sampleTwo(p, rng);
     const g = pairAlphaGrad(alpha, pair, [cost[pair[0]]!, cost[pair[1]]!]);
-    g.forEach((v, i) => { avg[i]! += v / n; });
+    g.forEach((v, i) => {
+      avg[i]! += v / n;
+    });
   }
   const cheapest = cost.indexOf(Math.min(...cost));
   const dearest = cost.indexOf(Math.max(...cost));
   assert.ok(avg[cheapest]! < 0 && exact[cheapest]! < 0, `the cheapest path's α should rise: ${avg[cheapest]}`);
   assert.ok(avg[dearest]! > 0 && exact[dearest]! > 0, `the dearest path's α should fall: ${avg[dearest]}`);
   // same ordering of the paths by estimated and exact gradient
-  const order = (v: number[]) => v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+  const order = (v: number[]) =>
+    v
+      .map((x, i) => [x, i] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, i]) => i);
   assert.deepEqual(order(avg), order(exact));
 });
 
-test('proxylessnas gates: sampling is seeded and the rescale keeps the unsampled paths\' probabilities', () => {
+test("proxylessnas gates: sampling is seeded and the rescale keeps the unsampled paths' probabilities", () => {
   const p = softmax([0.1, 0.7, -0.2, 0.3]);
-  const draw = (seed: number) => { const r = new Rng(seed); return Array.from({ length: 20 }, () => sampleTwo(p, r)); };
+  const draw = (seed: number) => {
+    const r = new Rng(seed);
+    return Array.from({ length: 20 }, () => sampleTwo(p, r));
+  };
   assert.deepEqual(draw(5), draw(5));
   for (const [a, b] of draw(6)) assert.notEqual(a, b);
   const before = [0.1, 0.7, -0.2, 0.3];
@@ -68,7 +77,10 @@ const train = tinyImages(64, 16, 1);
 const val = tinyImages(32, 16, 2);
 const dir = tempDir();
 const tablePath = join(dir.path, 'table.json');
-const table: LatencyTable = measureLatencyTable(supernetLatencyParts(layerwiseSupernet(proxylessSpace, { ...stack, classes: 2 }), 16), { warmup: 1, repeats: 2 });
+const table: LatencyTable = measureLatencyTable(supernetLatencyParts(layerwiseSupernet(proxylessSpace, { ...stack, classes: 2 }), 16), {
+  warmup: 1,
+  repeats: 2,
+});
 saveLatencyTable(tablePath, table);
 test.after(() => dir.remove());
 
@@ -85,10 +97,16 @@ test('proxylessnas: a weight step runs exactly one candidate per layer', () => {
   const mixer = pathMixer(path);
   tidy(() => {
     const { x } = train.getBatch([0, 1]);
-    net.forward(x, (l, cell, h) => { calls[l]!++; return mixer(l, cell, h); });
+    net.forward(x, (l, cell, h) => {
+      calls[l]!++;
+      return mixer(l, cell, h);
+    });
   });
   net.dispose();
-  assert.deepEqual(calls, net.searchable.map(() => 1));
+  assert.deepEqual(
+    calls,
+    net.searchable.map(() => 1),
+  );
 });
 
 test('proxylessnas: a slow block loses probability through the expected-latency term', async () => {
@@ -110,7 +128,10 @@ test('proxylessnas: seeded, an architecture step every weight step, and a valid 
   assert.deepEqual(b.details, a.details);
   assert.doesNotThrow(() => proxylessSpace.validate(a.genotype));
   const hist = (a.details as { history: { archSteps: number }[] }).history;
-  assert.deepEqual(hist.map((h) => h.archSteps), [4, 4]);
+  assert.deepEqual(
+    hist.map((h) => h.archSteps),
+    [4, 4],
+  );
 });
 
 test('proxylessnas: option values are checked', async () => {

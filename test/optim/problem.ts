@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { type DType, type Tensor, tensor, tidy } from '../../src/torch/index.js';
 import { Adam, AdamW, type Optimizer, type GroupOptions, RMSProp, SGD } from '../../src/optim/index.js';
 
-export interface Snapshot { W: number[]; b: number[]; u: number[] }
+export interface Snapshot {
+  W: number[];
+  b: number[];
+  u: number[];
+}
 export interface OptimizerCase {
   name: string;
   kind: 'sgd' | 'rmsprop' | 'adam' | 'adamw';
@@ -24,9 +28,7 @@ export interface Fixture {
   clip: { maxNorm: number; normType: number | 'inf'; shapes: number[][]; grads: number[][]; total: number; clipped: number[][] }[];
 }
 
-export const fixture = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/optim.json', import.meta.url), 'utf8'),
-) as Fixture;
+export const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/optim.json', import.meta.url), 'utf8')) as Fixture;
 
 export class Problem {
   readonly W: Tensor;
@@ -63,15 +65,17 @@ export class Problem {
 
   /** The optimiser of a fixture case: b in its own group when the case says so. */
   optimizer(c: Pick<OptimizerCase, 'kind' | 'options' | 'bGroup'>): Optimizer<GroupOptions> {
-    const groups = (c.bGroup === null
-      ? [{ params: [this.W, this.b, this.u] }]
-      : [{ params: [this.W, this.u] }, { params: [this.b], ...c.bGroup }]) as never;
+    const groups = (c.bGroup === null ? [{ params: [this.W, this.b, this.u] }] : [{ params: [this.W, this.u] }, { params: [this.b], ...c.bGroup }]) as never;
     const o = c.options as never;
     switch (c.kind) {
-      case 'sgd': return new SGD(groups, o);
-      case 'rmsprop': return new RMSProp(groups, o);
-      case 'adam': return new Adam(groups, o);
-      case 'adamw': return new AdamW(groups, o);
+      case 'sgd':
+        return new SGD(groups, o);
+      case 'rmsprop':
+        return new RMSProp(groups, o);
+      case 'adam':
+        return new Adam(groups, o);
+      case 'adamw':
+        return new AdamW(groups, o);
     }
   }
 

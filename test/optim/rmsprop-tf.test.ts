@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import { type Tensor, tensor } from '../../src/torch/index.js';
 import { RMSProp } from '../../src/optim/index.js';
 
-interface Cfg { lr: number[]; alpha: number; eps: number; momentum: number; centered: boolean; weightDecay: number }
+interface Cfg {
+  lr: number[];
+  alpha: number;
+  eps: number;
+  momentum: number;
+  centered: boolean;
+  weightDecay: number;
+}
 
 /** TF: ms starts at 1; denom = sqrt(ms [- mg²] + eps); mom = momentum·mom + lr·g/denom; p -= mom. */
 function reference(p0: number[], grads: number[][], c: Cfg): number[][] {
@@ -35,7 +42,12 @@ function setGrad(p: Tensor, g: number[]): void {
 }
 
 const p0 = [0.5, -1.2, 2.0, 0.0];
-const grads = [[0.3, -0.8, 1.5, 0.01], [0.1, -0.5, 2.5, -0.02], [-0.4, 0.2, 1.0, 0.03], [0.6, -0.1, -0.7, 0.0]];
+const grads = [
+  [0.3, -0.8, 1.5, 0.01],
+  [0.1, -0.5, 2.5, -0.02],
+  [-0.4, 0.2, 1.0, 0.03],
+  [0.6, -0.1, -0.7, 0.0],
+];
 const cases: Record<string, Cfg> = {
   // MnasNet's settings, with an lr that changes between steps (lr sits inside the momentum buffer).
   mnasnet: { lr: [0.016, 0.032, 0.048, 0.04], alpha: 0.9, eps: 1e-3, momentum: 0.9, centered: false, weightDecay: 1e-5 },
@@ -46,7 +58,15 @@ const cases: Record<string, Cfg> = {
 for (const [name, c] of Object.entries(cases)) {
   test(`tfStyle RMSProp (${name}) matches TensorFlow's formula`, () => {
     const p = tensor(p0, undefined, { dtype: 'float64', requiresGrad: true }).keep();
-    const opt = new RMSProp([p], { lr: c.lr[0]!, alpha: c.alpha, eps: c.eps, momentum: c.momentum, centered: c.centered, weightDecay: c.weightDecay, tfStyle: true });
+    const opt = new RMSProp([p], {
+      lr: c.lr[0]!,
+      alpha: c.alpha,
+      eps: c.eps,
+      momentum: c.momentum,
+      centered: c.centered,
+      weightDecay: c.weightDecay,
+      tfStyle: true,
+    });
     const want = reference(p0, grads, c);
     grads.forEach((g, step) => {
       opt.groups[0]!.lr = c.lr[step]!;
@@ -56,7 +76,12 @@ for (const [name, c] of Object.entries(cases)) {
       got.forEach((x, i) => assert.ok(Math.abs(x - want[step]![i]!) < 1e-12, `step ${step + 1} element ${i}: ${x} vs ${want[step]![i]}`));
     });
     // The accumulator really started at 1: after one step PyTorch's (from 0) would differ.
-    assert.ok(opt.stateOf(p)!.buffers.square_avg!.toArray().every((v) => v > 0.5));
+    assert.ok(
+      opt
+        .stateOf(p)!
+        .buffers.square_avg!.toArray()
+        .every((v) => v > 0.5),
+    );
     opt.dispose();
     p.dispose();
   });

@@ -2,9 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { zeros } from '../../src/torch/index.js';
-import {
-  OptimizerError, SGD, Scheduler, constant, cosine, exponentialDecay, stepDecay, warmup, type Schedule,
-} from '../../src/optim/index.js';
+import { OptimizerError, SGD, Scheduler, constant, cosine, exponentialDecay, stepDecay, warmup, type Schedule } from '../../src/optim/index.js';
 import { fixture } from './problem.js';
 
 const close = (a: number, b: number, tol = 1e-12): boolean => Math.abs(a - b) <= tol;
@@ -12,11 +10,17 @@ const close = (a: number, b: number, tol = 1e-12): boolean => Math.abs(a - b) <=
 /** Applies `s` through a Scheduler on an optimiser with one group per base lr, for t = 0..n. */
 function viaScheduler(s: Schedule, bases: readonly number[], n: number): number[][] {
   const params = bases.map(() => zeros([1], { requiresGrad: true }).keep());
-  const opt = new SGD(bases.map((lr, i) => ({ params: [params[i]!], lr })), { lr: bases[0]! });
+  const opt = new SGD(
+    bases.map((lr, i) => ({ params: [params[i]!], lr })),
+    { lr: bases[0]! },
+  );
   const sched = new Scheduler(opt, s);
   const out: number[][] = [];
   for (let t = 0; t <= n; t++) out.push(sched.at(t));
-  assert.deepEqual(opt.groups.map((g) => g.lr), out[n]);
+  assert.deepEqual(
+    opt.groups.map((g) => g.lr),
+    out[n],
+  );
   for (const p of params) p.dispose();
   return out;
 }

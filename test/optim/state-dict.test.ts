@@ -40,10 +40,12 @@ for (const c of fixture.optimizers) {
 
 /** Overwrite the parameters' values in place (the optimiser holds these very tensors). */
 function setValues(pb: Problem, s: { W: number[]; b: number[] }): void {
-  noGrad(() => tidy(() => {
-    pb.W.copy_(tensor(s.W, pb.W.shape, { dtype: 'float64' }));
-    pb.b.copy_(tensor(s.b, pb.b.shape, { dtype: 'float64' }));
-  }));
+  noGrad(() =>
+    tidy(() => {
+      pb.W.copy_(tensor(s.W, pb.W.shape, { dtype: 'float64' }));
+      pb.b.copy_(tensor(s.b, pb.b.shape, { dtype: 'float64' }));
+    }),
+  );
 }
 
 test('the state dict names PyTorch buffers by parameter index and keeps hyperparameters as JSON', () => {
@@ -54,8 +56,14 @@ test('the state dict names PyTorch buffers by parameter index and keeps hyperpar
   const { meta, tensors } = opt.stateDict();
   assert.equal(meta.kind, 'sgd');
   // Groups: [W, u] then [b]; u never had a gradient, so it has no state.
-  assert.deepEqual(meta.groups.map((g) => g.params), [[0, 1], [2]]);
-  assert.deepEqual(meta.groups.map((g) => g.lr), [0.1, 0.01]);
+  assert.deepEqual(
+    meta.groups.map((g) => g.params),
+    [[0, 1], [2]],
+  );
+  assert.deepEqual(
+    meta.groups.map((g) => g.lr),
+    [0.1, 0.01],
+  );
   assert.deepEqual(meta.steps, { 0: 1, 2: 1 });
   assert.deepEqual(Object.keys(tensors).sort(), ['state.0.momentum_buffer', 'state.2.momentum_buffer']);
   assert.deepEqual(JSON.parse(JSON.stringify(meta)), meta);
@@ -71,7 +79,10 @@ test('a state dict that does not fit is refused and leaves the optimiser as it w
   const sgd = new SGD([pb.W, pb.b], { lr: 0.1, momentum: 0.9 });
   pb.step(sgd, 0, []);
   const good = opt.stateDict();
-  assert.throws(() => opt.loadStateDict(sgd.stateDict()), (e: Error) => e instanceof OptimizerError && /'sgd' optimiser but this one is 'adam'/.test(e.message));
+  assert.throws(
+    () => opt.loadStateDict(sgd.stateDict()),
+    (e: Error) => e instanceof OptimizerError && /'sgd' optimiser but this one is 'adam'/.test(e.message),
+  );
   const wrongShape = { meta: good.meta, tensors: { ...good.tensors, 'state.0.exp_avg': good.tensors['state.1.exp_avg']! } };
   assert.throws(() => opt.loadStateDict(wrongShape), /has shape \[3\] but parameter 0 has shape \[3,2\]/);
   const badLr = { meta: { ...good.meta, groups: [{ ...good.meta.groups[0]!, lr: -1 }] }, tensors: good.tensors };

@@ -65,7 +65,9 @@ test('npm pack, then npm install <tarball> into an empty folder: the addon build
   if (view.status !== 0) {
     const lines = (view.error?.message ?? view.stderr).trim().split('\n');
     const why = lines.find((l) => /reason:|ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN/.test(l)) ?? lines[0];
-    t.skip(`the npm registry cannot be reached, so the tarball's dependencies cannot be installed (npm view better-sqlite3: ${why.replace(/^npm error /, '')})`);
+    t.skip(
+      `the npm registry cannot be reached, so the tarball's dependencies cannot be installed (npm view better-sqlite3: ${why.replace(/^npm error /, '')})`,
+    );
     return;
   }
 
@@ -77,22 +79,40 @@ test('npm pack, then npm install <tarball> into an empty folder: the addon build
     const pack = packed[0];
     const tarball = join(tmp, pack.filename);
     assert.ok(existsSync(tarball), `npm pack wrote no ${tarball}`);
-    t.diagnostic(`${pack.filename}: ${pack.entryCount} files, ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked`);
+    t.diagnostic(
+      `${pack.filename}: ${pack.entryCount} files, ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked`,
+    );
     const files = new Map(pack.files.map((f) => [f.path, f]));
     const paths = [...files.keys()];
 
-    const nativeSources = readdirSync(join(ROOT, 'native')).filter((f) => /\.(cc|h)$/.test(f)).map((f) => `native/${f}`);
-    const exportTargets = Object.values(PKG.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e))).map((p) => p.replace(/^\.\//, ''));
-    const needed = ['package.json', 'README.md', 'LICENSE', 'binding.gyp', 'scripts/torch-config.mjs', 'dist/src/cli/main.js', 'dist/src/torch/native.js',
-      ...nativeSources, ...exportTargets];
+    const nativeSources = readdirSync(join(ROOT, 'native'))
+      .filter((f) => /\.(cc|h)$/.test(f))
+      .map((f) => `native/${f}`);
+    const exportTargets = Object.values(PKG.exports)
+      .flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))
+      .map((p) => p.replace(/^\.\//, ''));
+    const needed = [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'binding.gyp',
+      'scripts/torch-config.mjs',
+      'dist/src/cli/main.js',
+      'dist/src/torch/native.js',
+      ...nativeSources,
+      ...exportTargets,
+    ];
     const missing = needed.filter((p) => !files.has(p));
     assert.deepEqual(missing, [], `the tarball lacks ${missing.join(', ')}`);
 
-    const unwanted = paths.filter((p) =>
-      /^(test|bench|src|docs|examples|build|node_modules|\.ci|dist\/test|dist\/bench)\//.test(p) ||
-      (p.startsWith('scripts/') && p !== 'scripts/torch-config.mjs') ||
-      p.endsWith('.map') || (p.endsWith('.ts') && !p.endsWith('.d.ts')) ||
-      !/^(dist\/src\/|native\/|scripts\/|package\.json$|README\.md$|LICENSE|binding\.gyp$)/.test(p));
+    const unwanted = paths.filter(
+      (p) =>
+        /^(test|bench|src|docs|examples|build|node_modules|\.ci|dist\/test|dist\/bench)\//.test(p) ||
+        (p.startsWith('scripts/') && p !== 'scripts/torch-config.mjs') ||
+        p.endsWith('.map') ||
+        (p.endsWith('.ts') && !p.endsWith('.d.ts')) ||
+        !/^(dist\/src\/|native\/|scripts\/|package\.json$|README\.md$|LICENSE|binding\.gyp$)/.test(p),
+    );
     assert.deepEqual(unwanted, [], `the tarball holds what a user does not need: ${unwanted.join(', ')}`);
 
     // every compiled file comes from a source that exists: no output of renamed or deleted files
@@ -109,11 +129,23 @@ test('npm pack, then npm install <tarball> into an empty folder: the addon build
     // tarball dependency is allowed by its resolved spec (the absolute file: path, as npm resolves
     // it; the relative spec saved in "dependencies" does not match), a registry one by its name.
     const spec = `file:${tarball}`;
-    writeFileSync(join(app, 'package.json'), JSON.stringify({
-      name: 'nasforge-pack-test', type: 'module', private: true, allowScripts: { [spec]: true, 'better-sqlite3': true },
-    }, null, 2));
-    const install = run('npm', ['install', `../${pack.filename}`, '--no-audit', '--no-fund'], app, 12 * 60_000,
-      { JOBS: 'max', CFLAGS: process.env.CFLAGS ?? '-O0' });
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'nasforge-pack-test',
+          type: 'module',
+          private: true,
+          allowScripts: { [spec]: true, 'better-sqlite3': true },
+        },
+        null,
+        2,
+      ),
+    );
+    const install = run('npm', ['install', `../${pack.filename}`, '--no-audit', '--no-fund'], app, 12 * 60_000, {
+      JOBS: 'max',
+      CFLAGS: process.env.CFLAGS ?? '-O0',
+    });
     ok(install, 'npm install <tarball>');
     lap('npm install');
     const installOut = install.stdout + install.stderr;
@@ -129,7 +161,13 @@ test('npm pack, then npm install <tarball> into an empty folder: the addon build
     assert.equal(version, PKG.version);
 
     // the exports: the top level does not load the engine; nasforge/torch loads it and computes
-    const main = ok(run(process.execPath, ['--input-type=module', '-e', `
+    const main = ok(
+      run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `
       import { openStudy, runSearch, torch } from 'nasforge';
       import * as T from 'nasforge/torch';
       const before = T.engineLoaded();
@@ -138,32 +176,73 @@ test('npm pack, then npm install <tarball> into an empty folder: the addon build
       console.log(JSON.stringify({
         openStudy: typeof openStudy, runSearch: typeof runSearch, sameTorch: torch.tensor === T.tensor,
         before, product: a.matmul(b).toArray(), after: T.engineLoaded(), libtorch: T.libtorchVersion(),
-      }));`], app, 120_000), 'importing nasforge and nasforge/torch');
+      }));`,
+        ],
+        app,
+        120_000,
+      ),
+      'importing nasforge and nasforge/torch',
+    );
     const got = JSON.parse(main.trim().split('\n').at(-1)!) as Record<string, unknown>;
     t.diagnostic(`libtorch ${String(got.libtorch)}`);
-    assert.deepEqual({ ...got, libtorch: undefined }, {
-      openStudy: 'function', runSearch: 'function', sameTorch: true, before: false, product: [19, 22, 43, 50], after: true, libtorch: undefined,
-    });
+    assert.deepEqual(
+      { ...got, libtorch: undefined },
+      {
+        openStudy: 'function',
+        runSearch: 'function',
+        sameTorch: true,
+        before: false,
+        product: [19, 22, 43, 50],
+        after: true,
+        libtorch: undefined,
+      },
+    );
 
-    const strategies = ok(run(process.execPath, ['--input-type=module', '-e', `
+    const strategies = ok(
+      run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `
       const s = await import('nasforge/strategies');
       const loaded = (await import('nasforge/torch')).engineLoaded();
-      console.log(JSON.stringify({ createStrategy: typeof s.createStrategy, loaded }));`], app, 60_000), 'importing nasforge/strategies');
+      console.log(JSON.stringify({ createStrategy: typeof s.createStrategy, loaded }));`,
+        ],
+        app,
+        60_000,
+      ),
+      'importing nasforge/strategies',
+    );
     assert.deepEqual(JSON.parse(strategies.trim().split('\n').at(-1)!), { createStrategy: 'function', loaded: false });
 
     // the types: the exports map's "types" resolve for a TypeScript user
-    writeFileSync(join(app, 'check.ts'), [
-      "import { openStudy, runSearch, Tensor } from 'nasforge';",
-      "import { tensor, engineLoaded } from 'nasforge/torch';",
-      "import { createStrategy } from 'nasforge/strategies';",
-      'const t: Tensor = tensor([1, 2]);',
-      'export const used = [openStudy, runSearch, t, engineLoaded(), createStrategy];',
-    ].join('\n'));
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true,
-        types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] },
-      files: ['check.ts'],
-    }));
+    writeFileSync(
+      join(app, 'check.ts'),
+      [
+        "import { openStudy, runSearch, Tensor } from 'nasforge';",
+        "import { tensor, engineLoaded } from 'nasforge/torch';",
+        "import { createStrategy } from 'nasforge/strategies';",
+        'const t: Tensor = tensor([1, 2]);',
+        'export const used = [openStudy, runSearch, t, engineLoaded(), createStrategy];',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+        },
+        files: ['check.ts'],
+      }),
+    );
     ok(run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], app, 120_000), 'tsc against the installed types');
     lap('checks');
 

@@ -19,7 +19,9 @@ function run(args: string[]): Promise<number[]> {
   return new Promise((done, fail) => {
     const c = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    c.stdout.on('data', (d: Buffer) => { out += d; });
+    c.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
     c.on('exit', (code) => (code === 0 ? done(JSON.parse(out) as number[]) : fail(new Error(`ask/tell child exited with ${code}`))));
   });
 }
@@ -33,7 +35,13 @@ for (const backend of backends) {
   describe(`ask/tell on ${backend.name}`, () => {
     test('a loop of ask and tell runs the budget, the strategy learns, and the study reads back like any other', async () => {
       const url = await backend.url();
-      const study = await openStudy({ storage: url, name: 'loop', space: 'nas-bench-201', strategy: { name: 'evolution', population: 4, sample: 2 }, budget: { trials: 10 } });
+      const study = await openStudy({
+        storage: url,
+        name: 'loop',
+        space: 'nas-bench-201',
+        strategy: { name: 'evolution', population: 4, sample: 2 },
+        budget: { trials: 10 },
+      });
       let n = 0;
       for (let t = await study.ask(); t; t = await study.ask()) {
         assert.equal(t.number, n++);
@@ -55,7 +63,10 @@ for (const backend of backends) {
       const url = await backend.url();
       const study = await openStudy({ storage: url, name: 'pending', space: 'nas-bench-201', strategy: 'random', budget: { trials: 5 }, seed: 1 });
       const asked = [await study.ask(), await study.ask(), await study.ask()].map((t) => t!);
-      assert.deepEqual(asked.map((t) => t.number), [0, 1, 2]);
+      assert.deepEqual(
+        asked.map((t) => t.number),
+        [0, 1, 2],
+      );
       assert.equal(new Set(asked.map((t) => t.key)).size, 3, 'pending proposals are not proposed again');
       await study.tell(asked[1]!, score(asked[1]!.genotype));
       const failed = await study.fail(asked[0]!, new Error('out of memory on my GPU'));
@@ -72,7 +83,11 @@ for (const backend of backends) {
       const url = await backend.url();
       const told = await Promise.all([run([url, 'shared']), run([url, 'shared']), run([url, 'shared'])]);
       const all = told.flat().sort((a, b) => a - b);
-      assert.deepEqual(all, Array.from({ length: 24 }, (_, i) => i), 'trials 0..23, each told by exactly one process');
+      assert.deepEqual(
+        all,
+        Array.from({ length: 24 }, (_, i) => i),
+        'trials 0..23, each told by exactly one process',
+      );
       const status = await studyStatus({ storage: url, study: 'shared' });
       assert.equal(status.counts.complete, 24);
       assert.equal(status.trials.length, 24);

@@ -29,8 +29,11 @@ async function rejects(raw: unknown, pattern: RegExp): Promise<void> {
   });
 }
 
-test('the issue\'s config form resolves with every default filled in, and resolves to itself', async () => {
-  const c = await loadSearchConfig(file('fmnist.yaml', `
+test("the issue's config form resolves with every default filled in, and resolves to itself", async () => {
+  const c = await loadSearchConfig(
+    file(
+      'fmnist.yaml',
+      `
 study: fmnist-evolution
 dataset: {name: fashion-mnist, limit: 5000}   # limit: use the first N training examples
 space: darts
@@ -40,7 +43,9 @@ evaluator: {kind: train, epochs: 1}
 objective: accuracy
 budget: {trials: 40, minutes: 10}
 seed: 0
-`));
+`,
+    ),
+  );
   assert.equal(c.study, 'fmnist-evolution');
   assert.deepEqual(c.dataset, { name: 'fashion-mnist', limit: 5000, valFraction: 0.2 });
   assert.equal(c.space, 'darts');
@@ -77,8 +82,14 @@ test('command-line flags override the file', async () => {
 
 test('each mistake names the field, what was wrong and what is allowed', async () => {
   await rejects({ space: 'dartz' }, /space is "dartz".*Did you mean 'darts'\?.*Known spaces:/);
-  await rejects({ strategy: 'evolutoin' }, /strategy\.name .*unknown strategy 'evolutoin'; did you mean 'evolution'\?.*Known strategies: .*weight-sharing methods/);
-  await rejects({ strategy: { name: 'evolution', populaton: 3 } }, /strategy\.populaton is not an option of evolution\..* Its options: seed, populationSize, sampleSize/);
+  await rejects(
+    { strategy: 'evolutoin' },
+    /strategy\.name .*unknown strategy 'evolutoin'; did you mean 'evolution'\?.*Known strategies: .*weight-sharing methods/,
+  );
+  await rejects(
+    { strategy: { name: 'evolution', populaton: 3 } },
+    /strategy\.populaton is not an option of evolution\..* Its options: seed, populationSize, sampleSize/,
+  );
   await rejects({ budget: { trials: 'ten' } }, /c\.yaml: budget\.trials is "ten"; it must be a number/);
   await rejects({ budget: { trials: 0 } }, /budget\.trials is 0; it must be at least 1/);
   await rejects({ seed: 1.5 }, /seed is 1\.5; it must be an integer/);
@@ -91,7 +102,10 @@ test('each mistake names the field, what was wrong and what is allowed', async (
   await rejects({ evaluator: 'nas-bench-makro' }, /evaluator names the table "nas-bench-makro", which does not exist\. Did you mean 'nas-bench-macro'\?/);
   await rejects({ evaluator: { kind: 'train', epoch: 2 } }, /evaluator\.epoch is not a field of 'evaluator'\. Did you mean 'epochs'\?/);
   await rejects({ evaluator: { kind: 'lookup' } }, /evaluator\.kind is "lookup"; allowed: train/);
-  await rejects({ evaluator: 'nas-bench-macro', space: 'darts' }, /space is 'darts', but the table 'nas-bench-macro' holds architectures of the space 'nas-bench-macro'/);
+  await rejects(
+    { evaluator: 'nas-bench-macro', space: 'darts' },
+    /space is 'darts', but the table 'nas-bench-macro' holds architectures of the space 'nas-bench-macro'/,
+  );
   await rejects({ objective: 'accurracy,' }, /objective/);
   await rejects({ study: 'has space' }, /study is "has space"/);
 });
@@ -117,7 +131,10 @@ test('a scheduler: a name alone means Hyperband over 1..9 epochs; it needs train
   await rejects({ scheduler: { name: 'halving', minEpochs: 4, maxEpochs: 2 } }, /scheduler\.maxEpochs is 2; it must be at least minEpochs \(4\)/);
   await rejects({ scheduler: { name: 'halving', eta: 1 } }, /scheduler\.eta is 1; it must be more than 1/);
   await rejects({ scheduler: 'hyperband', evaluator: 'nas-bench-macro' }, /scheduler needs evaluator: train/);
-  await rejects({ scheduler: 'hyperband', space: 'darts', strategy: 'darts' }, /scheduler schedules the trials of a black-box strategy; 'darts' trains one supernet/);
+  await rejects(
+    { scheduler: 'hyperband', space: 'darts', strategy: 'darts' },
+    /scheduler schedules the trials of a black-box strategy; 'darts' trains one supernet/,
+  );
 });
 
 test('a missing data path is refused before anything runs', async () => {

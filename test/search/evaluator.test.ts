@@ -24,8 +24,12 @@ function toyData(): TensorDataset {
 
 function context(genotype: object, workdir: string, signal: AbortSignal, reports: [number, Metrics][]): EvalContext {
   return {
-    genotype, signal, workdir,
-    report: async (step, m) => { reports.push([step, m]); },
+    genotype,
+    signal,
+    workdir,
+    report: async (step, m) => {
+      reports.push([step, m]);
+    },
     artifact: async () => undefined,
   };
 }
@@ -35,12 +39,20 @@ test('proxy training: per-epoch reports, the metrics the study records, and an e
   const g = space.sample(new Rng(3));
   const stack: object = { channels: 4, cellsPerStage: 1 };
   const options = {
-    space, stack, train: toyData(), valFraction: 0.25, seed: 0,
+    space,
+    stack,
+    train: toyData(),
+    valFraction: 0.25,
+    seed: 0,
     recipe: { epochs: 2, batchSize: 16, optimizer: { name: 'sgd' as const, lr: 0.05, momentum: 0.9 } },
   };
   const whole: [number, Metrics][] = [];
   const full = await proxyTrainingEvaluator(options)(context(g, mkdtempSync(join(tmpdir(), 'nf-eval-')), new AbortController().signal, whole));
-  assert.deepEqual(whole.map(([s]) => s), [1, 2], 'one report per epoch');
+  assert.deepEqual(
+    whole.map(([s]) => s),
+    [1, 2],
+    'one report per epoch',
+  );
   for (const k of ['valAccuracy', 'valLoss', 'params', 'macs', 'trainSeconds']) assert.ok(Number.isFinite(full[k]), `${k} = ${full[k]}`);
   assert.ok(full.valAccuracy! >= 0 && full.valAccuracy! <= 100, 'accuracy in percent');
   assert.equal(full.valAccuracy, whole[1]![1].valAccuracy);
@@ -64,12 +76,19 @@ test('proxy training: per-epoch reports, the metrics the study records, and an e
 
 test('proxy training refuses a genotype of another space as the trial failure it is', async () => {
   const space = getSpace('nas-bench-201');
-  const run = proxyTrainingEvaluator({ space, stack: { channels: 4, cellsPerStage: 1 } as object, train: toyData(), valFraction: 0.25, seed: 0, recipe: { epochs: 1 } });
+  const run = proxyTrainingEvaluator({
+    space,
+    stack: { channels: 4, cellsPerStage: 1 } as object,
+    train: toyData(),
+    valFraction: 0.25,
+    seed: 0,
+    recipe: { epochs: 1 },
+  });
   await assert.rejects(run(context({ arch: '22212220' }, mkdtempSync(join(tmpdir(), 'nf-eval-')), new AbortController().signal, [])), /nas-bench-201/);
 });
 
 test('tabular evaluator: the table row after the simulated time; the signal stops the wait', async (t) => {
-  let table;
+  let table: ReturnType<typeof loadTable>;
   try {
     table = loadTable('nas-bench-macro');
   } catch {

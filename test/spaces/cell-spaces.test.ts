@@ -10,24 +10,29 @@ import { type Module, withoutInit } from '../../src/nn/index.js';
 import { SpaceError } from '../../src/spaces/core/index.js';
 import { Rng, canonicalJson, jsonRoundTrip } from '../../src/util/index.js';
 import { MorphCellOp } from '../../src/spaces/cells/index.js';
+import { DARTS_OPS, DARTS_V2, type DartsGenotype, type DartsNetwork, createDartsSpace, dartsSpace } from '../../src/spaces/darts/index.js';
 import {
-  DARTS_OPS, DARTS_V2, type DartsGenotype, DartsNetwork, createDartsSpace, dartsSpace,
-} from '../../src/spaces/darts/index.js';
-import {
-  ENAS_MICRO, NASNET_A, type NasnetGenotype, NasnetNetwork, PNASNET_5, createNasnetSpace, nasnetSpace, unusedBlocks,
+  ENAS_MICRO,
+  NASNET_A,
+  type NasnetGenotype,
+  type NasnetNetwork,
+  PNASNET_5,
+  createNasnetSpace,
+  nasnetSpace,
+  unusedBlocks,
 } from '../../src/spaces/nasnet/index.js';
 import { fillParams, maxAbsDiff, sinInput } from './fill.js';
 
 setNumThreads(1);
 
-const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/cells.json', import.meta.url), 'utf8')) as
-  { counts: Record<string, number> } & Record<string, { logits: number[]; aux: number[]; params: number }>;
+const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/cells.json', import.meta.url), 'utf8')) as { counts: Record<string, number> } & Record<
+  string,
+  { logits: number[]; aux: number[]; params: number }
+>;
 
 /** Parameters without the auxiliary head, as the papers (and DARTS' and ENAS' logs) count them. */
 function paramsWithoutAux(net: Module): number {
-  return [...net.namedParameters()]
-    .filter(([n]) => !n.startsWith('aux_head.') && !n.startsWith('auxiliary_head.'))
-    .reduce((s, [, p]) => s + p.numel, 0);
+  return [...net.namedParameters()].filter(([n]) => !n.startsWith('aux_head.') && !n.startsWith('auxiliary_head.')).reduce((s, [, p]) => s + p.numel, 0);
 }
 
 /** Names of the parameters that got no gradient (each gradient handle is freed after looking). */
@@ -64,7 +69,7 @@ const PAPER_COUNTS: Record<string, [number, number]> = {
   'darts/darts-v2-imagenet': [fixture.counts.darts_v2_imagenet_14x48!, 4.7],
 };
 
-describe('published parameter counts at the papers\' stacks', () => {
+describe("published parameter counts at the papers' stacks", () => {
   for (const space of [nasnetSpace, dartsSpace]) {
     for (const [name, preset] of Object.entries(space.presets)) {
       test(`${space.name}/${name}`, () => {
@@ -77,23 +82,42 @@ describe('published parameter counts at the papers\' stacks', () => {
     }
   }
 
-  test('ENAS\' released script trains N=5 (15 layers): 3.9M, below the paper\'s 4.6M at N=6', () => {
+  test("ENAS' released script trains N=5 (15 layers): 3.9M, below the paper's 4.6M at N=6", () => {
     const p = nasnetSpace.presets['enas-micro']!;
-    assert.equal(countOf(() => nasnetSpace.build(p.genotype, { ...p.stack, cellsPerStage: 5 })), fixture.counts.enas_5x36);
+    assert.equal(
+      countOf(() => nasnetSpace.build(p.genotype, { ...p.stack, cellsPerStage: 5 })),
+      fixture.counts.enas_5x36,
+    );
   });
 });
 
 describe('the NASNet-family networks equal our PyTorch ports of the released code number for number', () => {
   const ALL_OPS: NasnetGenotype = {
     normal: [
-      ['skip_connect', 1], ['conv_3x1_1x3', 0], ['conv_7x1_1x7', 0], ['dil_conv_3x3', 1], ['avg_pool_3x3', 2],
-      ['max_pool_3x3', 3], ['max_pool_5x5', 0], ['max_pool_7x7', 4], ['conv_1x1', 5], ['conv_3x3', 1],
+      ['skip_connect', 1],
+      ['conv_3x1_1x3', 0],
+      ['conv_7x1_1x7', 0],
+      ['dil_conv_3x3', 1],
+      ['avg_pool_3x3', 2],
+      ['max_pool_3x3', 3],
+      ['max_pool_5x5', 0],
+      ['max_pool_7x7', 4],
+      ['conv_1x1', 5],
+      ['conv_3x3', 1],
     ],
     normal_combine: ['add', 'add', 'add', 'add', 'add'],
     normal_concat: [2, 3, 4, 5, 6],
     reduce: [
-      ['sep_conv_3x3', 1], ['sep_conv_5x5', 0], ['sep_conv_7x7', 2], ['skip_connect', 0], ['conv_7x1_1x7', 3],
-      ['conv_3x3', 1], ['dil_conv_3x3', 4], ['avg_pool_3x3', 2], ['max_pool_5x5', 5], ['conv_1x1', 0],
+      ['sep_conv_3x3', 1],
+      ['sep_conv_5x5', 0],
+      ['sep_conv_7x7', 2],
+      ['skip_connect', 0],
+      ['conv_7x1_1x7', 3],
+      ['conv_3x3', 1],
+      ['dil_conv_3x3', 4],
+      ['avg_pool_3x3', 2],
+      ['max_pool_5x5', 5],
+      ['conv_1x1', 0],
     ],
     reduce_combine: ['add', 'add', 'add', 'add', 'add'],
     reduce_concat: [2, 3, 4, 5, 6],
@@ -159,9 +183,15 @@ describe('darts space', () => {
   test('decisions: per cell and node, input1 (k+2 states), op1, input2 (k+1 ranks), op2; no "none"', () => {
     const d = space.decisions();
     assert.equal(d.length, 2 * 4 * 4);
-    assert.deepEqual(d.slice(0, 4).map((x) => x.name), ['normal.node0.input1', 'normal.node0.op1', 'normal.node0.input2', 'normal.node0.op2']);
+    assert.deepEqual(
+      d.slice(0, 4).map((x) => x.name),
+      ['normal.node0.input1', 'normal.node0.op1', 'normal.node0.input2', 'normal.node0.op2'],
+    );
     for (let k = 0; k < 4; k++) {
-      assert.deepEqual(d[4 * k]!.choices, Array.from({ length: k + 2 }, (_, i) => i));
+      assert.deepEqual(
+        d[4 * k]!.choices,
+        Array.from({ length: k + 2 }, (_, i) => i),
+      );
       assert.equal(d[4 * k + 2]!.choices.length, k + 1);
       assert.deepEqual(d[4 * k + 1]!.choices, DARTS_OPS);
     }
@@ -185,7 +215,7 @@ describe('darts space', () => {
     }
   });
 
-  test('the key ignores the order of a node\'s two (op, input) pairs, and nothing else', () => {
+  test("the key ignores the order of a node's two (op, input) pairs, and nothing else", () => {
     const swapped: DartsGenotype = {
       ...DARTS_V2,
       normal: DARTS_V2.normal.map((_, i) => DARTS_V2.normal[i % 2 === 0 ? i + 1 : i - 1]!),
@@ -217,7 +247,7 @@ describe('darts space', () => {
     assert.ok(ops > 50 && inputs > 50, `both kinds of mutation happen (${ops} ops, ${inputs} inputs)`);
   });
 
-  test('DARTS\' published V2 genotype, pasted as JSON, builds at 20 cells and 36 channels', () => {
+  test("DARTS' published V2 genotype, pasted as JSON, builds at 20 cells and 36 channels", () => {
     // cnn/genotypes.py's DARTS_V2 as JSON (tuples become arrays)
     const pasted = JSON.parse(`{"normal": [["sep_conv_3x3", 0], ["sep_conv_3x3", 1], ["sep_conv_3x3", 0], ["sep_conv_3x3", 1],
       ["sep_conv_3x3", 1], ["skip_connect", 0], ["skip_connect", 0], ["dil_conv_3x3", 2]], "normal_concat": [2, 3, 4, 5],
@@ -225,12 +255,19 @@ describe('darts space', () => {
       ["skip_connect", 2], ["skip_connect", 2], ["max_pool_3x3", 1]], "reduce_concat": [2, 3, 4, 5]}`) as object;
     const g = space.validate(pasted);
     assert.equal(space.key(g), space.key(DARTS_V2));
-    assert.equal(countOf(() => space.build(g, { cells: 20, channels: 36 })), 3349342);
+    assert.equal(
+      countOf(() => space.build(g, { cells: 20, channels: 36 })),
+      3349342,
+    );
   });
 
   test('bad genotypes are refused with the path to the bad value', () => {
     const bad = (g: object, path: string): void => {
-      assert.throws(() => space.validate(g), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype' && e.path === path, path);
+      assert.throws(
+        () => space.validate(g),
+        (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype' && e.path === path,
+        path,
+      );
     };
     bad({ ...DARTS_V2, normal: [['none', 0], ...DARTS_V2.normal.slice(1)] }, 'normal[0][0]');
     bad({ ...DARTS_V2, normal: [DARTS_V2.normal[0], ['sep_conv_3x3', 0], ...DARTS_V2.normal.slice(2)] }, 'normal[1][1]');
@@ -247,13 +284,34 @@ describe('darts space', () => {
     assert.deepEqual(Object.keys(morph.presets), [], 'no published cell uses only these ops');
     // every morphological op in both cells, strided and not
     const g: DartsGenotype = {
-      normal: [['dilation_3x3', 0], ['erosion_3x3', 1], ['opening_3x3', 2], ['closing_3x3', 0], ['skip_connect', 3], ['sep_conv_3x3', 1], ['dilation_3x3', 4], ['opening_3x3', 2]],
+      normal: [
+        ['dilation_3x3', 0],
+        ['erosion_3x3', 1],
+        ['opening_3x3', 2],
+        ['closing_3x3', 0],
+        ['skip_connect', 3],
+        ['sep_conv_3x3', 1],
+        ['dilation_3x3', 4],
+        ['opening_3x3', 2],
+      ],
       normal_concat: [2, 3, 4, 5],
-      reduce: [['opening_3x3', 0], ['closing_3x3', 1], ['dilation_3x3', 0], ['erosion_3x3', 2], ['erosion_3x3', 1], ['skip_connect', 3], ['closing_3x3', 4], ['sep_conv_3x3', 0]],
+      reduce: [
+        ['opening_3x3', 0],
+        ['closing_3x3', 1],
+        ['dilation_3x3', 0],
+        ['erosion_3x3', 2],
+        ['erosion_3x3', 1],
+        ['skip_connect', 3],
+        ['closing_3x3', 4],
+        ['sep_conv_3x3', 0],
+      ],
       reduce_concat: [2, 3, 4, 5],
     };
     morph.validate(g);
-    assert.throws(() => dartsSpace.validate(g), (e: unknown) => e instanceof SpaceError && e.path === 'normal[0][0]');
+    assert.throws(
+      () => dartsSpace.validate(g),
+      (e: unknown) => e instanceof SpaceError && e.path === 'normal[0][0]',
+    );
     manualSeed(4);
     const net = morph.build(g, { cells: 3, channels: 4, dropPath: 0.2 });
     const live = undisposedTensors();
@@ -289,18 +347,23 @@ describe('darts space', () => {
       assert.deepEqual(aux!.shape, [2, 7]);
     });
     net.dispose();
-    assert.throws(() => space.build(DARTS_V2, { input: 64 as never }), (e: unknown) => e instanceof SpaceError && e.path === 'input');
+    assert.throws(
+      () => space.build(DARTS_V2, { input: 64 as never }),
+      (e: unknown) => e instanceof SpaceError && e.path === 'input',
+    );
   });
 });
 
 describe('nasnet space', () => {
   const space = nasnetSpace;
 
-  test('decisions follow the paper\'s five steps per block; inputs grow with the block', () => {
+  test("decisions follow the paper's five steps per block; inputs grow with the block", () => {
     const d = space.decisions();
     assert.equal(d.length, 2 * 5 * 5);
-    assert.deepEqual(d.slice(0, 5).map((x) => x.name),
-      ['normal.block0.input1', 'normal.block0.input2', 'normal.block0.op1', 'normal.block0.op2', 'normal.block0.combine']);
+    assert.deepEqual(
+      d.slice(0, 5).map((x) => x.name),
+      ['normal.block0.input1', 'normal.block0.input2', 'normal.block0.op1', 'normal.block0.op2', 'normal.block0.combine'],
+    );
     for (let b = 0; b < 5; b++) {
       assert.equal(d[5 * b]!.choices.length, b + 2);
       assert.equal(d[5 * b + 1]!.choices.length, b + 2);
@@ -315,7 +378,10 @@ describe('nasnet space', () => {
       const g = space.sample(rng);
       for (const kind of ['normal', 'reduce'] as const) {
         const read = new Set(g[kind].map(([, s]) => s));
-        assert.deepEqual(g[`${kind}_concat`], [2, 3, 4, 5, 6].filter((s) => !read.has(s)));
+        assert.deepEqual(
+          g[`${kind}_concat`],
+          [2, 3, 4, 5, 6].filter((s) => !read.has(s)),
+        );
         assert.ok(g[`${kind}_concat`].length >= 1, 'the last block is always unread');
       }
     }
@@ -350,14 +416,30 @@ describe('nasnet space', () => {
     manualSeed(6);
     const g: NasnetGenotype = {
       normal: [
-        ['conv_3x1_1x3', 0], ['max_pool_7x7', 1], ['dil_conv_3x3', 2], ['skip_connect', 2], ['max_pool_5x5', 3],
-        ['conv_1x1', 0], ['sep_conv_7x7', 4], ['avg_pool_3x3', 3], ['conv_3x3', 5], ['conv_7x1_1x7', 1],
+        ['conv_3x1_1x3', 0],
+        ['max_pool_7x7', 1],
+        ['dil_conv_3x3', 2],
+        ['skip_connect', 2],
+        ['max_pool_5x5', 3],
+        ['conv_1x1', 0],
+        ['sep_conv_7x7', 4],
+        ['avg_pool_3x3', 3],
+        ['conv_3x3', 5],
+        ['conv_7x1_1x7', 1],
       ],
       normal_combine: ['concat', 'add', 'concat', 'add', 'concat'],
       normal_concat: [0, 6],
       reduce: [
-        ['skip_connect', 0], ['sep_conv_5x5', 1], ['avg_pool_3x3', 2], ['max_pool_3x3', 0], ['skip_connect', 1],
-        ['sep_conv_3x3', 3], ['conv_1x1', 2], ['max_pool_3x3', 4], ['skip_connect', 5], ['sep_conv_5x5', 0],
+        ['skip_connect', 0],
+        ['sep_conv_5x5', 1],
+        ['avg_pool_3x3', 2],
+        ['max_pool_3x3', 0],
+        ['skip_connect', 1],
+        ['sep_conv_3x3', 3],
+        ['conv_1x1', 2],
+        ['max_pool_3x3', 4],
+        ['skip_connect', 5],
+        ['sep_conv_5x5', 0],
       ],
       reduce_combine: ['concat', 'concat', 'add', 'add', 'concat'],
       reduce_concat: [0, 1, 3, 6],
@@ -394,13 +476,20 @@ describe('nasnet space', () => {
   test('PNASNet strides the first of N cells: cellsPerStage [3, 2, 2] has 9 cells', () => {
     const net = withoutInit(() => space.build(PNASNET_5, { cellsPerStage: [3, 2, 2], channels: 48 }) as NasnetNetwork);
     assert.equal(net.cells.items.length, 9);
-    assert.deepEqual(net.cells.items.map((c) => c.stride), [1, 1, 1, 2, 1, 1, 2, 1, 1]);
+    assert.deepEqual(
+      net.cells.items.map((c) => c.stride),
+      [1, 1, 1, 2, 1, 1, 2, 1, 1],
+    );
     net.dispose();
   });
 
   test('bad genotypes and stacks are refused with the path to the bad value', () => {
     const bad = (g: object, path: string): void => {
-      assert.throws(() => space.validate(g), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype' && e.path === path, path);
+      assert.throws(
+        () => space.validate(g),
+        (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype' && e.path === path,
+        path,
+      );
     };
     bad({ ...NASNET_A, normal: [['sep_conv_9x9', 1], ...NASNET_A.normal.slice(1)] }, 'normal[0][0]');
     bad({ ...NASNET_A, reduce: [...NASNET_A.reduce.slice(0, 9), ['max_pool_3x3', 6]] }, 'reduce[9][1]');
@@ -409,7 +498,11 @@ describe('nasnet space', () => {
     bad({ ...NASNET_A, reduce_concat: [] }, 'reduce_concat');
     const g = space.validate(jsonRoundTrip(ENAS_MICRO));
     const badStack = (stack: object, field: string): void => {
-      assert.throws(() => space.build(g, stack), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-stack' && e.path === field, field);
+      assert.throws(
+        () => space.build(g, stack),
+        (e: unknown) => e instanceof SpaceError && e.code === 'invalid-stack' && e.path === field,
+        field,
+      );
     };
     badStack({ cellsPerStage: [2, 2] }, 'cellsPerStage');
     badStack({ skeleton: 'darts' }, 'skeleton');

@@ -2,9 +2,7 @@
 // registering it), and the core's helpers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  F, undisposedTensors, manualSeed, randint, randn, rngState, setNumThreads, tidy, type Tensor,
-} from '../../src/torch/index.js';
+import { F, undisposedTensors, manualSeed, randint, randn, rngState, setNumThreads, tidy, type Tensor } from '../../src/torch/index.js';
 import { traceMacs } from '../../src/nn/index.js';
 import { SPACES, getSpace, spaceNames, SpaceError, findPreset, type AnySearchSpace } from '../../src/spaces/index.js';
 import { checkDecisionValues, mutateDecisionValues, oneHot, oneHotLength, sampleDecisionValues } from '../../src/spaces/core/index.js';
@@ -34,13 +32,19 @@ test('the registry: unique names from the documented list, found by name', () =>
 });
 
 test('an unknown space name is a SpaceError that suggests the nearest name', () => {
-  assert.throws(() => getSpace('nas-bench-makro'), (e: unknown) => {
-    assert.ok(e instanceof SpaceError);
-    assert.equal(e.code, 'unknown-space');
-    assert.match(e.message, /did you mean 'nas-bench-macro'\?/i);
-    return true;
-  });
-  assert.throws(() => getSpace('zzzzzzzzzzzzzz'), (e: unknown) => e instanceof SpaceError && !/did you mean/i.test(e.message) && /Known spaces: /.test(e.message));
+  assert.throws(
+    () => getSpace('nas-bench-makro'),
+    (e: unknown) => {
+      assert.ok(e instanceof SpaceError);
+      assert.equal(e.code, 'unknown-space');
+      assert.match(e.message, /did you mean 'nas-bench-macro'\?/i);
+      return true;
+    },
+  );
+  assert.throws(
+    () => getSpace('zzzzzzzzzzzzzz'),
+    (e: unknown) => e instanceof SpaceError && !/did you mean/i.test(e.message) && /Known spaces: /.test(e.message),
+  );
 });
 
 for (const space of SPACES) {
@@ -66,7 +70,10 @@ for (const space of SPACES) {
     test('sampling is uniform over each decision (chi-square over 4,000 samples)', () => {
       const n = 4000;
       const counts = decisions.map((d) => new Array<number>(d.choices.length).fill(0));
-      for (const g of samples(space, n, 11)) space.toDecisions(g).forEach((v, i) => { counts[i]![v]!++; });
+      for (const g of samples(space, n, 11))
+        space.toDecisions(g).forEach((v, i) => {
+          counts[i]![v]!++;
+        });
       decisions.forEach((d, i) => {
         const k = d.choices.length;
         if (k < 2) return;
@@ -85,10 +92,16 @@ for (const space of SPACES) {
         assert.equal(space.key(space.fromDecisions(v)), space.key(g));
       }
       const zeros = decisions.map(() => 0);
-      assert.throws(() => space.fromDecisions(zeros.slice(1)), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-decisions');
+      assert.throws(
+        () => space.fromDecisions(zeros.slice(1)),
+        (e: unknown) => e instanceof SpaceError && e.code === 'invalid-decisions',
+      );
       const bad = [...zeros];
       bad[decisions.length - 1] = decisions[decisions.length - 1]!.choices.length;
-      assert.throws(() => space.fromDecisions(bad), (e: unknown) => e instanceof SpaceError && e.path === `[${decisions.length - 1}]`);
+      assert.throws(
+        () => space.fromDecisions(bad),
+        (e: unknown) => e instanceof SpaceError && e.path === `[${decisions.length - 1}]`,
+      );
     });
 
     test('mutate changes exactly one decision, leaves its input alone and stays valid', () => {
@@ -119,10 +132,17 @@ for (const space of SPACES) {
 
     test('validate refuses what is not a genotype with a SpaceError', () => {
       for (const bad of [null, 3, 'x', [], {}, { nonsense: true }]) {
-        assert.throws(() => space.validate(bad), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype', JSON.stringify(bad));
+        assert.throws(
+          () => space.validate(bad),
+          (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype',
+          JSON.stringify(bad),
+        );
       }
       const g = space.sample(new Rng(1)) as Record<string, unknown>;
-      assert.throws(() => space.validate({ ...g, extra: () => 1 }), (e: unknown) => e instanceof SpaceError);
+      assert.throws(
+        () => space.validate({ ...g, extra: () => 1 }),
+        (e: unknown) => e instanceof SpaceError,
+      );
     });
 
     test('sampled and mutated genotypes build and train a step at the tiny stack', () => {
@@ -181,7 +201,11 @@ for (const space of SPACES) {
         const other = byKey.get(k);
         if (other && canonicalJson(other) !== canonicalJson(g) && pairs < 4) {
           pairs++;
-          assert.deepEqual(space.cost(g, space.tiny.stack, space.tiny.input), space.cost(other, space.tiny.stack, space.tiny.input), `${canonicalJson(g)} vs ${canonicalJson(other)}`);
+          assert.deepEqual(
+            space.cost(g, space.tiny.stack, space.tiny.input),
+            space.cost(other, space.tiny.stack, space.tiny.input),
+            `${canonicalJson(g)} vs ${canonicalJson(other)}`,
+          );
         }
         byKey.set(k, g);
       }
@@ -194,18 +218,28 @@ for (const space of SPACES) {
         const c = space.cost(g, p.stack, p.input);
         assert.ok(c.params > 0 && c.macs > 0, name);
       }
-      assert.throws(() => findPreset(space, 'no-such-preset'), (e: unknown) => e instanceof SpaceError && e.code === 'unknown-preset');
+      assert.throws(
+        () => findPreset(space, 'no-such-preset'),
+        (e: unknown) => e instanceof SpaceError && e.code === 'unknown-preset',
+      );
     });
 
     test('an unknown stack field is refused, naming the fields there are', () => {
       const g = space.sample(new Rng(2));
-      assert.throws(() => space.build(g, { bogus: 1 } as never), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-stack' && /bogus/.test(e.message));
+      assert.throws(
+        () => space.build(g, { bogus: 1 } as never),
+        (e: unknown) => e instanceof SpaceError && e.code === 'invalid-stack' && /bogus/.test(e.message),
+      );
     });
   });
 }
 
 describe('core helpers', () => {
-  const ds = [{ name: 'a', choices: ['x', 'y', 'z'] }, { name: 'b', choices: [1] }, { name: 'c', choices: ['p', 'q'] }];
+  const ds = [
+    { name: 'a', choices: ['x', 'y', 'z'] },
+    { name: 'b', choices: [1] },
+    { name: 'c', choices: ['p', 'q'] },
+  ];
 
   test('one-hot encoding concatenates each decision in order', () => {
     assert.equal(oneHotLength(ds), 6);

@@ -11,8 +11,10 @@ import { fillParams, maxAbsDiff, sinInput } from './fill.js';
 // barriers made this file 10x slower with two.
 setNumThreads(1);
 
-const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/spaces.json', import.meta.url), 'utf8')) as
-  Record<string, { logits: number[]; aux?: number[]; params: number }>;
+const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/spaces.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { logits: number[]; aux?: number[]; params: number }
+>;
 
 // DARTS V2 at 20 cells, 36 channels, 10 classes. The released code's train.py logs
 // "param size = 3.349342MB" with the auxiliary head on, because its count_parameters_in_MB skips

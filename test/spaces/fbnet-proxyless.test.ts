@@ -3,7 +3,7 @@
 // papers (FBNet Table 3; ProxylessNAS's released networks, counted exactly).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { manualSeed, noGrad, randn, setNumThreads, tensor, tidy, undisposedTensors } from '../../src/torch/index.js';
+import { manualSeed, noGrad, randn, setNumThreads, tensor, tidy } from '../../src/torch/index.js';
 import { getSpace, SpaceError } from '../../src/spaces/index.js';
 import { decisionSpaceSize } from '../../src/spaces/core/index.js';
 import { ChannelShuffle, FBNetBlock, FBNET_A, FBNET_C, fbnetSpace } from '../../src/spaces/fbnet/index.js';
@@ -13,7 +13,7 @@ setNumThreads(Number(process.env.NASFORGE_THREADS ?? 1));
 
 const M = 1e6;
 
-test('fbnet: 22 layers × Table 2\'s 9 blocks, registered', () => {
+test("fbnet: 22 layers × Table 2's 9 blocks, registered", () => {
   assert.equal(getSpace('fbnet'), fbnetSpace);
   const ds = fbnetSpace.decisions();
   assert.equal(ds.length, 22);
@@ -31,12 +31,16 @@ test('proxylessnas: 21 layers, zero only where a residual exists', () => {
   assert.ok(Math.abs(decisionSpaceSize(ds) / (6 ** 6 * 7 ** 15) - 1) < 1e-12);
   const bad = [...PROXYLESS_MOBILE.blocks];
   bad[4] = 'zero';
-  assert.throws(() => proxylessSpace.validate({ blocks: bad }), (e: unknown) => e instanceof SpaceError && e.path === 'blocks[4]' && /no residual/.test(e.message));
+  assert.throws(
+    () => proxylessSpace.validate({ blocks: bad }),
+    (e: unknown) => e instanceof SpaceError && e.path === 'blocks[4]' && /no residual/.test(e.message),
+  );
 });
 
-test('parse reads the released codes\' names', () => {
-  const text = 'skip ir_k3_e3 ir_k3_e1 skip skip ir_k5_e6 ir_k3_e3 ir_k5_e1 ir_k3_e3 ir_k5_e6 ir_k5_e3 ir_k5_s2 ir_k5_e6 '
-    + 'ir_k3_e6 ir_k5_g2 ir_k5_e3 ir_k3_s2 ir_k5_e6 ir_k5_e6 ir_k5_e3 ir_k5_e6 ir_k5_e6';
+test("parse reads the released codes' names", () => {
+  const text =
+    'skip ir_k3_e3 ir_k3_e1 skip skip ir_k5_e6 ir_k3_e3 ir_k5_e1 ir_k3_e3 ir_k5_e6 ir_k5_e3 ir_k5_s2 ir_k5_e6 ' +
+    'ir_k3_e6 ir_k5_g2 ir_k5_e3 ir_k3_s2 ir_k5_e6 ir_k5_e6 ir_k5_e3 ir_k5_e6 ir_k5_e6';
   assert.deepEqual(fbnetSpace.parse!(text), { blocks: FBNET_A });
   assert.throws(() => fbnetSpace.parse!('ir_k7_e6'), SpaceError);
   const names = PROXYLESS_MOBILE.blocks.map((b) => (b === 'zero' ? 'Zero' : `${b[1]}x${b[1]}_MBConv${b[4]}`));
@@ -82,13 +86,15 @@ test('a g2 block: both 1x1 convs in 2 groups, the shuffle between, residual kept
     assert.ok(b.residual);
     // without the shuffle, output channels 0-1 would see only input channels 0-1
     b.eval();
-    tidy(() => noGrad(() => {
-      const x = randn([1, 4, 8, 8]);
-      const base = b.forward(x).sub(x);
-      const bumped = x.add(tensor([0, 0, 5, 5], [1, 4, 1, 1]));
-      const moved = b.forward(bumped).sub(bumped).sub(base).abs().sum([0, 2, 3]).toArray();
-      assert.ok(moved[0]! + moved[1]! > 1e-4, `input group 2 reaches output group 1 (${moved})`);
-    }));
+    tidy(() =>
+      noGrad(() => {
+        const x = randn([1, 4, 8, 8]);
+        const base = b.forward(x).sub(x);
+        const bumped = x.add(tensor([0, 0, 5, 5], [1, 4, 1, 1]));
+        const moved = b.forward(bumped).sub(bumped).sub(base).abs().sum([0, 2, 3]).toArray();
+        assert.ok(moved[0]! + moved[1]! > 1e-4, `input group 2 reaches output group 1 (${moved})`);
+      }),
+    );
   } finally {
     b.dispose();
   }
@@ -121,6 +127,12 @@ for (const space of [fbnetSpace, proxylessSpace]) {
 test('the released ProxylessNAS widths are stack fields: other widths build', () => {
   const c = proxylessSpace.cost({ blocks: PROXYLESS_MOBILE.blocks }, { widths: [8, 8, 8, 8, 8, 8, 8], head: 16, classes: 10 });
   assert.ok(c.params > 0);
-  assert.throws(() => proxylessSpace.build({ blocks: PROXYLESS_MOBILE.blocks }, { widths: [1, 2] }), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-stack');
-  assert.throws(() => fbnetSpace.build({ blocks: FBNET_A }, { widths: [16, 24, 32, 63, 112, 184, 352] }), (e: unknown) => e instanceof SpaceError && /g2/.test(e.message));
+  assert.throws(
+    () => proxylessSpace.build({ blocks: PROXYLESS_MOBILE.blocks }, { widths: [1, 2] }),
+    (e: unknown) => e instanceof SpaceError && e.code === 'invalid-stack',
+  );
+  assert.throws(
+    () => fbnetSpace.build({ blocks: FBNET_A }, { widths: [16, 24, 32, 63, 112, 184, 352] }),
+    (e: unknown) => e instanceof SpaceError && /g2/.test(e.message),
+  );
 });

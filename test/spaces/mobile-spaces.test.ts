@@ -5,12 +5,8 @@ import { test } from 'node:test';
 import { manualSeed, randn, setNumThreads, tidy, undisposedTensors } from '../../src/torch/index.js';
 import { Rng, canonicalJson } from '../../src/util/index.js';
 import { findPreset, getSpace } from '../../src/spaces/index.js';
-import {
-  MNASNET_A1, MNASNET_B1, MNASNET_FILTERS, type MnasnetGenotype, mnasnetLayers, mnasnetSpace,
-} from '../../src/spaces/mnasnet/index.js';
-import {
-  MOBILENET_V3_LARGE, MOBILENET_V3_SMALL, type MobileNetV3Genotype, mobilenetV3Space,
-} from '../../src/spaces/mobilenetv3/index.js';
+import { MNASNET_A1, MNASNET_B1, MNASNET_FILTERS, type MnasnetGenotype, mnasnetLayers, mnasnetSpace } from '../../src/spaces/mnasnet/index.js';
+import { MOBILENET_V3_LARGE, MOBILENET_V3_SMALL, type MobileNetV3Genotype, mobilenetV3Space } from '../../src/spaces/mobilenetv3/index.js';
 
 setNumThreads(Number(process.env.NASFORGE_THREADS ?? 1));
 
@@ -40,7 +36,7 @@ for (const [name, ref] of Object.entries(TORCHVISION)) {
   });
 }
 
-test('MnasNet-A1: the paper\'s 3.9M parameters and 312M MACs (within rounding)', () => {
+test("MnasNet-A1: the paper's 3.9M parameters and 312M MACs (within rounding)", () => {
   const c = mnasnetSpace.cost(MNASNET_A1);
   assert.equal(Math.round(c.params / 1e5) / 10, 3.9);
   assert.equal(Math.round(c.macs / 1e6), 312);
@@ -49,7 +45,10 @@ test('MnasNet-A1: the paper\'s 3.9M parameters and 312M MACs (within rounding)',
 test('each preset builds at 224 and the two smallest run a forward pass at batch 1', () => {
   manualSeed(0);
   const live = undisposedTensors();
-  for (const [space, names] of [[mnasnetSpace, ['mnasnet-a1', 'mnasnet-b1', 'mobilenet-v2']], [mobilenetV3Space, ['mobilenet-v3-large', 'mobilenet-v3-small']]] as const) {
+  for (const [space, names] of [
+    [mnasnetSpace, ['mnasnet-a1', 'mnasnet-b1', 'mobilenet-v2']],
+    [mobilenetV3Space, ['mobilenet-v3-large', 'mobilenet-v3-small']],
+  ] as const) {
     for (const name of names) {
       const p = findPreset(space as typeof mnasnetSpace, name);
       const net = space.build(p.genotype as never, p.stack as never);
@@ -93,8 +92,7 @@ test('mnasnet: an identity skip only acts where the shape is kept, so such genot
 });
 
 test('mnasnet: CIFAR strides downsample by 8, ImageNet strides by 32', () => {
-  const strides = (s: 'imagenet' | 'cifar'): number =>
-    mnasnetLayers(MNASNET_A1, 32, 1, s, 'relu').reduce((p, l) => p * l.stride, s === 'cifar' ? 1 : 2);
+  const strides = (s: 'imagenet' | 'cifar'): number => mnasnetLayers(MNASNET_A1, 32, 1, s, 'relu').reduce((p, l) => p * l.stride, s === 'cifar' ? 1 : 2);
   assert.equal(strides('imagenet'), 32);
   assert.equal(strides('cifar'), 8);
   const net = mnasnetSpace.build(MNASNET_A1, { classes: 10, strides: 'cifar', width: 0.25, head: 64 });
@@ -124,14 +122,24 @@ test('mobilenetv3: Small ignores the sixth block; presets keep their exact width
   for (let i = 0; i < 50; i++) {
     const m = mobilenetV3Space.mutate(MOBILENET_V3_LARGE, rng);
     const changed = mobilenetV3Space.toDecisions(m).findIndex((v, j) => v !== mobilenetV3Space.toDecisions(MOBILENET_V3_LARGE)[j]);
-    if (changed === 0) { assert.ok(m.blocks.every((b) => b.expanded === undefined)); continue; }
+    if (changed === 0) {
+      assert.ok(m.blocks.every((b) => b.expanded === undefined));
+      continue;
+    }
     const block = Math.floor((changed - 1) / 5);
-    m.blocks.forEach((b, j) => { if (j !== block) { assert.deepEqual(b.expanded, MOBILENET_V3_LARGE.blocks[j]!.expanded); kept++; } });
+    m.blocks.forEach((b, j) => {
+      if (j !== block) {
+        assert.deepEqual(b.expanded, MOBILENET_V3_LARGE.blocks[j]!.expanded);
+        kept++;
+      }
+    });
   }
   assert.ok(kept > 0);
   // expanded widths must match the layer count
-  assert.throws(() => mobilenetV3Space.validate({ ...MOBILENET_V3_LARGE, blocks: MOBILENET_V3_LARGE.blocks.map((b, i) => (i === 1 ? { ...b, depth: 1 } : b)) }),
-    /blocks\[1\]\.expanded/);
+  assert.throws(
+    () => mobilenetV3Space.validate({ ...MOBILENET_V3_LARGE, blocks: MOBILENET_V3_LARGE.blocks.map((b, i) => (i === 1 ? { ...b, depth: 1 } : b)) }),
+    /blocks\[1\]\.expanded/,
+  );
 });
 
 test('mobilenetv3: sampled genotypes follow the decisions (expansion × input width, no exact widths)', () => {

@@ -19,7 +19,10 @@ const table = (): Record<string, Entry> => JSON.parse(readFileSync(BENCHMARK_FIL
 test('registered as nas-bench-macro: 8 decisions of 3 choices, 6,561 decision vectors', () => {
   assert.equal(getSpace('nas-bench-macro'), space);
   const ds = space.decisions();
-  assert.deepEqual(ds.map((d) => d.name), ['layer0', 'layer1', 'layer2', 'layer3', 'layer4', 'layer5', 'layer6', 'layer7']);
+  assert.deepEqual(
+    ds.map((d) => d.name),
+    ['layer0', 'layer1', 'layer2', 'layer3', 'layer4', 'layer5', 'layer6', 'layer7'],
+  );
   for (const d of ds) assert.deepEqual(d.choices, ['id', 'ir_3x3_t3', 'ir_5x5_t6']);
   assert.equal(decisionSpaceSize(ds), 6561);
   assert.equal(space.encode({ arch: '22212220' }).length, 24);
@@ -58,7 +61,11 @@ test('the benchmark agrees: 3,969 distinct keys, and entries sharing a key have 
 
 test('bad genotypes name the bad position and what is allowed', () => {
   const err = (g: unknown, path: string): void => {
-    assert.throws(() => space.validate(g), (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype' && e.path === path, JSON.stringify(g));
+    assert.throws(
+      () => space.validate(g),
+      (e: unknown) => e instanceof SpaceError && e.code === 'invalid-genotype' && e.path === path,
+      JSON.stringify(g),
+    );
   };
   err({ arch: '22212320' }, 'arch[5]');
   err({ arch: '2221222' }, 'arch');
@@ -68,12 +75,12 @@ test('bad genotypes name the bad position and what is allowed', () => {
   assert.throws(() => space.build({ arch: '22212220' }, { channels: 0 }), /stack\.channels is 0; allowed: a positive integer/);
 });
 
-test('presets: the benchmark\'s best architecture', () => {
+test("presets: the benchmark's best architecture", () => {
   assert.equal(space.presets.best!.genotype.arch, '22212220');
   assert.equal(space.presets.largest!.genotype.arch, '22222222');
 });
 
-test('params and MACs equal the benchmark file\'s params and flops for all 6,561 archs', { skip: missing }, () => {
+test("params and MACs equal the benchmark file's params and flops for all 6,561 archs", { skip: missing }, () => {
   const t = table();
   const archs = Object.keys(t).sort();
   assert.equal(archs.length, 6561);

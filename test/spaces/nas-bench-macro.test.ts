@@ -13,8 +13,14 @@ setNumThreads(1);
 
 // `params` of these archs in nas-bench-macro_cifar10.json (Su et al.'s benchmark file)
 const PUBLISHED: Record<string, number> = {
-  '00000000': 387882, '11111111': 1588874, '22222222': 2932586, '22212220': 1985514,
-  '10000000': 396298, '01000000': 415082, '00100000': 419050, '12012012': 2014602,
+  '00000000': 387882,
+  '11111111': 1588874,
+  '22222222': 2932586,
+  '22212220': 1985514,
+  '10000000': 396298,
+  '01000000': 415082,
+  '00100000': 419050,
+  '12012012': 2014602,
 };
 
 const BENCHMARK_FILE = process.env.NASFORGE_NAS_BENCH_MACRO ?? '/work/shared/data/nas-bench-macro/nas-bench-macro_cifar10.json';
@@ -30,7 +36,9 @@ test('parameter counts equal the benchmark file for identity, k3e3 and k5e6 laye
   for (const [arch, params] of Object.entries(PUBLISHED)) assert.equal(count(arch), params, arch);
 });
 
-test('parameter counts equal the benchmark file for 25 random archs (when the file is present)', { skip: !existsSync(BENCHMARK_FILE) && `no ${BENCHMARK_FILE}` }, () => {
+test('parameter counts equal the benchmark file for 25 random archs (when the file is present)', {
+  skip: !existsSync(BENCHMARK_FILE) && `no ${BENCHMARK_FILE}`,
+}, () => {
   const table = JSON.parse(readFileSync(BENCHMARK_FILE, 'utf8')) as Record<string, { params: number }>;
   const keys = Object.keys(table).sort();
   assert.equal(keys.length, 6561);
@@ -43,7 +51,10 @@ test('parameter counts equal the benchmark file for 25 random archs (when the fi
 });
 
 test('the network equals our PyTorch port number for number', () => {
-  const want = JSON.parse(readFileSync(new URL('../../../test/fixtures/spaces.json', import.meta.url), 'utf8')).macro_12012012 as { logits: number[]; params: number };
+  const want = JSON.parse(readFileSync(new URL('../../../test/fixtures/spaces.json', import.meta.url), 'utf8')).macro_12012012 as {
+    logits: number[];
+    params: number;
+  };
   const net = new MacroNetwork('12012012');
   assert.equal(net.numParameters(), want.params);
   fillParams(net);

@@ -5,8 +5,7 @@
 // of the published-count tests, each from the source named in `source`.
 import { readFileSync } from 'node:fs';
 
-const cells = (JSON.parse(readFileSync(new URL('../../../test/fixtures/cells.json', import.meta.url), 'utf8')) as
-  { counts: Record<string, number> }).counts;
+const cells = (JSON.parse(readFileSync(new URL('../../../test/fixtures/cells.json', import.meta.url), 'utf8')) as { counts: Record<string, number> }).counts;
 
 /**
  * DARTS' AuxiliaryHeadCIFAR / AuxiliaryHeadImageNet (cnn/model.py, model.py of imagenet) on `c`
@@ -35,8 +34,16 @@ export const PRESET_COUNTS: Readonly<Record<string, PresetCount>> = {
   'nas-bench-macro/smallest': { params: 387_882, auxiliaryParams: 0, source: 'nas-bench-macro_cifar10.json, arch 00000000' },
   // PyTorch ports of the released code (test/fixtures/cells.json; test/spaces/cell-spaces.test.ts)
   'darts/darts-v1': { params: cells.darts_v1_20x36!, auxiliaryParams: dartsAuxHead(576, 10, false), source: 'cells.json darts_v1_20x36' },
-  'darts/darts-v2': { params: cells.darts_v2_20x36!, auxiliaryParams: dartsAuxHead(576, 10, false), source: 'cells.json darts_v2_20x36; DARTS train.py logs 3.349342MB' },
-  'darts/darts-v2-imagenet': { params: cells.darts_v2_imagenet_14x48!, auxiliaryParams: dartsAuxHead(768, 1000, true), source: 'cells.json darts_v2_imagenet_14x48' },
+  'darts/darts-v2': {
+    params: cells.darts_v2_20x36!,
+    auxiliaryParams: dartsAuxHead(576, 10, false),
+    source: 'cells.json darts_v2_20x36; DARTS train.py logs 3.349342MB',
+  },
+  'darts/darts-v2-imagenet': {
+    params: cells.darts_v2_imagenet_14x48!,
+    auxiliaryParams: dartsAuxHead(768, 1000, true),
+    source: 'cells.json darts_v2_imagenet_14x48',
+  },
   'darts/gdas': { params: cells.gdas_20x36!, auxiliaryParams: dartsAuxHead(576, 10, false), source: 'cells.json gdas_20x36' },
   // NASNet's and ENAS' heads: the counts of docs/spaces.md's "with aux head" column, less the network
   'nasnet/nasnet-a': { params: cells.nasnet_a_6x32!, auxiliaryParams: 4_978_036 - 3_346_538, source: 'cells.json nasnet_a_6x32' },
@@ -45,7 +52,11 @@ export const PRESET_COUNTS: Readonly<Record<string, PresetCount>> = {
   'nasnet/enas-micro': { params: cells.enas_6x36!, auxiliaryParams: 5_082_220 - 4_587_372, source: 'cells.json enas_6x36' },
   'enas-micro/enas': { params: cells.enas_6x36!, auxiliaryParams: 5_082_220 - 4_587_372, source: 'cells.json enas_6x36 (test/spaces/enas.test.ts)' },
   // no per-cell count is published with the data here: nasforge's count, as a regression value
-  'nas-bench-201/best': { params: 1_073_466, auxiliaryParams: 0, source: 'nasforge (NAS-Bench-201 cells range 73,306 to 1,531,546: test/tabular/tables.test.ts)' },
+  'nas-bench-201/best': {
+    params: 1_073_466,
+    auxiliaryParams: 0,
+    source: 'nasforge (NAS-Bench-201 cells range 73,306 to 1,531,546: test/tabular/tables.test.ts)',
+  },
   // test/spaces/fbnet-proxyless.test.ts: FBNet Table 3's networks as released, pytorchcv's ProxylessNAS
   'fbnet/fbnet-a': { params: 4_321_464, auxiliaryParams: 0, source: 'mobile-vision fbnet_a, 1504 head' },
   'fbnet/fbnet-b': { params: 4_813_048, auxiliaryParams: 0, source: 'fbnet_builder MODEL_ARCH fbnet_b' },

@@ -5,8 +5,16 @@ import { test } from 'node:test';
 import { Rng } from '../../src/util/index.js';
 import { SPACES, type Genotype } from '../../src/spaces/index.js';
 import {
-  StrategyError, bracketBudget, createHalving, createStrategy, hyperbandBrackets, restoreHalving,
-  type HalvingJob, type HyperbandScheduler, type Strategy, type TrialResult,
+  StrategyError,
+  bracketBudget,
+  createHalving,
+  createStrategy,
+  hyperbandBrackets,
+  restoreHalving,
+  type HalvingJob,
+  type HyperbandScheduler,
+  type Strategy,
+  type TrialResult,
 } from '../../src/strategies/index.js';
 
 const space = SPACES.find((x) => x.name === 'nas-bench-macro')!;
@@ -26,10 +34,22 @@ function curve(noise: Rng | undefined) {
 /** A strategy that records what it is told. */
 function spy(inner: Strategy): Strategy & { told: TrialResult[] } {
   const told: TrialResult[] = [];
-  return { kind: inner.kind, told, ask: (n) => inner.ask(n), tell: (r) => { told.push(...r); inner.tell(r); }, state: () => inner.state() };
+  return {
+    kind: inner.kind,
+    told,
+    ask: (n) => inner.ask(n),
+    tell: (r) => {
+      told.push(...r);
+      inner.tell(r);
+    },
+    state: () => inner.state(),
+  };
 }
 
-interface Done { job: HalvingJob; score: number }
+interface Done {
+  job: HalvingJob;
+  score: number;
+}
 
 /** `workers` parallel workers: keep them busy via next(), then report the oldest running job. */
 function drive(hb: HyperbandScheduler, evaluate: (j: HalvingJob) => number, workers: number, steps: number, log: Done[] = []): Done[] {
@@ -51,11 +71,31 @@ function drive(hb: HyperbandScheduler, evaluate: (j: HalvingJob) => number, work
 
 test("Hyperband's brackets for R = 81, η = 3 are the paper's table", () => {
   const b = hyperbandBrackets(1, 81, 3);
-  assert.deepEqual(b.map((r) => r.map((x) => x.configs)), [[81, 27, 9, 3, 1], [34, 11, 3, 1], [15, 5, 1], [8, 2], [5]]);
-  assert.deepEqual(b.map((r) => r.map((x) => x.budget)), [[1, 3, 9, 27, 81], [3, 9, 27, 81], [9, 27, 81], [27, 81], [81]]);
+  assert.deepEqual(
+    b.map((r) => r.map((x) => x.configs)),
+    [[81, 27, 9, 3, 1], [34, 11, 3, 1], [15, 5, 1], [8, 2], [5]],
+  );
+  assert.deepEqual(
+    b.map((r) => r.map((x) => x.budget)),
+    [[1, 3, 9, 27, 81], [3, 9, 27, 81], [9, 27, 81], [27, 81], [81]],
+  );
   // each bracket spends about B = (s_max + 1)·R = 405
   assert.deepEqual(b.map(bracketBudget), [405, 363, 351, 378, 405]);
-  assert.deepEqual(hyperbandBrackets(2, 18, 3).map((r) => r.map((x) => [x.configs, x.budget])), [[[9, 2], [3, 6], [1, 18]], [[5, 6], [1, 18]], [[3, 18]]]);
+  assert.deepEqual(
+    hyperbandBrackets(2, 18, 3).map((r) => r.map((x) => [x.configs, x.budget])),
+    [
+      [
+        [9, 2],
+        [3, 6],
+        [1, 18],
+      ],
+      [
+        [5, 6],
+        [1, 18],
+      ],
+      [[3, 18]],
+    ],
+  );
 });
 
 test('one Hyperband iteration: every bracket spends the formula, promotions are the top 1/η of each rung', () => {
@@ -67,14 +107,21 @@ test('one Hyperband iteration: every bracket spends the formula, promotions are 
   const plans = hyperbandBrackets(1, 81, 3);
   for (let b = 0; b < 5; b++) {
     const mine = log.filter((d) => d.job.bracket === b);
-    assert.equal(mine.reduce((a, d) => a + d.job.fidelity, 0), bracketBudget(plans[b]!), `bracket ${b} budget`);
+    assert.equal(
+      mine.reduce((a, d) => a + d.job.fidelity, 0),
+      bracketBudget(plans[b]!),
+      `bracket ${b} budget`,
+    );
     for (let i = 0; i < plans[b]!.length; i++) {
       const rung = mine.filter((d) => d.job.rung === i);
       assert.equal(rung.length, plans[b]![i]!.configs);
       assert.ok(rung.every((d) => d.job.fidelity === plans[b]![i]!.budget));
       const next = mine.filter((d) => d.job.rung === i + 1);
       if (next.length === 0) continue;
-      const top = [...rung].sort((x, y) => y.score - x.score).slice(0, Math.floor(rung.length / 3)).map((d) => d.job.key);
+      const top = [...rung]
+        .sort((x, y) => y.score - x.score)
+        .slice(0, Math.floor(rung.length / 3))
+        .map((d) => d.job.key);
       assert.deepEqual(next.map((d) => d.job.key).sort(), top.sort(), `bracket ${b} rung ${i + 1} holds the top third of rung ${i}`);
       assert.ok(next.every((d) => d.job.promotedFrom === plans[b]![i]!.budget));
     }
@@ -115,21 +162,32 @@ test('failed trainings are never promoted; unknown reports are refused', () => {
   const inner = spy(createStrategy('random', space, { seed: 4 }));
   const hb = createHalving(space, inner, { minBudget: 1, maxBudget: 3, mode: 'halving', configs: 3 });
   const jobs = [hb.next()!, hb.next()!, hb.next()!];
-  assert.throws(() => hb.report('nope', 1, 50), (e: unknown) => e instanceof StrategyError && /no job for 'nope' at fidelity 1/.test(e.message));
-  assert.throws(() => hb.report(jobs[0]!.key, 1, Number.NaN), (e: unknown) => e instanceof StrategyError && /null for a failed training/.test(e.message));
+  assert.throws(
+    () => hb.report('nope', 1, 50),
+    (e: unknown) => e instanceof StrategyError && /no job for 'nope' at fidelity 1/.test(e.message),
+  );
+  assert.throws(
+    () => hb.report(jobs[0]!.key, 1, Number.NaN),
+    (e: unknown) => e instanceof StrategyError && /null for a failed training/.test(e.message),
+  );
   hb.report(jobs[0]!.key, 1, null);
   hb.report(jobs[1]!.key, 1, 10);
   hb.report(jobs[2]!.key, 1, 20);
   const promoted = hb.next()!;
   assert.equal(promoted.key, jobs[2]!.key);
   assert.equal(promoted.fidelity, 3);
-  assert.deepEqual(inner.told.map((t) => t.key), [jobs[1]!.key], 'told the stopped one, not the failed one');
+  assert.deepEqual(
+    inner.told.map((t) => t.key),
+    [jobs[1]!.key],
+    'told the stopped one, not the failed one',
+  );
   assert.throws(() => createHalving(space, inner, { minBudget: 1, maxBudget: 9, eta: 1 }), /'eta' must be a number above 1/);
   assert.throws(() => createHalving(space, inner, { minBudget: 10, maxBudget: 9 }), /'maxBudget' must be a number of at least minBudget/);
 });
 
 test('the state is JSON and resumes exactly, with jobs still running', () => {
-  const make = (): HyperbandScheduler => createHalving(space, createStrategy('evolution', space, { seed: 6, populationSize: 10, sampleSize: 3 }), { minBudget: 1, maxBudget: 27, maxActive: 2 });
+  const make = (): HyperbandScheduler =>
+    createHalving(space, createStrategy('evolution', space, { seed: 6, populationSize: 10, sampleSize: 3 }), { minBudget: 1, maxBudget: 27, maxActive: 2 });
   const a = make();
   const noiseA = new Rng(8);
   drive(a, curve(noiseA), 4, 150);

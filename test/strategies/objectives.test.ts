@@ -2,9 +2,7 @@
 // the Pareto objective's scalar score, and objectiveFromSpec's forms and errors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  StrategyError, constrained, maximize, mnasnetReward, objectiveFromSpec, MNASNET_HARD, MNASNET_SOFT,
-} from '../../src/strategies/index.js';
+import { StrategyError, constrained, maximize, mnasnetReward, objectiveFromSpec, MNASNET_HARD, MNASNET_SOFT } from '../../src/strategies/index.js';
 import { type Json } from '../../src/util/index.js';
 
 const close = (a: number, b: number, tol = 1e-4): void => assert.ok(Math.abs(a - b) < tol, `${a} vs ${b}`);
@@ -12,7 +10,7 @@ const close = (a: number, b: number, tol = 1e-4): void => assert.ok(Math.abs(a -
 test("MnasNet's soft reward: ACC·(LAT/T)^-0.07 on both sides of the target", () => {
   const r = mnasnetReward({ metric: 'latencyMs', target: 80, ...MNASNET_SOFT });
   // 1.25^-0.07 = exp(-0.07·ln 1.25) = exp(-0.0156200) = 0.9845013 → 75 · 0.9845013 = 73.83760
-  close(r.score({ valAccuracy: 75, latencyMs: 100 }), 73.83760);
+  close(r.score({ valAccuracy: 75, latencyMs: 100 }), 73.8376);
   // 0.5^-0.07 = 2^0.07 = exp(0.0485203) = 1.0497167 → 75 · 1.0497167 = 78.72875
   close(r.score({ valAccuracy: 75, latencyMs: 40 }), 78.72875);
   assert.equal(r.score({ valAccuracy: 75, latencyMs: 80 }), 75, 'at the target the reward is the accuracy');
@@ -24,8 +22,14 @@ test("MnasNet's hard reward: no effect up to the target, ACC·T/LAT above it", (
   assert.equal(r.score({ valAccuracy: 75, params: 5e6 }), 75);
   close(r.score({ valAccuracy: 75, params: 6.25e6 }), 60); // 75 · (1.25)^-1
   close(r.score({ valAccuracy: 90, params: 1e7 }), 45); // 90 · 0.5
-  assert.throws(() => r.score({ valAccuracy: 75, params: 0 }), (e: unknown) => e instanceof StrategyError && /needs it positive/.test(e.message));
-  assert.throws(() => r.score({ valAccuracy: 75 }), (e: unknown) => e instanceof StrategyError && e.code === 'missing-metric' && /'params'/.test(e.message));
+  assert.throws(
+    () => r.score({ valAccuracy: 75, params: 0 }),
+    (e: unknown) => e instanceof StrategyError && /needs it positive/.test(e.message),
+  );
+  assert.throws(
+    () => r.score({ valAccuracy: 75 }),
+    (e: unknown) => e instanceof StrategyError && e.code === 'missing-metric' && /'params'/.test(e.message),
+  );
 });
 
 test('a hard constraint: infeasible scores are finite, below every feasible one, nearer is better', () => {
@@ -40,7 +44,10 @@ test('a hard constraint: infeasible scores are finite, below every feasible one,
   const low = constrained({ metric: 'latencyMs', min: 10, objective: maximize() });
   close(low.score({ valAccuracy: 90, latencyMs: 5 }), -1e6 - 0.5);
   const tight = constrained({ metric: 'params', max: 5e6, objective: maximize(), floor: 95 });
-  assert.throws(() => tight.score({ valAccuracy: 90, params: 1 }), (e: unknown) => e instanceof StrategyError && /not above the floor 95/.test(e.message));
+  assert.throws(
+    () => tight.score({ valAccuracy: 90, params: 1 }),
+    (e: unknown) => e instanceof StrategyError && /not above the floor 95/.test(e.message),
+  );
 });
 
 test('objectiveFromSpec reads the short and the object forms, and specs round-trip', () => {
@@ -51,11 +58,14 @@ test('objectiveFromSpec reads the short and the object forms, and specs round-tr
   const soft = objectiveFromSpec({ name: 'mnasnet', metric: 'latencyMs_raspi4', target: 16, w: -0.07 });
   close(soft.score(m), 91 * 1.25 ** -0.07);
   const hard = objectiveFromSpec('{"name": "mnasnet", "metric": "latencyMs_raspi4", "target": 16, "mode": "hard"}');
-  close(hard.score(m), 91 * 16 / 20);
+  close(hard.score(m), (91 * 16) / 20);
   const c = objectiveFromSpec({ name: 'constraint', metric: 'params', max: 5e6, objective: { name: 'mnasnet', metric: 'flops', target: 100 } });
   close(c.score(m), 91 * 1.2 ** -0.07);
   const p = objectiveFromSpec({ name: 'pareto', metrics: ['valAccuracy', '-flops'] });
-  assert.deepEqual(p.pareto, [{ name: 'valAccuracy', direction: 'maximize' }, { name: 'flops', direction: 'minimize' }]);
+  assert.deepEqual(p.pareto, [
+    { name: 'valAccuracy', direction: 'maximize' },
+    { name: 'flops', direction: 'minimize' },
+  ]);
   assert.equal(p.score(m), 91, "the scalar score is the first metric's");
   assert.equal(objectiveFromSpec('-flops,valAccuracy').score(m), -120);
   for (const o of [soft, hard, c, p]) {
@@ -87,6 +97,10 @@ test('objectiveFromSpec errors name the field, what was wrong and what is allowe
     [42, /expected a name like 'accuracy'/],
   ];
   for (const [spec, msg] of cases) {
-    assert.throws(() => objectiveFromSpec(spec), (e: unknown) => e instanceof StrategyError && e.code === 'invalid-objective' && msg.test(e.message), `${JSON.stringify(spec)} should fail with ${msg}`);
+    assert.throws(
+      () => objectiveFromSpec(spec),
+      (e: unknown) => e instanceof StrategyError && e.code === 'invalid-objective' && msg.test(e.message),
+      `${JSON.stringify(spec)} should fail with ${msg}`,
+    );
   }
 });

@@ -7,8 +7,15 @@ import { SPACES, type AnySearchSpace, type Genotype, nasBench201 } from '../../s
 import { Rng, jsonRoundTrip } from '../../src/util/index.js';
 import { liveTensors, setNumThreads } from '../../src/torch/index.js';
 import {
-  ProgressiveSearch, StrategyError, createStrategy, fitSurrogate, genericGrowth, growthOf, restoreStrategy,
-  type Strategy, type TrialResult,
+  type ProgressiveSearch,
+  StrategyError,
+  createStrategy,
+  fitSurrogate,
+  genericGrowth,
+  growthOf,
+  restoreStrategy,
+  type Strategy,
+  type TrialResult,
 } from '../../src/strategies/index.js';
 import { levelOf } from '../../src/strategies/pnas/index.js';
 import { loadTable } from '../../src/tabular/index.js';
@@ -22,7 +29,11 @@ const macro = SPACES.find((s) => s.name === 'nas-bench-macro')!;
 function spearman(a: readonly number[], b: readonly number[]): number {
   const rank = (v: readonly number[]): number[] => {
     const r = new Array<number>(v.length);
-    v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]).forEach(([, i], k) => { r[i] = k; });
+    v.map((x, i) => [x, i] as const)
+      .sort((p, q) => p[0] - q[0])
+      .forEach(([, i], k) => {
+        r[i] = k;
+      });
     return r;
   };
   const [ra, rb] = [rank(a), rank(b)];
@@ -33,7 +44,9 @@ function spearman(a: readonly number[], b: readonly number[]): number {
 /** A known function of an architecture: per-(decision, choice) effects plus one interaction. */
 function known(values: readonly number[]): number {
   let y = 0;
-  values.forEach((c, i) => { y += Math.sin(1.7 * (i + 1) * (c + 1)); });
+  values.forEach((c, i) => {
+    y += Math.sin(1.7 * (i + 1) * (c + 1));
+  });
   return y + (values[0] === values[values.length - 1] ? 1.5 : 0);
 }
 
@@ -59,7 +72,10 @@ describe('surrogates', () => {
   const rng = new Rng(11);
   const data = Array.from({ length: 320 }, () => nb201Space.toDecisions(nb201Space.sample(rng)));
   const y = data.map(known);
-  for (const [kind, floor] of [['mlp-ensemble', 0.85], ['lstm', 0.8]] as const) {
+  for (const [kind, floor] of [
+    ['mlp-ensemble', 0.85],
+    ['lstm', 0.8],
+  ] as const) {
     test(`${kind} fitted on 120 architectures ranks 200 held-out ones (Spearman > ${floor}), freeing its tensors`, () => {
       const before = liveTensors();
       const s = fitSurrogate(nb201Space, data.slice(0, 120), y.slice(0, 120), { kind, ensembleSize: 3, hidden: 32, epochs: 150, lr: 0.02, seed: 1 });
@@ -77,7 +93,10 @@ describe('growth rule', () => {
     test(`'${space.name}': blocks partition the decisions and every partial architecture is valid`, () => {
       const g = growthOf(space);
       const n = space.decisions().length;
-      assert.deepEqual(g.blocks.flat().sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(
+        g.blocks.flat().sort((a, b) => a - b),
+        Array.from({ length: n }, (_, i) => i),
+      );
       const rng = new Rng(5);
       for (let b = 1; b <= g.blocks.length; b++) {
         const v = [...g.fill];
@@ -93,17 +112,33 @@ describe('growth rule', () => {
     const darts = SPACES.find((s) => s.name === 'darts')!;
     const names = genericGrowth(darts).blocks.map((b) => b.map((i) => darts.decisions()[i]!.name));
     assert.equal(names.length, 4);
-    assert.deepEqual(names[1], ['normal.node1.input1', 'normal.node1.op1', 'normal.node1.input2', 'normal.node1.op2',
-      'reduce.node1.input1', 'reduce.node1.op1', 'reduce.node1.input2', 'reduce.node1.op2']);
+    assert.deepEqual(names[1], [
+      'normal.node1.input1',
+      'normal.node1.op1',
+      'normal.node1.input2',
+      'normal.node1.op2',
+      'reduce.node1.input1',
+      'reduce.node1.op1',
+      'reduce.node1.input2',
+      'reduce.node1.op2',
+    ]);
     const mnas = SPACES.find((s) => s.name === 'mnasnet')!;
-    assert.deepEqual(genericGrowth(mnas).blocks[0]!.map((i) => mnas.decisions()[i]!.name),
-      ['block1.op', 'block1.kernel', 'block1.se', 'block1.skip', 'block1.filters', 'block1.layers']);
+    assert.deepEqual(
+      genericGrowth(mnas).blocks[0]!.map((i) => mnas.decisions()[i]!.name),
+      ['block1.op', 'block1.kernel', 'block1.se', 'block1.skip', 'block1.filters', 'block1.layers'],
+    );
   });
 
   test('NAS-Bench-Macro grows layer by layer with identities; NAS-Bench-201 node by node with none edges; all in the tables', () => {
     const m = growthOf(macro);
     assert.equal(m.blocks.length, 8);
-    assert.equal(archOf(macro, m.fill.map((v, i) => (i === 0 ? 2 : v))), '20000000');
+    assert.equal(
+      archOf(
+        macro,
+        m.fill.map((v, i) => (i === 0 ? 2 : v)),
+      ),
+      '20000000',
+    );
     const n = growthOf(nb201Space);
     const partial = [...n.fill];
     partial[n.blocks[0]![0]!] = 3;
@@ -111,7 +146,10 @@ describe('growth rule', () => {
     const step2 = [...partial];
     for (const i of n.blocks[1]!) step2[i] = 1;
     assert.equal(archOf(nb201Space, step2), '|skip_connect~0|+|none~0|none~1|+|nor_conv_3x3~0|skip_connect~1|none~2|');
-    for (const [name, space, g] of [['nas-bench-macro', macro, m], ['nas-bench-201', nb201Space, n]] as const) {
+    for (const [name, space, g] of [
+      ['nas-bench-macro', macro, m],
+      ['nas-bench-201', nb201Space, n],
+    ] as const) {
       const table = loadTable(name);
       const rng = new Rng(3);
       for (let b = 1; b <= g.blocks.length; b++) {
@@ -149,7 +187,10 @@ describe('progressive search', () => {
     const sc = s.lastScoring!;
     const order = sc.accuracy.map((_, i) => i).sort((a, b) => sc.accuracy[b]! - sc.accuracy[a]! || a - b);
     const asked = s.ask(FAST.beamSize + 3).map((x) => nb201Space.toDecisions(x));
-    assert.deepEqual(asked, order.slice(0, FAST.beamSize + 3).map((i) => sc.candidates[i]));
+    assert.deepEqual(
+      asked,
+      order.slice(0, FAST.beamSize + 3).map((i) => sc.candidates[i]),
+    );
   });
 
   for (const kind of ['pnas', 'popnas'] as const) {
@@ -170,7 +211,10 @@ describe('progressive search', () => {
         const open = a.ask(5); // five outstanding: the state must carry them
         const b = restoreStrategy(nb201Space, JSON.parse(JSON.stringify(a.state())));
         for (const s of [a, b]) s.tell(evaluate(nb201Space, open.slice(0, 2)));
-        assert.deepEqual(b.ask(2).map((x) => nb201Space.key(x)), a.ask(2).map((x) => nb201Space.key(x)));
+        assert.deepEqual(
+          b.ask(2).map((x) => nb201Space.key(x)),
+          a.ask(2).map((x) => nb201Space.key(x)),
+        );
         for (const s of [a, b]) s.tell(evaluate(nb201Space, open.slice(2)));
         assert.deepEqual(run(b, 3), run(a, 3));
       });
@@ -210,7 +254,9 @@ describe('progressive search', () => {
     assert.throws(() => createStrategy('pnas', macro, { beamSize: 0 }), invalid(/beamSize/));
     const s = createStrategy('popnas', macro, { seed: 1, costMetric: 'latency' });
     const [g] = s.ask(1);
-    assert.throws(() => s.tell([{ genotype: g!, key: macro.key(g!), metrics: { valAccuracy: 90 }, score: 90 }]),
-      (e: unknown) => e instanceof StrategyError && e.code === 'missing-metric' && /'latency'.*metrics given: valAccuracy/.test(e.message));
+    assert.throws(
+      () => s.tell([{ genotype: g!, key: macro.key(g!), metrics: { valAccuracy: 90 }, score: 90 }]),
+      (e: unknown) => e instanceof StrategyError && e.code === 'missing-metric' && /'latency'.*metrics given: valAccuracy/.test(e.message),
+    );
   });
 });

@@ -5,7 +5,14 @@ import { describe, test } from 'node:test';
 import { SPACES, type AnySearchSpace, type Genotype } from '../../src/spaces/index.js';
 import { Rng } from '../../src/util/index.js';
 import {
-  ControllerStrategy, StrategyError, clippedSurrogate, createStrategy, restoreStrategy, type Strategy, type StrategyState, type TrialResult,
+  type ControllerStrategy,
+  StrategyError,
+  clippedSurrogate,
+  createStrategy,
+  restoreStrategy,
+  type Strategy,
+  type StrategyState,
+  type TrialResult,
 } from '../../src/strategies/index.js';
 import { grad, manualSeed, rand, tensor, tidy, undisposedTensors } from '../../src/torch/index.js';
 
@@ -101,7 +108,10 @@ for (const kind of ['reinforce', 'ppo']) {
       s.tell(results(macro, user));
       assert.equal(s.updates, 1, 'two user-added results filled a batch');
       const st = s.state();
-      assert.deepEqual((st.pending as { key: string }[]).map((p) => p.key), keys(mine));
+      assert.deepEqual(
+        (st.pending as { key: string }[]).map((p) => p.key),
+        keys(mine),
+      );
       s.tell(results(macro, mine));
       assert.deepEqual(s.state().pending, []);
       s.dispose();
@@ -121,13 +131,21 @@ for (const kind of ['reinforce', 'ppo']) {
     });
 
     test('refuses bad options and a state with foreign weights', () => {
-      assert.throws(() => createStrategy(kind, macro, { lr: -1 }), (e: unknown) => e instanceof StrategyError && e.code === 'invalid-option' && /lr/.test(e.message));
-      assert.throws(() => createStrategy(kind, macro, { batchSize: 0 }), (e: unknown) => e instanceof StrategyError && /batchSize/.test(e.message));
+      assert.throws(
+        () => createStrategy(kind, macro, { lr: -1 }),
+        (e: unknown) => e instanceof StrategyError && e.code === 'invalid-option' && /lr/.test(e.message),
+      );
+      assert.throws(
+        () => createStrategy(kind, macro, { batchSize: 0 }),
+        (e: unknown) => e instanceof StrategyError && /batchSize/.test(e.message),
+      );
       const s = createStrategy(kind, macro, { seed: 1 }) as ControllerStrategy;
       const st = s.state() as Record<string, unknown>;
       const before = undisposedTensors();
-      assert.throws(() => restoreStrategy(macro, { ...st, weights: [[1, 2]] } as unknown as StrategyState),
-        (e: unknown) => e instanceof StrategyError && e.code === 'invalid-state' && /weights/.test(e.message));
+      assert.throws(
+        () => restoreStrategy(macro, { ...st, weights: [[1, 2]] } as unknown as StrategyState),
+        (e: unknown) => e instanceof StrategyError && e.code === 'invalid-state' && /weights/.test(e.message),
+      );
       assert.equal(undisposedTensors(), before, 'a refused state leaves nothing allocated');
       s.dispose();
     });

@@ -5,8 +5,15 @@ import { describe, test } from 'node:test';
 import { SPACES, type AnySearchSpace, type Genotype } from '../../src/spaces/index.js';
 import { Rng, jsonRoundTrip } from '../../src/util/index.js';
 import {
-  STRATEGIES, StrategyError, createStrategy, getStrategy, maximize, restoreStrategy, RegularizedEvolution,
-  type Strategy, type TrialResult,
+  STRATEGIES,
+  StrategyError,
+  createStrategy,
+  getStrategy,
+  maximize,
+  restoreStrategy,
+  type RegularizedEvolution,
+  type Strategy,
+  type TrialResult,
 } from '../../src/strategies/index.js';
 import { nasBench201 } from '../../src/spaces/index.js';
 
@@ -45,7 +52,9 @@ function drive(space: AnySearchSpace, s: Strategy, rounds: number, batch: number
 
 const SMALL_PROGRESSIVE = { beamSize: 2, maxExpansions: 40, epochs: 5, ensembleSize: 2, hidden: 8 };
 const SMALL = {
-  evolution: { populationSize: 6, sampleSize: 3 }, pnas: SMALL_PROGRESSIVE, popnas: SMALL_PROGRESSIVE,
+  evolution: { populationSize: 6, sampleSize: 3 },
+  pnas: SMALL_PROGRESSIVE,
+  popnas: SMALL_PROGRESSIVE,
 } as Record<string, Record<string, number>>;
 
 for (const factory of STRATEGIES) {
@@ -69,19 +78,34 @@ for (const factory of STRATEGIES) {
 
     test('refuses unknown options, a state of another kind or space', () => {
       const space = SPACES[0]!;
-      assert.throws(() => createStrategy(factory.kind, space, { bogus: 1 }), (e: unknown) => e instanceof StrategyError && e.code === 'invalid-option' && /bogus/.test(e.message));
+      assert.throws(
+        () => createStrategy(factory.kind, space, { bogus: 1 }),
+        (e: unknown) => e instanceof StrategyError && e.code === 'invalid-option' && /bogus/.test(e.message),
+      );
       const state = createStrategy(factory.kind, space, {}).state();
-      assert.throws(() => factory.restore(nb201Space, state), (e: unknown) => e instanceof StrategyError && /saved on space/.test(e.message));
+      assert.throws(
+        () => factory.restore(nb201Space, state),
+        (e: unknown) => e instanceof StrategyError && /saved on space/.test(e.message),
+      );
       const other = STRATEGIES.find((f) => f.kind !== factory.kind)!;
-      assert.throws(() => other.restore(space, state), (e: unknown) => e instanceof StrategyError && e.code === 'invalid-state');
+      assert.throws(
+        () => other.restore(space, state),
+        (e: unknown) => e instanceof StrategyError && e.code === 'invalid-state',
+      );
     });
   });
 }
 
 test('an unknown strategy name suggests the nearest one', () => {
-  assert.throws(() => getStrategy('evolutoin'), (e: unknown) => e instanceof StrategyError && e.code === 'unknown-strategy'
-    && e.message.startsWith("unknown strategy 'evolutoin'; did you mean 'evolution'?"));
-  assert.throws(() => getStrategy('qqqqqqqqqqqq'), (e: unknown) => e instanceof StrategyError && !/did you mean/.test(e.message) && /Known strategies: random, evolution/.test(e.message));
+  assert.throws(
+    () => getStrategy('evolutoin'),
+    (e: unknown) =>
+      e instanceof StrategyError && e.code === 'unknown-strategy' && e.message.startsWith("unknown strategy 'evolutoin'; did you mean 'evolution'?"),
+  );
+  assert.throws(
+    () => getStrategy('qqqqqqqqqqqq'),
+    (e: unknown) => e instanceof StrategyError && !/did you mean/.test(e.message) && /Known strategies: random, evolution/.test(e.message),
+  );
 });
 
 test('random search never repeats a key until the space is exhausted', () => {
@@ -99,7 +123,10 @@ test('random search never repeats a key until the space is exhausted', () => {
 
 test('the objective reads the metric and says which are missing', () => {
   assert.equal(maximize('valAccuracy').score({ valAccuracy: 91.5 }), 91.5);
-  assert.throws(() => maximize('valAccuracy').score({ testAccuracy: 1 }), (e: unknown) => e instanceof StrategyError && /metrics given: testAccuracy/.test(e.message));
+  assert.throws(
+    () => maximize('valAccuracy').score({ testAccuracy: 1 }),
+    (e: unknown) => e instanceof StrategyError && /metrics given: testAccuracy/.test(e.message),
+  );
 });
 
 describe('regularized evolution', () => {
@@ -116,7 +143,10 @@ describe('regularized evolution', () => {
       const [child] = s.ask(1);
       const parents = s.population.map((m) => space.toDecisions(m.genotype));
       const c = space.toDecisions(child!);
-      assert.ok(parents.some((p) => p.filter((x, j) => x !== c[j]).length === 1), 'a child is one mutation from a member');
+      assert.ok(
+        parents.some((p) => p.filter((x, j) => x !== c[j]).length === 1),
+        'a child is one mutation from a member',
+      );
       s.tell([result(child!, 10 + i)]);
       assert.equal(s.population.length, 4);
     }
@@ -128,10 +158,18 @@ describe('regularized evolution', () => {
     const scores = [5, 1, 9, 7, 3, 8];
     const aging = createStrategy('evolution', space, { populationSize: 3, sampleSize: 1 }) as RegularizedEvolution;
     aging.tell(gs.map((g, i) => result(g, scores[i]!)));
-    assert.deepEqual(aging.population.map((m) => m.score), [7, 3, 8], 'the last three to arrive');
+    assert.deepEqual(
+      aging.population.map((m) => m.score),
+      [7, 3, 8],
+      'the last three to arrive',
+    );
     const elitist = createStrategy('evolution', space, { populationSize: 3, sampleSize: 1, aging: false }) as RegularizedEvolution;
     elitist.tell(gs.map((g, i) => result(g, scores[i]!)));
-    assert.deepEqual(elitist.population.map((m) => m.score), [9, 7, 8], 'the best three, in order of arrival');
+    assert.deepEqual(
+      elitist.population.map((m) => m.score),
+      [9, 7, 8],
+      'the best three, in order of arrival',
+    );
   });
 
   test('the tournament is the best of S members drawn with replacement (Algorithm 1)', () => {
@@ -148,7 +186,10 @@ describe('regularized evolution', () => {
   });
 
   test('sampleSize above populationSize is refused', () => {
-    assert.throws(() => createStrategy('evolution', space, { populationSize: 3, sampleSize: 4 }), (e: unknown) => e instanceof StrategyError && e.code === 'invalid-option');
+    assert.throws(
+      () => createStrategy('evolution', space, { populationSize: 3, sampleSize: 4 }),
+      (e: unknown) => e instanceof StrategyError && e.code === 'invalid-option',
+    );
   });
 });
 
@@ -156,6 +197,9 @@ test('the generator state round-trips: a restored Rng continues the same stream'
   const a = new Rng(42, 7);
   for (let i = 0; i < 10; i++) a.nextU32();
   const b = Rng.fromState(JSON.parse(JSON.stringify(a.state())) as number[]);
-  assert.deepEqual(Array.from({ length: 20 }, () => b.nextU32()), Array.from({ length: 20 }, () => a.nextU32()));
+  assert.deepEqual(
+    Array.from({ length: 20 }, () => b.nextU32()),
+    Array.from({ length: 20 }, () => a.nextU32()),
+  );
   assert.throws(() => Rng.fromState([0, 0, 0, 0]), RangeError);
 });

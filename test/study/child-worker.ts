@@ -27,11 +27,16 @@ async function main(spec: ChildSpec): Promise<void> {
     strategy: { name: 'evolution', options: { populationSize: 10, sampleSize: 3 } },
     heartbeatSeconds: spec.heartbeatSeconds,
   });
-  const summary = await runWorker(storage, def, async (ctx) => {
-    appendFileSync(spec.log, `start ${ctx.trial.number} ${ctx.trial.key} ${process.pid}\n`);
-    await sleep(spec.hang ? 600_000 : spec.sleepMs);
-    return { valAccuracy: pseudoAccuracy(ctx.trial.key) };
-  }, { worker: `w${process.pid}`, workdirRoot: spec.workdirRoot });
+  const summary = await runWorker(
+    storage,
+    def,
+    async (ctx) => {
+      appendFileSync(spec.log, `start ${ctx.trial.number} ${ctx.trial.key} ${process.pid}\n`);
+      await sleep(spec.hang ? 600_000 : spec.sleepMs);
+      return { valAccuracy: pseudoAccuracy(ctx.trial.key) };
+    },
+    { worker: `w${process.pid}`, workdirRoot: spec.workdirRoot },
+  );
   await storage.close();
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }

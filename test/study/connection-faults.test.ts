@@ -29,8 +29,18 @@ async function terminate(c: pg.Client, db: string): Promise<number> {
 }
 
 test('connection errors are told from SQL errors', () => {
-  for (const e of [{ code: 'ECONNRESET' }, { code: 'EPIPE' }, { code: 'ECONNREFUSED' }, { code: '57P01' }, { code: '57P02' }, { code: '57P03' },
-    { code: '08006' }, { code: '08003' }, { message: 'Connection terminated unexpectedly' }]) assert.ok(isConnectionError(e), JSON.stringify(e));
+  for (const e of [
+    { code: 'ECONNRESET' },
+    { code: 'EPIPE' },
+    { code: 'ECONNREFUSED' },
+    { code: '57P01' },
+    { code: '57P02' },
+    { code: '57P03' },
+    { code: '08006' },
+    { code: '08003' },
+    { message: 'Connection terminated unexpectedly' },
+  ])
+    assert.ok(isConnectionError(e), JSON.stringify(e));
   for (const e of [{ code: '42P01' }, { code: '23505' }, { code: '22P02' }, { message: 'syntax error at or near "SELEC"' }, null]) {
     assert.ok(!isConnectionError(e), JSON.stringify(e));
   }
@@ -59,12 +69,14 @@ class LostAnswers implements Db {
     if (!this.lose || lock === null || !('study' in lock)) return this.inner.transaction(lock, fn);
     const landed = this.runs++ % 2 === 0;
     const rolledBack = new Error('rolled back');
-    await this.inner.transaction(lock, async (tx, info) => {
-      await fn(tx, info);
-      if (!landed) throw rolledBack;
-    }).catch((e: unknown) => {
-      if (e !== rolledBack) throw e;
-    });
+    await this.inner
+      .transaction(lock, async (tx, info) => {
+        await fn(tx, info);
+        if (!landed) throw rolledBack;
+      })
+      .catch((e: unknown) => {
+        if (e !== rolledBack) throw e;
+      });
     return this.inner.transaction(lock, (tx) => fn(tx, { afterUnknownCommit: true }));
   }
   close(): Promise<void> {
@@ -87,15 +99,26 @@ test('claims whose COMMIT answer was lost: no trial lost or evaluated twice, the
     assert.deepEqual(summary, { completed: 8, failed: 0, pruned: 0 });
     assert.ok(flaky.runs >= 9, 'every claim (8 trials, then done) had its answer lost');
     const trials = await storage.trials('lost');
-    assert.deepEqual(trials.map((t) => [t.state, t.attempts, t.deaths]), Array(8).fill(['complete', 1, 0]));
-    assert.deepEqual(evaluated, trials.map((t) => t.key), 'each trial evaluated once, in order');
+    assert.deepEqual(
+      trials.map((t) => [t.state, t.attempts, t.deaths]),
+      Array(8).fill(['complete', 1, 0]),
+    );
+    assert.deepEqual(
+      evaluated,
+      trials.map((t) => t.key),
+      'each trial evaluated once, in order',
+    );
     const added = await storage.addTrial('lost', { genotype: { arch: '22222222' }, key: '22222222' });
     assert.equal(added.number, 8);
     assert.equal((await storage.trials('lost')).length, 9, 'an addTrial whose COMMIT landed is not added twice');
 
     const clean = await openStorage(`sqlite:${path}`);
     await runWorker(clean, definition('clean', 8, 'evolution'), cheap, { workdirRoot: join(dir, 'work') });
-    assert.deepEqual(trials.map((t) => t.key), (await clean.trials('clean')).map((t) => t.key), 'the strategy proposed what it proposes without faults');
+    assert.deepEqual(
+      trials.map((t) => t.key),
+      (await clean.trials('clean')).map((t) => t.key),
+      'the strategy proposed what it proposes without faults',
+    );
     await clean.close();
     await storage.close();
   } finally {
@@ -103,7 +126,7 @@ test('claims whose COMMIT answer was lost: no trial lost or evaluated twice, the
   }
 });
 
-test('a worker whose database just came back judges no heartbeat stale for one stale period (nobody\'s could land)', async () => {
+test("a worker whose database just came back judges no heartbeat stale for one stale period (nobody's could land)", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nasforge-grace-'));
   try {
     const path = join(dir, 'study.db');
@@ -114,10 +137,17 @@ test('a worker whose database just came back judges no heartbeat stale for one s
     const def = definition('grace', 1);
     await storage.ensureStudy(def.name, def.config);
     const t = await storage.addTrial('grace', { genotype: { arch: '00000000' }, key: '00000000' });
-    await db.run("UPDATE trials SET state = 'running', attempts = 1, worker = 'far', host = 'another-machine', pid = 1, heartbeat_at = 0 WHERE study = 'grace' AND number = $1", [t.number]);
+    await db.run(
+      "UPDATE trials SET state = 'running', attempts = 1, worker = 'far', host = 'another-machine', pid = 1, heartbeat_at = 0 WHERE study = 'grace' AND number = $1",
+      [t.number],
+    );
     const o = { worker: 'me', maxAttempts: 3, staleMs: 60_000, maxReask: 20, log: () => undefined, host: hostIdentity(), pid: process.pid };
     db.reconnectedAt = Date.now();
-    assert.deepEqual(await claimTrial(storage, def, { seq: -1, searcher: null }, o), { kind: 'wait', running: 1 }, 'just reconnected: its heartbeat may not have landed yet');
+    assert.deepEqual(
+      await claimTrial(storage, def, { seq: -1, searcher: null }, o),
+      { kind: 'wait', running: 1 },
+      'just reconnected: its heartbeat may not have landed yet',
+    );
     db.reconnectedAt = null;
     const claim = await claimTrial(storage, def, { seq: -1, searcher: null }, o);
     assert.equal(claim.kind === 'trial' && claim.trial.number, t.number, 'otherwise it is taken back');
@@ -148,7 +178,11 @@ describe('PostgreSQL connections that drop', { skip: SKIP_PG && 'NASFORGE_SKIP_P
       if (infos.length === 1) await tx.all('SELECT pg_terminate_backend(pg_backend_pid())');
     });
     assert.deepEqual(infos, [{ afterUnknownCommit: false }, { afterUnknownCommit: false }], 'run twice; the first never reached COMMIT');
-    assert.deepEqual((await storage.listStudies()).map((s) => s.name), ['tx'], 'the first run was rolled back');
+    assert.deepEqual(
+      (await storage.listStudies()).map((s) => s.name),
+      ['tx'],
+      'the first run was rolled back',
+    );
 
     // terminated from outside between two statements: the checked-out client's 'error' event
     // must not crash the process, and the next statement's failure retries the transaction
@@ -166,10 +200,13 @@ describe('PostgreSQL connections that drop', { skip: SKIP_PG && 'NASFORGE_SKIP_P
     assert.deepEqual((await storage.getStudy('tx'))!.config, { n: 1 });
 
     runs = 0;
-    await assert.rejects(db.transaction(null, async (tx) => {
-      runs++;
-      await tx.all('SELECT * FROM no_such_table');
-    }), (e: { code?: string }) => e.code === '42P01');
+    await assert.rejects(
+      db.transaction(null, async (tx) => {
+        runs++;
+        await tx.all('SELECT * FROM no_such_table');
+      }),
+      (e: { code?: string }) => e.code === '42P01',
+    );
     assert.equal(runs, 1, 'a SQL error is not retried');
     await storage.close();
   });
@@ -179,20 +216,33 @@ describe('PostgreSQL connections that drop', { skip: SKIP_PG && 'NASFORGE_SKIP_P
     const db = databaseOf(url);
     const storage: Storage = await openStorage(url);
     let killed = 0;
-    const summary = await admin(async (c) => runWorker(storage, definition('blink', 4), async (ctx) => {
-      await ctx.report(0, { valAccuracy: 1 });
-      killed += await terminate(c, db);
-      await ctx.progress(1);
-      killed += await terminate(c, db);
-      await ctx.report(1, { valAccuracy: 2 });
-      killed += await terminate(c, db);
-      return cheap(ctx);
-    }, { workdirRoot: join(dir, 'blink') }));
+    const summary = await admin(async (c) =>
+      runWorker(
+        storage,
+        definition('blink', 4),
+        async (ctx) => {
+          await ctx.report(0, { valAccuracy: 1 });
+          killed += await terminate(c, db);
+          await ctx.progress(1);
+          killed += await terminate(c, db);
+          await ctx.report(1, { valAccuracy: 2 });
+          killed += await terminate(c, db);
+          return cheap(ctx);
+        },
+        { workdirRoot: join(dir, 'blink') },
+      ),
+    );
     assert.deepEqual(summary, { completed: 4, failed: 0, pruned: 0 });
     assert.ok(killed >= 4, `${killed} connections terminated`);
     const trials = await storage.trials('blink');
-    assert.deepEqual(trials.map((t) => [t.state, t.progress, t.deaths, t.attempts]), Array(4).fill(['complete', 1, 0, 1]));
-    assert.deepEqual((await storage.intermediates('blink', 3)).map((i) => i.step), [0, 1]);
+    assert.deepEqual(
+      trials.map((t) => [t.state, t.progress, t.deaths, t.attempts]),
+      Array(4).fill(['complete', 1, 0, 1]),
+    );
+    assert.deepEqual(
+      (await storage.intermediates('blink', 3)).map((i) => i.step),
+      [0, 1],
+    );
     await storage.close();
   });
 
@@ -206,7 +256,13 @@ describe('PostgreSQL connections that drop', { skip: SKIP_PG && 'NASFORGE_SKIP_P
     const workers = [startChild(spec), startChild(spec)];
     children.push(...workers);
     let running = workers.length;
-    const exits = Promise.all(workers.map((w) => w.done.finally(() => { running--; })));
+    const exits = Promise.all(
+      workers.map((w) =>
+        w.done.finally(() => {
+          running--;
+        }),
+      ),
+    );
     let rounds = 0;
     let terminated = 0;
     await admin(async (c) => {
@@ -229,30 +285,44 @@ describe('PostgreSQL connections that drop', { skip: SKIP_PG && 'NASFORGE_SKIP_P
       assert.doesNotMatch(r.stderr, /Unhandled 'error'|EPIPE|ECONNRESET/);
     }
     assert.ok(rounds >= 8 && terminated >= rounds, `${rounds} rounds terminated ${terminated} connections`);
-    assert.equal(results.reduce((n, r) => n + r.result!.summary!.completed, 0), TRIALS);
+    assert.equal(
+      results.reduce((n, r) => n + r.result!.summary!.completed, 0),
+      TRIALS,
+    );
     const storage = await openStorage(url);
     const trials = await storage.trials('two');
     await storage.close();
     assert.equal(trials.length, TRIALS);
-    assert.ok(trials.every((t) => t.state === 'complete' && t.deaths === 0 && t.attempts === 1), 'every trial complete, held once');
+    assert.ok(
+      trials.every((t) => t.state === 'complete' && t.deaths === 0 && t.attempts === 1),
+      'every trial complete, held once',
+    );
     assert.equal(new Set(trials.map((t) => t.key)).size, TRIALS);
     assert.equal(logLines(log, 'start').length, TRIALS, 'each trial evaluated once');
   });
 
-  test('a server that stays away ends the worker with \'unreachable\' after the bounded wait; the trial is not failed', async () => {
+  test("a server that stays away ends the worker with 'unreachable' after the bounded wait; the trial is not failed", async () => {
     const url = await backend.url();
     const db = databaseOf(url);
     const storage = await openStorage(url, { reconnectSeconds: 2 });
     let gone = 0;
     try {
-      const err = await runWorker(storage, definition('away', 3), async (ctx) => {
-        await admin(async (c) => {
-          await c.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS false`);
-          await terminate(c, db);
-        });
-        gone = Date.now();
-        return cheap(ctx);
-      }, { workdirRoot: join(dir, 'away') }).then(() => null, (e: unknown) => e);
+      const err = await runWorker(
+        storage,
+        definition('away', 3),
+        async (ctx) => {
+          await admin(async (c) => {
+            await c.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS false`);
+            await terminate(c, db);
+          });
+          gone = Date.now();
+          return cheap(ctx);
+        },
+        { workdirRoot: join(dir, 'away') },
+      ).then(
+        () => null,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof StudyError && err.code === 'unreachable', String(err));
       assert.match(err.message, new RegExp(`database ${db} .*could not get it back within 2 s`));
       assert.ok(Date.now() - gone >= 2000, 'it kept trying for the whole wait');
@@ -275,8 +345,11 @@ describe('PostgreSQL connections that drop', { skip: SKIP_PG && 'NASFORGE_SKIP_P
     const saved = process.env.PGHOST;
     process.env.PGHOST = dir;
     try {
-      await assert.rejects(openStorage(`postgres:///${db}`), (e: StudyError) => e.code === 'unreachable'
-        && e.message.includes(`the Unix socket ${dir}/.s.PGSQL.5432, database ${db}`) && /\?host=DIR or \$PGHOST/.test(e.message));
+      await assert.rejects(
+        openStorage(`postgres:///${db}`),
+        (e: StudyError) =>
+          e.code === 'unreachable' && e.message.includes(`the Unix socket ${dir}/.s.PGSQL.5432, database ${db}`) && /\?host=DIR or \$PGHOST/.test(e.message),
+      );
     } finally {
       if (saved === undefined) delete process.env.PGHOST;
       else process.env.PGHOST = saved;
@@ -286,12 +359,20 @@ describe('PostgreSQL connections that drop', { skip: SKIP_PG && 'NASFORGE_SKIP_P
 
 test('a server that accepts and never answers times out, naming host, port and database', async () => {
   const sockets: Socket[] = [];
-  const silent = createServer((sock) => { sockets.push(sock); });
+  const silent = createServer((sock) => {
+    sockets.push(sock);
+  });
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   const { port } = silent.address() as AddressInfo;
   try {
-    await assert.rejects(openStorage(`postgres://someone:pw@127.0.0.1:${port}/studies`, { connectTimeoutSeconds: 0.5 }), (e: StudyError) => e.code === 'unreachable'
-      && e.message.includes(`host 127.0.0.1, port ${port}, database studies`) && /no answer within 0\.5 s/.test(e.message) && !e.message.includes(':pw@'));
+    await assert.rejects(
+      openStorage(`postgres://someone:pw@127.0.0.1:${port}/studies`, { connectTimeoutSeconds: 0.5 }),
+      (e: StudyError) =>
+        e.code === 'unreachable' &&
+        e.message.includes(`host 127.0.0.1, port ${port}, database studies`) &&
+        /no answer within 0\.5 s/.test(e.message) &&
+        !e.message.includes(':pw@'),
+    );
   } finally {
     for (const s of sockets) s.destroy();
     silent.close();

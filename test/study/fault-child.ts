@@ -53,17 +53,23 @@ async function main(spec: FaultSpec): Promise<void> {
     const space = getSpace('nas-bench-201');
     def = { ...def, space, config: { space: space.name, strategy: 'random', trials: spec.trials, evaluator: 'proxy' } };
     const proxy = proxyTrainingEvaluator({
-      space, stack: { channels: 4, cellsPerStage: 1 } as object, train, valFraction: PROXY.valFraction, seed: 0, sliceSeconds: 1e-9,
+      space,
+      stack: { channels: 4, cellsPerStage: 1 } as object,
+      train,
+      valFraction: PROXY.valFraction,
+      seed: 0,
+      sliceSeconds: 1e-9,
       recipe: { epochs: PROXY.epochs, batchSize: PROXY.batchSize, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 } },
     });
-    evaluate = (ctx) => proxy({
-      ...ctx,
-      progress: async (step) => {
-        await ctx.progress(step);
-        log(`progress ${ctx.trial.number} ${step} ${process.pid}`);
-        if (spec.hold && ctx.trial.number === spec.hold.trial && step >= spec.hold.step) await new Promise(() => undefined);
-      },
-    });
+    evaluate = (ctx) =>
+      proxy({
+        ...ctx,
+        progress: async (step) => {
+          await ctx.progress(step);
+          log(`progress ${ctx.trial.number} ${step} ${process.pid}`);
+          if (spec.hold && ctx.trial.number === spec.hold.trial && step >= spec.hold.step) await new Promise(() => undefined);
+        },
+      });
   } else if (spec.evaluator === 'crash') {
     evaluate = async (ctx) => {
       const file = join(ctx.workdir, 'count.json');

@@ -55,9 +55,10 @@ export async function admin<T>(fn: (c: pg.Client) => Promise<T>, database?: stri
     await c.connect();
   } catch (e) {
     throw new Error(
-      `PostgreSQL is not reachable at ${PG_BASE} (${(e as Error).message}). The study tests need it: run scripts/setup.sh `
-      + '(make test does) to install and start it, set NASFORGE_TEST_PG to a server URL whose user may create databases, '
-      + 'or set NASFORGE_SKIP_PG=1 to skip the PostgreSQL tests');
+      `PostgreSQL is not reachable at ${PG_BASE} (${(e as Error).message}). The study tests need it: run scripts/setup.sh ` +
+        '(make test does) to install and start it, set NASFORGE_TEST_PG to a server URL whose user may create databases, ' +
+        'or set NASFORGE_SKIP_PG=1 to skip the PostgreSQL tests',
+    );
   }
   try {
     return await fn(c);

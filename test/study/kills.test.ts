@@ -105,10 +105,20 @@ describe('kill -9 during proxy training', { timeout: 180_000 }, () => {
     await storage.close();
   });
 
-  test('a trial that kills its own process at the same point fails \'crashed\' after maxAttempts charged deaths; the others complete', async () => {
+  test("a trial that kills its own process at the same point fails 'crashed' after maxAttempts charged deaths; the others complete", async () => {
     const url = `sqlite:${join(dir, 'crash.db')}`;
     const log = join(dir, 'crash.log');
-    const spec: FaultSpec = { url, study: 'crash', trials: 4, evaluator: 'crash', crashTrial: 1, crashAt: 3, maxAttempts: 2, log, workdirRoot: join(dir, 'crash-work') };
+    const spec: FaultSpec = {
+      url,
+      study: 'crash',
+      trials: 4,
+      evaluator: 'crash',
+      crashTrial: 1,
+      crashAt: 3,
+      maxAttempts: 2,
+      log,
+      workdirRoot: join(dir, 'crash-work'),
+    };
     let deaths = 0;
     for (;;) {
       const exit = await run(spec).done;
@@ -125,10 +135,16 @@ describe('kill -9 during proxy training', { timeout: 180_000 }, () => {
     const storage = await openStorage(url, { mustExist: true });
     const trials = await storage.trials('crash');
     await storage.close();
-    assert.deepEqual(trials.map((t) => t.state), ['complete', 'failed', 'complete', 'complete']);
+    assert.deepEqual(
+      trials.map((t) => t.state),
+      ['complete', 'failed', 'complete', 'complete'],
+    );
     const t = trials[1]!;
     assert.deepEqual([t.failure, t.deaths, t.crashes, t.progress], ['crashed', 3, 2, 3]);
-    assert.match(t.error!, /died 3 times at the same point \(progress 3\) without progress in between.*crashes its process.*2 charged deaths \(maxAttempts 2\)/);
+    assert.match(
+      t.error!,
+      /died 3 times at the same point \(progress 3\) without progress in between.*crashes its process.*2 charged deaths \(maxAttempts 2\)/,
+    );
     assert.ok(trials.filter((x) => x.number !== 1).every((x) => x.deaths === 0 && x.failure === null));
     assert.equal(logLines(log, 'start').filter(([n]) => n === '1').length, 3, 'three workers started trial 1 and died in it');
   });

@@ -27,8 +27,12 @@ function start(spec: object): Run {
   });
   let stdout = '';
   let stderr = '';
-  proc.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  proc.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
     proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
@@ -37,10 +41,13 @@ function start(spec: object): Run {
 
 function starts(log: string): { trial: number; key: string; pid: number }[] {
   if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => {
-    const [, trial, key, pid] = l.split(' ');
-    return { trial: Number(trial), key: key!, pid: Number(pid) };
-  });
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [, trial, key, pid] = l.split(' ');
+      return { trial: Number(trial), key: key!, pid: Number(pid) };
+    });
 }
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
@@ -62,7 +69,7 @@ for (const backend of backends()) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    test('claim every trial exactly once; a SIGKILLed worker\'s trial is re-queued and completed by another', async () => {
+    test("claim every trial exactly once; a SIGKILLed worker's trial is re-queued and completed by another", async () => {
       const url = await backend.url();
       const log = join(dir, 'starts.log');
       const spec = { url, study: 'procs', trials: TRIALS, heartbeatSeconds: 1, sleepMs: 60, hang: false, log, workdirRoot: join(dir, 'work') };
@@ -85,14 +92,24 @@ for (const backend of backends()) {
         assert.doesNotMatch(r.stderr, /database is locked|SQLITE_BUSY/);
       }
       const completed = results.map((r) => (JSON.parse(r.stdout.trim().split('\n').pop()!) as { completed: number }).completed);
-      assert.equal(completed.reduce((a, b) => a + b, 0), TRIALS, 'the workers completed every trial between them');
+      assert.equal(
+        completed.reduce((a, b) => a + b, 0),
+        TRIALS,
+        'the workers completed every trial between them',
+      );
       assert.ok(completed.filter((c) => c > 0).length >= 2, `the work was shared: ${completed.join(', ')}`);
 
       const storage = await openStorage(url);
       const trials = await storage.trials('procs');
       await storage.close();
-      assert.deepEqual(trials.map((t) => t.number), Array.from({ length: TRIALS }, (_, i) => i));
-      assert.ok(trials.every((t) => t.state === 'complete'), 'every trial is complete');
+      assert.deepEqual(
+        trials.map((t) => t.number),
+        Array.from({ length: TRIALS }, (_, i) => i),
+      );
+      assert.ok(
+        trials.every((t) => t.state === 'complete'),
+        'every trial is complete',
+      );
       assert.equal(new Set(trials.map((t) => t.key)).size, TRIALS, 'no architecture evaluated twice');
 
       const byTrial = new Map<number, number[]>();

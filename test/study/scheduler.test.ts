@@ -42,9 +42,7 @@ for (const backend of backends()) {
       };
       const lines: string[] = [];
       const o = { workdirRoot: root, log: (l: string) => lines.push(l) };
-      const [a, b] = await Promise.all([
-        runWorker(storage, def, evaluate, { ...o, worker: 'a' }), runWorker(storage, def, evaluate, { ...o, worker: 'b' }),
-      ]);
+      const [a, b] = await Promise.all([runWorker(storage, def, evaluate, { ...o, worker: 'a' }), runWorker(storage, def, evaluate, { ...o, worker: 'b' })]);
       assert.ok(a.completed > 0 && b.completed > 0, `both workers trained: ${a.completed}, ${b.completed}`);
       assert.ok(!lines.some((l) => /not waiting/.test(l)), lines.join('\n'));
 
@@ -53,9 +51,16 @@ for (const backend of backends()) {
       assert.equal(trials.length, 13 + 6 + 3, 'one Hyperband cycle, every rung a trial');
       for (const [bi, plan] of plans.entries()) {
         const rungs = plan.map((_, i) => trials.filter((t) => t.bracket === bi && t.rung === i));
-        assert.deepEqual(rungs.map((r) => r.length), plan.map((p) => p.configs), `bracket ${bi}: configurations per rung`);
+        assert.deepEqual(
+          rungs.map((r) => r.length),
+          plan.map((p) => p.configs),
+          `bracket ${bi}: configurations per rung`,
+        );
         for (const [i, rung] of rungs.entries()) {
-          assert.ok(rung.every((t) => t.fidelity === plan[i]!.budget), `bracket ${bi} rung ${i} trains ${plan[i]!.budget} epochs`);
+          assert.ok(
+            rung.every((t) => t.fidelity === plan[i]!.budget),
+            `bracket ${bi} rung ${i} trains ${plan[i]!.budget} epochs`,
+          );
           if (i === 0) {
             assert.ok(rung.every((t) => t.parent === null));
             continue;
@@ -64,7 +69,11 @@ for (const backend of backends()) {
           const top = below.slice(0, rung.length);
           assert.deepEqual(rung.map((t) => t.key).sort(), top.map((t) => t.key).sort(), `bracket ${bi} rung ${i}: the top ${rung.length} of the rung below`);
           const parentOf = (t: Trial): Trial => below.find((u) => u.key === t.key)!;
-          assert.deepEqual(rung.map((t) => t.parent), rung.map((t) => parentOf(t).number), 'a promotion names the trial it continues');
+          assert.deepEqual(
+            rung.map((t) => t.parent),
+            rung.map((t) => parentOf(t).number),
+            'a promotion names the trial it continues',
+          );
         }
       }
       const failed = trials.find((t) => t.number === 4)!;
@@ -72,7 +81,7 @@ for (const backend of backends()) {
       assert.ok(!trials.some((t) => t.key === failed.key && t.rung! > 0), 'a failed training is never promoted');
       assert.ok(trials.filter((t) => t.number !== 4).every((t) => t.state === 'complete' && t.score === scoreOf(t.key, t.fidelity!)));
       const promoted = seen.find((s) => trials.find((t) => t.number === s.trial)!.parent !== null)!;
-      assert.match(promoted.parentWorkdir!, /hyperband[/\\]trial-\d+$/, 'a promotion is given its parent\'s workdir');
+      assert.match(promoted.parentWorkdir!, /hyperband[/\\]trial-\d+$/, "a promotion is given its parent's workdir");
 
       const state = (await storage.strategyState('hyperband'))!;
       assert.equal(state.kind, 'halving');
@@ -86,8 +95,10 @@ for (const backend of backends()) {
       const plain = definition('plain', 1);
       await runWorker(storage, plain, async (ctx) => ({ valAccuracy: pseudoAccuracy(ctx.trial.key) }), { workdirRoot: root });
       const withScheduler = { ...plain, budget: { trials: 2 }, scheduler: { minBudget: 1, maxBudget: 3 } };
-      await assert.rejects(runWorker(storage, withScheduler, async () => ({ valAccuracy: 1 }), { workdirRoot: root }),
-        /stores the state of strategy 'random' without a scheduler, but a scheduler was asked for/);
+      await assert.rejects(
+        runWorker(storage, withScheduler, async () => ({ valAccuracy: 1 }), { workdirRoot: root }),
+        /stores the state of strategy 'random' without a scheduler, but a scheduler was asked for/,
+      );
     });
   });
 }

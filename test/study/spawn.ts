@@ -35,8 +35,12 @@ export function startScript(file: string, env: Record<string, string>, options: 
   });
   let stdout = '';
   let stderr = '';
-  proc.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  proc.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const done = new Promise<Exit>((resolve) => {
     proc.on('close', (code, signal) => {
       const last = stdout.trim().split('\n').pop() ?? '';
@@ -66,7 +70,10 @@ export async function until<T>(what: string, check: () => Promise<T | null | und
 /** The lines of a child's log that start with `kind`, split into words. */
 export function logLines(log: string, kind: string): string[][] {
   if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith(`${kind} `)).map((l) => l.split(' ').slice(1));
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith(`${kind} `))
+    .map((l) => l.split(' ').slice(1));
 }
 
 export function killAll(children: readonly Child[]): void {

@@ -22,7 +22,15 @@ describe('SQLite file gone during a search', { timeout: 90_000 }, () => {
   for (const how of ['deleted', 'replaced'] as const) {
     test(`${how}: the worker stops with 'storage-gone' and the recovered copy holds the trials`, async () => {
       const path = join(dir, `${how}.db`);
-      const child = startChild({ url: `sqlite:${path}`, study: 'gone', trials: 200, evaluator: 'cheap', sleepMs: 20, heartbeatSeconds: 0.2, workdirRoot: join(dir, `${how}-work`) });
+      const child = startChild({
+        url: `sqlite:${path}`,
+        study: 'gone',
+        trials: 200,
+        evaluator: 'cheap',
+        sleepMs: 20,
+        heartbeatSeconds: 0.2,
+        workdirRoot: join(dir, `${how}-work`),
+      });
       children.push(child);
       const seen = await until('3 complete trials', async () => {
         if (!existsSync(path)) return null;

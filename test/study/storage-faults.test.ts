@@ -14,8 +14,10 @@ import { backends, definition } from './helpers.js';
 import { startScript } from './spawn.js';
 
 const OPEN_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'open-child.js');
-const isStudyError = (code: string, message?: RegExp) => (e: unknown): boolean =>
-  e instanceof StudyError && e.code === code && (!message || message.test(e.message));
+const isStudyError =
+  (code: string, message?: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof StudyError && e.code === code && (!message || message.test(e.message));
 
 function deep(levels: number, leaf: unknown = 1): unknown {
   let v: unknown = leaf;
@@ -42,7 +44,10 @@ for (const backend of backends()) {
       await storage.addTrial('bad', { genotype: { arch: '00000000' }, key: 'a', metrics: { valAccuracy: 1 }, score: 1 });
       await storage.addTrial('bad', { genotype: { arch: '11111111' }, key: 'b' });
       await db.run(`UPDATE trials SET metrics = '{"valAccuracy": 9' WHERE study = 'bad' AND number = 0`);
-      await assert.rejects(storage.trials('bad'), isStudyError('corrupt-storage', /study 'bad', trial 0: column 'metrics' is not valid JSON.*fix or delete that row/));
+      await assert.rejects(
+        storage.trials('bad'),
+        isStudyError('corrupt-storage', /study 'bad', trial 0: column 'metrics' is not valid JSON.*fix or delete that row/),
+      );
       await db.run(`UPDATE trials SET metrics = NULL WHERE study = 'bad' AND number = 0`);
       await db.run(`UPDATE trials SET genotype = 'not json' WHERE study = 'bad' AND number = 1`);
       await assert.rejects(storage.trial('bad', 1), isStudyError('corrupt-storage', /trial 1: column 'genotype'/));
@@ -64,8 +69,10 @@ for (const backend of backends()) {
       assert.equal(await storage.getStudy('deep'), null, 'nothing was stored');
       await storage.createStudy('deep', {});
       await assert.rejects(storage.addTrial('deep', { genotype: tooDeep as never, key: 'k' }), isStudyError('invalid-trial', /not plain JSON/));
-      await assert.rejects(storage.addTrial('deep', { genotype: {}, key: 'k', metrics: { valAccuracy: tooDeep } as never, score: 1 }),
-        isStudyError('invalid-trial', /metric 'valAccuracy' is \[a value nested too deeply\]/));
+      await assert.rejects(
+        storage.addTrial('deep', { genotype: {}, key: 'k', metrics: { valAccuracy: tooDeep } as never, score: 1 }),
+        isStudyError('invalid-trial', /metric 'valAccuracy' is \[a value nested too deeply\]/),
+      );
       await assert.rejects(storage.addTrial('deep', { genotype: {}, key: 'k', artifacts: tooDeep as never }), isStudyError('invalid-trial', /artifacts/));
       assert.deepEqual(await storage.trials('deep'), []);
 
@@ -73,10 +80,15 @@ for (const backend of backends()) {
       const def = definition('deep-eval', 2);
       const refused: unknown[] = [];
       let n = 0;
-      const summary = await runWorker(storage, def, async (ctx) => {
-        await ctx.report(0, { valAccuracy: tooDeep } as never).catch((e: unknown) => refused.push(e));
-        return n++ === 0 ? ({ valAccuracy: tooDeep } as never) : { valAccuracy: 50 };
-      }, { workdirRoot: work });
+      const summary = await runWorker(
+        storage,
+        def,
+        async (ctx) => {
+          await ctx.report(0, { valAccuracy: tooDeep } as never).catch((e: unknown) => refused.push(e));
+          return n++ === 0 ? ({ valAccuracy: tooDeep } as never) : { valAccuracy: 50 };
+        },
+        { workdirRoot: work },
+      );
       assert.deepEqual(summary, { completed: 1, failed: 1, pruned: 0 });
       assert.ok(refused.length === 2 && refused.every(isStudyError('invalid-trial', /nested too deeply/)));
       const [t] = await storage.trials('deep-eval');
@@ -95,11 +107,16 @@ describe('SQLite files that are missing or read-only', () => {
     const real = join(dir, 'fmnist-search.db');
     await (await openStorage(`sqlite:${real}`)).close();
     const typo = join(dir, 'fmnist-serch.db');
-    await assert.rejects(openStorage(`sqlite:${typo}`, { mustExist: true }),
-      isStudyError('unknown-storage', new RegExp(`no study database at ${typo.replace(/[.]/g, '\\.')}; did you mean 'fmnist-search\\.db'\\?`)));
+    await assert.rejects(
+      openStorage(`sqlite:${typo}`, { mustExist: true }),
+      isStudyError('unknown-storage', new RegExp(`no study database at ${typo.replace(/[.]/g, '\\.')}; did you mean 'fmnist-search\\.db'\\?`)),
+    );
     assert.equal(existsSync(typo), false);
     const nowhere = join(dir, 'no-such-folder', 'study.db');
-    await assert.rejects(openStorage(`sqlite:${nowhere}`, { mustExist: true }), isStudyError('unknown-storage', /its folder .*no-such-folder does not exist either/));
+    await assert.rejects(
+      openStorage(`sqlite:${nowhere}`, { mustExist: true }),
+      isStudyError('unknown-storage', /its folder .*no-such-folder does not exist either/),
+    );
     assert.equal(existsSync(dirname(nowhere)), false, 'not even the folder');
     await (await openStorage(`sqlite:${real}`, { mustExist: true })).close();
   });
@@ -120,7 +137,7 @@ describe('SQLite files that are missing or read-only', () => {
       : null;
   };
 
-  test('a read-only database file can be read; writing it is StudyError \'read-only\' naming the file and what to do', async (t) => {
+  test("a read-only database file can be read; writing it is StudyError 'read-only' naming the file and what to do", async (t) => {
     const skip = canDropPrivileges();
     if (skip) return t.skip(skip);
     const sub = join(dir, 'ro-file');
@@ -138,7 +155,7 @@ describe('SQLite files that are missing or read-only', () => {
     assert.match(r!.error!.message, /chmod u\+w/);
   });
 
-  test('a database in a read-only folder is StudyError \'read-only\' naming the folder', async (t) => {
+  test("a database in a read-only folder is StudyError 'read-only' naming the folder", async (t) => {
     const skip = canDropPrivileges();
     if (skip) return t.skip(skip);
     const sub = join(dir, 'ro-dir');

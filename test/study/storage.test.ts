@@ -2,7 +2,7 @@
 // migrations. The same suite on SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MIGRATIONS, RUN_SETTINGS, SCHEMA_VERSION, StudyError, openStorage, parseStorageUrl, type Storage } from '../../src/study/index.js';
+import { MIGRATIONS, RUN_SETTINGS, SCHEMA_VERSION, type StudyError, openStorage, parseStorageUrl, type Storage } from '../../src/study/index.js';
 import { type Db } from '../../src/study/db.js';
 import { migrate } from '../../src/study/migrations.js';
 import { PgDb } from '../../src/study/pg-db.js';
@@ -37,7 +37,10 @@ for (const backend of backends()) {
       assert.equal(await storage.getStudy('nope'), null);
       await assert.rejects(storage.createStudy('alpha', {}), (e: StudyError) => e.code === 'study-exists');
       await storage.createStudy('beta', {});
-      assert.deepEqual((await storage.listStudies()).map((x) => x.name), ['alpha', 'beta']);
+      assert.deepEqual(
+        (await storage.listStudies()).map((x) => x.name),
+        ['alpha', 'beta'],
+      );
       await assert.rejects(storage.createStudy('bad name/..', {}), (e: StudyError) => e.code === 'invalid-name');
     });
 
@@ -47,9 +50,12 @@ for (const backend of backends()) {
       await storage.ensureStudy('gamma', { seed: 0, strategy: { population: 20, name: 'evolution' }, space: 'darts' });
       await assert.rejects(
         storage.ensureStudy('gamma', { space: 'darts', strategy: { name: 'evolution', population: 30 }, seed: 0, extra: true }),
-        (e: StudyError) => e.code === 'config-mismatch'
-          && /strategy\.population: stored 20, given 30/.test(e.message) && /extra: stored \(absent\), given true/.test(e.message)
-          && !/seed/.test(e.message));
+        (e: StudyError) =>
+          e.code === 'config-mismatch' &&
+          /strategy\.population: stored 20, given 30/.test(e.message) &&
+          /extra: stored \(absent\), given true/.test(e.message) &&
+          !/seed/.test(e.message),
+      );
     });
 
     test('a later run may change the run settings (budget, worker), which are stored; what is searched may not change', async () => {
@@ -59,21 +65,37 @@ for (const backend of backends()) {
       const r = await storage.ensureStudy('extend', longer, { settings: RUN_SETTINGS });
       assert.deepEqual(r.config, longer);
       assert.deepEqual((await storage.getStudy('extend'))!.config, longer, 'the stored config takes the new budget');
-      await assert.rejects(storage.ensureStudy('extend', { ...longer, seed: 1, budget: { trials: 80 } }, { settings: RUN_SETTINGS }),
-        (e: StudyError) => e.code === 'config-mismatch' && /seed: stored 0, given 1/.test(e.message)
-          && /only budget and worker may change between runs/.test(e.message) && !/budget\./.test(e.message));
+      await assert.rejects(
+        storage.ensureStudy('extend', { ...longer, seed: 1, budget: { trials: 80 } }, { settings: RUN_SETTINGS }),
+        (e: StudyError) =>
+          e.code === 'config-mismatch' &&
+          /seed: stored 0, given 1/.test(e.message) &&
+          /only budget and worker may change between runs/.test(e.message) &&
+          !/budget\./.test(e.message),
+      );
       assert.deepEqual((await storage.getStudy('extend'))!.config, longer, 'a refused run changes nothing');
-      await assert.rejects(storage.ensureStudy('extend', config), (e: StudyError) => e.code === 'config-mismatch' && /budget\.trials: stored 60, given 40/.test(e.message),
-        'without settings every field must match');
+      await assert.rejects(
+        storage.ensureStudy('extend', config),
+        (e: StudyError) => e.code === 'config-mismatch' && /budget\.trials: stored 60, given 40/.test(e.message),
+        'without settings every field must match',
+      );
     });
 
     test('an added trial may carry artifacts (a weight-sharing search records its weights); bad ones are refused', async () => {
       await storage.createStudy('arts', {});
-      const t = await storage.addTrial('arts', { genotype: { arch: '00000000' }, key: '00000000', metrics: { valAccuracy: 1 }, score: 1, artifacts: { weights: '/w.safetensors' } });
+      const t = await storage.addTrial('arts', {
+        genotype: { arch: '00000000' },
+        key: '00000000',
+        metrics: { valAccuracy: 1 },
+        score: 1,
+        artifacts: { weights: '/w.safetensors' },
+      });
       assert.deepEqual(t.artifacts, { weights: '/w.safetensors' });
       assert.deepEqual((await storage.trial('arts', t.number))!.artifacts, { weights: '/w.safetensors' });
-      await assert.rejects(storage.addTrial('arts', { genotype: {}, key: 'k', artifacts: { weights: 3 } as never }),
-        (e: StudyError) => e.code === 'invalid-trial' && /artifacts must map names to file paths/.test(e.message));
+      await assert.rejects(
+        storage.addTrial('arts', { genotype: {}, key: 'k', artifacts: { weights: 3 } as never }),
+        (e: StudyError) => e.code === 'invalid-trial' && /artifacts must map names to file paths/.test(e.message),
+      );
     });
 
     test('adds trials with numbers in order, filters by state, keeps results and intermediate values', async () => {
@@ -88,12 +110,22 @@ for (const backend of backends()) {
       assert.equal(c.score, 91.5);
       assert.equal(c.fidelity, 3);
       assert.ok(c.finishedAt !== null);
-      assert.deepEqual((await storage.trials('delta', { states: ['complete'] })).map((t) => t.number), [1]);
-      assert.deepEqual((await storage.trials('delta')).map((t) => t.key), ['00000000', '11111111']);
-      await assert.rejects(storage.addTrial('delta', { genotype: { arch: 'x' }, key: 'x', metrics: { valAccuracy: Number.NaN }, score: 1 }),
-        (e: StudyError) => e.code === 'invalid-trial' && /valAccuracy/.test(e.message));
-      await assert.rejects(storage.addTrial('delta', { genotype: { arch: 'x' }, key: 'x', state: 'complete' }),
-        (e: StudyError) => e.code === 'invalid-trial' && /score/.test(e.message));
+      assert.deepEqual(
+        (await storage.trials('delta', { states: ['complete'] })).map((t) => t.number),
+        [1],
+      );
+      assert.deepEqual(
+        (await storage.trials('delta')).map((t) => t.key),
+        ['00000000', '11111111'],
+      );
+      await assert.rejects(
+        storage.addTrial('delta', { genotype: { arch: 'x' }, key: 'x', metrics: { valAccuracy: Number.NaN }, score: 1 }),
+        (e: StudyError) => e.code === 'invalid-trial' && /valAccuracy/.test(e.message),
+      );
+      await assert.rejects(
+        storage.addTrial('delta', { genotype: { arch: 'x' }, key: 'x', state: 'complete' }),
+        (e: StudyError) => e.code === 'invalid-trial' && /score/.test(e.message),
+      );
       assert.equal((await storage.trials('delta')).length, 2, 'a refused trial is not stored');
       assert.deepEqual(await storage.intermediates('delta', 0), []);
       assert.equal(await storage.strategyState('delta'), null);
@@ -125,9 +157,13 @@ for (const backend of backends()) {
       assert.deepEqual((await storage.addTrial('fixme', { genotype: {}, key: 'c' })).number, 0, 'numbers start again');
 
       await storage.addTrial('fixme', { genotype: {}, key: 'd', metrics: { valAccuracy: 3 }, score: 3 });
-      await assert.rejects(storage.resetStudy('fixme', wrong), (e: StudyError) => e.code === 'config-mismatch'
-        && /^study 'fixme' was created with another config \(space: stored "nasnet", given "darts"\)\. Run it with its stored config/.test(e.message)
-        && /it has 1 complete trial\)$/.test(e.message));
+      await assert.rejects(
+        storage.resetStudy('fixme', wrong),
+        (e: StudyError) =>
+          e.code === 'config-mismatch' &&
+          /^study 'fixme' was created with another config \(space: stored "nasnet", given "darts"\)\. Run it with its stored config/.test(e.message) &&
+          /it has 1 complete trial\)$/.test(e.message),
+      );
       assert.deepEqual((await storage.getStudy('fixme'))!.config, right, 'a refused reset changes nothing');
       assert.equal((await storage.trials('fixme')).length, 2);
       await assert.rejects(storage.resetStudy('nofix', right), (e: StudyError) => e.code === 'unknown-study');
@@ -145,7 +181,10 @@ for (const backend of backends()) {
       const again = await Promise.all([openStorage(url), openStorage(url), openStorage(url)]);
       for (const s of again) assert.ok((await s.getStudy('alpha')) !== null);
       const db = (again[0] as SqlStorage).db;
-      assert.deepEqual((await db.all('SELECT version FROM schema_version')).map((r) => Number(r.version)), [SCHEMA_VERSION]);
+      assert.deepEqual(
+        (await db.all('SELECT version FROM schema_version')).map((r) => Number(r.version)),
+        [SCHEMA_VERSION],
+      );
       await db.run('UPDATE schema_version SET version = $1', [SCHEMA_VERSION + 1]);
       await assert.rejects(openStorage(url), (e: StudyError) => e.code === 'schema-too-new' && /upgrade nasforge/.test(e.message));
       assert.equal(Number((await db.all('SELECT version FROM schema_version'))[0]!.version), SCHEMA_VERSION + 1);
@@ -158,7 +197,9 @@ for (const backend of backends()) {
       const db = await openDb(old);
       await migrate(db, old, MIGRATIONS.slice(0, 1));
       await db.run(`INSERT INTO studies (name, config, created_at) VALUES ('v1', '{}', 1)`);
-      await db.run(`INSERT INTO trials (study, number, state, genotype, key, metrics, score, created_at) VALUES ('v1', 0, 'complete', '{"arch":"01"}', '01', '{"valAccuracy":5}', 5, 1)`);
+      await db.run(
+        `INSERT INTO trials (study, number, state, genotype, key, metrics, score, created_at) VALUES ('v1', 0, 'complete', '{"arch":"01"}', '01', '{"valAccuracy":5}', 5, 1)`,
+      );
       await db.close();
       const upgraded = await openStorage(old);
       const [t] = await upgraded.trials('v1');
@@ -180,10 +221,15 @@ for (const backend of backends()) {
       await db.run(row, [2, 'queued', 'c', null]);
       await db.close();
       const upgraded = await openStorage(old);
-      assert.deepEqual((await upgraded.trials('v2')).map((t) => [t.state, t.failure, t.attempts, t.deaths]),
-        [['failed', 'error', 3, 0], ['failed', 'crashed', 3, 0], ['queued', null, 3, 0]]);
+      assert.deepEqual(
+        (await upgraded.trials('v2')).map((t) => [t.state, t.failure, t.attempts, t.deaths]),
+        [
+          ['failed', 'error', 3, 0],
+          ['failed', 'crashed', 3, 0],
+          ['queued', null, 3, 0],
+        ],
+      );
       await upgraded.close();
     });
   });
 }
-

@@ -40,8 +40,13 @@ test('halving: a failed training is forgotten by the inner strategy; a finished 
   const spy: Strategy = {
     kind: inner.kind,
     ask: (n) => inner.ask(n),
-    tell: (r) => { told.push(...r.map((x) => x.key)); inner.tell(r); },
-    forget: (p) => { forgotten.push(...p.map((x) => x.key)); },
+    tell: (r) => {
+      told.push(...r.map((x) => x.key));
+      inner.tell(r);
+    },
+    forget: (p) => {
+      forgotten.push(...p.map((x) => x.key));
+    },
     state: () => inner.state(),
   };
   const hb = createHalving(space, spy, { minBudget: 1, maxBudget: 3, eta: 3, mode: 'halving', configs: 3 });

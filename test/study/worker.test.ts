@@ -8,7 +8,15 @@ import { after, before, describe, test } from 'node:test';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import {
-  StudyError, TrialPruned, hostIdentity, openStorage, runWorker as run, type Evaluate, type Storage, type StudyDefinition, type WorkerOptions,
+  type StudyError,
+  TrialPruned,
+  hostIdentity,
+  openStorage,
+  runWorker as run,
+  type Evaluate,
+  type Storage,
+  type StudyDefinition,
+  type WorkerOptions,
 } from '../../src/study/index.js';
 import { type SqlStorage } from '../../src/study/storage.js';
 import { backends, definition, pseudoAccuracy, sleep } from './helpers.js';
@@ -44,7 +52,10 @@ for (const backend of backends()) {
       const summary = await runWorker(storage, def, evaluate);
       assert.deepEqual(summary, { completed: 2, failed: 3, pruned: 1 });
       const trials = await storage.trials('failures');
-      assert.deepEqual(trials.map((t) => t.state), ['failed', 'failed', 'pruned', 'failed', 'complete', 'complete']);
+      assert.deepEqual(
+        trials.map((t) => t.state),
+        ['failed', 'failed', 'pruned', 'failed', 'complete', 'complete'],
+      );
       assert.match(trials[0]!.error!, /RangeError: out of memory/);
       assert.match(trials[1]!.error!, /valAccuracy.*NaN/);
       assert.match(trials[3]!.error!, /valAccuracy/, 'the objective names the missing metric');
@@ -80,11 +91,21 @@ for (const backend of backends()) {
       assert.deepEqual(second, { completed: 2, failed: 0, pruned: 0 });
       assert.deepEqual(calls, ['0@0', '1@0', '1@1', '2@0']);
       const trials = await storage.trials('interrupt');
-      assert.deepEqual(trials.map((t) => [t.state, t.attempts]), [['complete', 1], ['complete', 1], ['complete', 1]]);
-      assert.deepEqual((await storage.intermediates('interrupt', 1)).map((i) => i.step), [0, 1, 2]);
+      assert.deepEqual(
+        trials.map((t) => [t.state, t.attempts]),
+        [
+          ['complete', 1],
+          ['complete', 1],
+          ['complete', 1],
+        ],
+      );
+      assert.deepEqual(
+        (await storage.intermediates('interrupt', 1)).map((i) => i.step),
+        [0, 1, 2],
+      );
     });
 
-    test('a dead worker\'s trial is re-queued without using anything up; only deaths with no progress in between are charged', async () => {
+    test("a dead worker's trial is re-queued without using anything up; only deaths with no progress in between are charged", async () => {
       const def = definition('stale', 3, 'random', { maxAttempts: 2, heartbeatSeconds: 0.2 });
       await storage.ensureStudy(def.name, def.config);
       const db = (storage as SqlStorage).db;
@@ -105,7 +126,10 @@ for (const backend of backends()) {
       assert.deepEqual([a!.state, a!.attempts, a!.worker, a!.deaths, a!.crashes, a!.failure], ['complete', 6, 'alive', 1, 0, null]);
       assert.match(a!.error!, /worker dead stopped beating .*; death 1, a first death is not charged/);
       assert.deepEqual([b!.state, b!.deaths, b!.crashes, b!.failure], ['failed', 3, 2, 'crashed']);
-      assert.match(b!.error!, /died 3 times at the same point \(progress 40\) without progress in between.*out of memory.*after 2 charged deaths \(maxAttempts 2\)/);
+      assert.match(
+        b!.error!,
+        /died 3 times at the same point \(progress 40\) without progress in between.*out of memory.*after 2 charged deaths \(maxAttempts 2\)/,
+      );
       assert.deepEqual([c!.state, c!.deaths, c!.crashes, c!.failure], ['complete', 3, 0, null]);
       assert.match(c!.error!, /death 3, not charged: progress since the death before \(40 → 90\)/);
       assert.ok(lines.some((l) => /trial 0 re-queued/.test(l)) && lines.some((l) => /trial 1 failed: .*died 3 times/.test(l)), lines.join('\n'));
@@ -117,14 +141,18 @@ for (const backend of backends()) {
       const lines: string[] = [];
       const evaluate: Evaluate = async (ctx) => {
         // another worker takes the trial back while this one still runs it (first attempt only)
-        if (ctx.trial.attempts === 1) await db.run("UPDATE trials SET state = 'queued', worker = NULL WHERE study = 'slow' AND number = $1", [ctx.trial.number]);
+        if (ctx.trial.attempts === 1)
+          await db.run("UPDATE trials SET state = 'queued', worker = NULL WHERE study = 'slow' AND number = $1", [ctx.trial.number]);
         await sleep(350);
         if (ctx.signal.aborted) throw ctx.signal.reason as Error;
         return cheap(ctx);
       };
       const first = await runWorker(storage, def, evaluate, { worker: 'slow', log: (l) => lines.push(l) });
       assert.equal(first.completed, 1, 'the trial came back to the queue and was run again');
-      assert.ok(lines.some((l) => /taken back/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /taken back/.test(l)),
+        lines.join('\n'),
+      );
       const trials = await storage.trials('slow');
       assert.equal(trials.length, 1);
       assert.equal(trials[0]!.state, 'complete');
@@ -150,11 +178,19 @@ for (const backend of backends()) {
       const def = definition('dupes', 40, 'evolution', { strategy: { name: 'evolution', options: { populationSize: 2, sampleSize: 2 } } });
       const evaluated: string[] = [];
       const lines: string[] = [];
-      await runWorker(storage, def, async (ctx) => {
-        evaluated.push(ctx.trial.key);
-        return cheap(ctx);
-      }, { log: (l) => lines.push(l) });
-      assert.ok(lines.some((l) => /skipped \d+ duplicate proposals \([1-9]\d* complete/.test(l)), 'duplicates were proposed');
+      await runWorker(
+        storage,
+        def,
+        async (ctx) => {
+          evaluated.push(ctx.trial.key);
+          return cheap(ctx);
+        },
+        { log: (l) => lines.push(l) },
+      );
+      assert.ok(
+        lines.some((l) => /skipped \d+ duplicate proposals \([1-9]\d* complete/.test(l)),
+        'duplicates were proposed',
+      );
       assert.equal(evaluated.length, 40);
       assert.equal(new Set(evaluated).size, 40, 'every evaluated architecture is new');
     });
@@ -166,7 +202,10 @@ for (const backend of backends()) {
       await storage.addTrial('added', { genotype: { arch: '01201201' }, key: '01201201' });
       await runWorker(storage, def, cheap);
       const trials = await storage.trials('added');
-      assert.deepEqual(trials.map((t) => [t.key, t.state]).slice(0, 2), [['22222222', 'complete'], ['01201201', 'complete']]);
+      assert.deepEqual(trials.map((t) => [t.key, t.state]).slice(0, 2), [
+        ['22222222', 'complete'],
+        ['01201201', 'complete'],
+      ]);
       assert.equal(trials.length, 3);
       const seen = (await storage.strategyState('added'))!.seen as string[];
       assert.ok(seen.includes('22222222'));
@@ -185,15 +224,19 @@ for (const backend of backends()) {
     test('a study is extended by a later run with a larger budget; what is searched must still match', async () => {
       const base = definition('extended', 3, 'evolution');
       const def = (trials: number, strategy = 'evolution'): StudyDefinition => ({
-        ...base, budget: { trials }, config: { space: 'nas-bench-macro', strategy, budget: { trials } },
+        ...base,
+        budget: { trials },
+        config: { space: 'nas-bench-macro', strategy, budget: { trials } },
       });
       assert.equal((await runWorker(storage, def(3), cheap)).completed, 3);
       const more = await runWorker(storage, def(5), cheap);
       assert.equal(more.completed, 2, 'only the new part of the budget runs');
       assert.deepEqual((await storage.getStudy('extended'))!.config, { space: 'nas-bench-macro', strategy: 'evolution', budget: { trials: 5 } });
       assert.equal(new Set((await storage.trials('extended')).map((t) => t.key)).size, 5);
-      await assert.rejects(runWorker(storage, { ...def(6, 'random'), strategy: { name: 'random', options: {} } }, cheap),
-        (e: StudyError) => e.code === 'config-mismatch' && /strategy: stored "evolution", given "random"/.test(e.message));
+      await assert.rejects(
+        runWorker(storage, { ...def(6, 'random'), strategy: { name: 'random', options: {} } }, cheap),
+        (e: StudyError) => e.code === 'config-mismatch' && /strategy: stored "evolution", given "random"/.test(e.message),
+      );
     });
 
     test('a trial held by a dead process of this host is re-queued at once; one of another host waits for its heartbeat', async () => {
@@ -204,8 +247,10 @@ for (const backend of backends()) {
       const future = Date.now() + 600_000; // a heartbeat that never goes stale on its own
       const hold = async (key: string, host: string, pid: number, beat: number): Promise<void> => {
         const t = await storage.addTrial('deadpid', { genotype: { arch: key }, key });
-        await db.run("UPDATE trials SET state = 'running', attempts = 1, worker = $2, host = $3, pid = $4, heartbeat_at = $5 WHERE study = 'deadpid' AND number = $1",
-          [t.number, `w-${key}`, host, pid, beat]);
+        await db.run(
+          "UPDATE trials SET state = 'running', attempts = 1, worker = $2, host = $3, pid = $4, heartbeat_at = $5 WHERE study = 'deadpid' AND number = $1",
+          [t.number, `w-${key}`, host, pid, beat],
+        );
       };
       await hold('00000000', hostIdentity(), dead, future);
       await hold('11111111', 'another-machine/boot/pid:[1]', dead, Date.now());
@@ -225,7 +270,10 @@ for (const backend of backends()) {
       const def = definition('rounded', 1);
       const lines: string[] = [];
       await runWorker(storage, def, async () => ({ valAccuracy: 78.60000000000001, valLoss: 0.000123456789 }), { log: (l) => lines.push(l) });
-      assert.ok(lines.some((l) => /complete in [\d.]+ s: valAccuracy 78\.6 \(score 78\.6\)$/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /complete in [\d.]+ s: valAccuracy 78\.6 \(score 78\.6\)$/.test(l)),
+        lines.join('\n'),
+      );
       const [t] = await storage.trials('rounded');
       assert.equal(t!.metrics!.valAccuracy, 78.60000000000001);
     });
@@ -239,7 +287,10 @@ for (const backend of backends()) {
         return cheap(ctx);
       });
       const trials = await storage.trials('forgotten');
-      assert.deepEqual(trials.map((t) => t.state), ['failed', 'failed', 'failed', ...Array(7).fill('complete')]);
+      assert.deepEqual(
+        trials.map((t) => t.state),
+        ['failed', 'failed', 'failed', ...Array(7).fill('complete')],
+      );
       // trials 4..6 were proposed with 1..3 results in: random samples, not one-step mutations
       // of the complete ones (before the fix the three failures filled the random phase)
       const neighbours = (x: string, y: string): boolean => [...x].filter((ch, i) => ch !== y[i]).length === 1;
@@ -251,7 +302,7 @@ for (const backend of backends()) {
       assert.deepEqual(state.outstanding, [], 'no proposal is counted as outstanding once every trial is heard');
     });
 
-    test('a study reset (or deleted and made again) never resumes its old trials\' checkpoints', async () => {
+    test("a study reset (or deleted and made again) never resumes its old trials' checkpoints", async () => {
       const def = definition('reused', 1);
       const seen: boolean[] = [];
       const evaluate: Evaluate = async (ctx) => {

@@ -9,7 +9,14 @@ import { test } from 'node:test';
 import { type Genotype } from '../../src/spaces/index.js';
 import { paretoObjective, parseParetoMetrics, type Metrics } from '../../src/strategies/index.js';
 import {
-  TableError, distinctGenotypes, loadTable, paretoSetup, runOnTable, summarizeBudget, tableEvaluator, type TabularBenchmark,
+  TableError,
+  distinctGenotypes,
+  loadTable,
+  paretoSetup,
+  runOnTable,
+  summarizeBudget,
+  tableEvaluator,
+  type TabularBenchmark,
 } from '../../src/tabular/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,25 +28,38 @@ function recording(table: TabularBenchmark, seed: number): { evaluate: (g: Genot
   const times: number[] = [];
   const val = new Map<string, number>();
   return {
-    times, val,
-    evaluate: (g) => { const m = base(g); times.push(m.trainTime!); val.set(table.space.key(g), m.valAccuracy!); return m; },
+    times,
+    val,
+    evaluate: (g) => {
+      const m = base(g);
+      times.push(m.trainTime!);
+      val.set(table.space.key(g), m.valAccuracy!);
+      return m;
+    },
   };
 }
 
 test('a run stops before the query whose training would pass the budget; until then it is the unbudgeted run', () => {
-  for (const [name, strategy, budget] of [['nas-bench-201', 'random', 20_000], ['nas-bench-201', 'evolution', 60_000], ['nas-bench-macro', 'evolution', 5_000]] as const) {
+  for (const [name, strategy, budget] of [
+    ['nas-bench-201', 'random', 20_000],
+    ['nas-bench-201', 'evolution', 60_000],
+    ['nas-bench-macro', 'evolution', 5_000],
+  ] as const) {
     const table = loadTable(name);
     const rec = recording(table, 3);
     const r = runOnTable(table, strategy, { queries: 300, seed: 3, budgetSeconds: budget, evaluate: rec.evaluate });
     const k = r.budget!.queries;
     assert.ok(k > 3 && k < 300, `${name} ${strategy}: ${k} queries`);
     const spent = rec.times.slice(0, k).reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs(spent - r.budget!.trainTime) < 1e-6, 'the time charged is the queries\' training time');
+    assert.ok(Math.abs(spent - r.budget!.trainTime) < 1e-6, "the time charged is the queries' training time");
     assert.ok(spent <= budget, `${spent} within ${budget}`);
     assert.equal(rec.times.length, k + 1, 'one more query was evaluated, and refused');
     assert.ok(spent + rec.times[k]! > budget, 'the refused query would have passed the budget');
     assert.equal(r.best.length, 300, 'the curve still has one value per query');
-    assert.ok(r.best.slice(k).every((v) => v === r.best[k - 1]), 'after the budget the best found stays');
+    assert.ok(
+      r.best.slice(k).every((v) => v === r.best[k - 1]),
+      'after the budget the best found stays',
+    );
     const free = runOnTable(table, strategy, { queries: k, seed: 3 });
     assert.deepEqual(r.best.slice(0, k), free.best, 'the same search as without a budget, up to where it ends');
     assert.equal(r.bestKey, free.bestKey);
@@ -56,13 +76,20 @@ test('budget edges: queries still cap a run, the first query always counts, mist
   assert.ok(tiny.best.every((v) => v === tiny.best[0] && Number.isFinite(v)));
   assert.equal(runOnTable(table, 'random', { queries: 40, seed: 1 }).budget, undefined);
   for (const bad of [0, -5, Number.NaN]) {
-    assert.throws(() => runOnTable(table, 'random', { queries: 5, seed: 0, budgetSeconds: bad }),
-      (e: unknown) => e instanceof TableError && e.code === 'invalid-option' && /positive number of seconds/.test(e.message));
+    assert.throws(
+      () => runOnTable(table, 'random', { queries: 5, seed: 0, budgetSeconds: bad }),
+      (e: unknown) => e instanceof TableError && e.code === 'invalid-option' && /positive number of seconds/.test(e.message),
+    );
   }
   const base = tableEvaluator(table);
-  const noTime = (g: Genotype): Metrics => { const { trainTime: _, ...m } = base(g); return m; };
-  assert.throws(() => runOnTable(table, 'random', { queries: 5, seed: 0, budgetSeconds: 100, evaluate: noTime }),
-    (e: unknown) => e instanceof TableError && /needs the metric 'trainTime'; the table gives .*valAccuracy/.test(e.message));
+  const noTime = (g: Genotype): Metrics => {
+    const { trainTime: _, ...m } = base(g);
+    return m;
+  };
+  assert.throws(
+    () => runOnTable(table, 'random', { queries: 5, seed: 0, budgetSeconds: 100, evaluate: noTime }),
+    (e: unknown) => e instanceof TableError && /needs the metric 'trainTime'; the table gives .*valAccuracy/.test(e.message),
+  );
 });
 
 test('summarizeBudget: mean and spread of what the budget bought; a multi-objective run keeps one hypervolume per query', () => {
@@ -87,12 +114,17 @@ test('summarizeBudget: mean and spread of what the budget bought; a multi-object
 });
 
 test('CLI --budget-seconds: the JSON keeps its form and adds what each budget bought; bad values exit 2', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'benchmark-strategies', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NASFORGE_THREADS: '1' } });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, 'benchmark-strategies', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NASFORGE_THREADS: '1' } });
   const r = run('--table', 'nas-bench-201', '--strategies', 'random,evolution', '--seeds', '5', '--queries', '150', '--budget-seconds', '100000', '--json');
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout) as {
     results: Record<string, Record<string, { mean: number; stderr: number }>>;
-    budget: { seconds: number; metric: string; results: Record<string, { queries: { mean: number; min: number; max: number }; valAccuracy: { mean: number; sd: number }; reported: { mean: number } }> };
+    budget: {
+      seconds: number;
+      metric: string;
+      results: Record<string, { queries: { mean: number; min: number; max: number }; valAccuracy: { mean: number; sd: number }; reported: { mean: number } }>;
+    };
   };
   assert.deepEqual(Object.keys(j.results.random!), ['25', '50', '100', '150']);
   assert.equal(j.budget.seconds, 100000);

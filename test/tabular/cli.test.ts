@@ -11,14 +11,21 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 function run(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, 'benchmark-strategies', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NASFORGE_THREADS: '1' } });
+  const r = spawnSync(process.execPath, [CLI, 'benchmark-strategies', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NASFORGE_THREADS: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 test('--json prints one object: per strategy and report point, mean and standard error', () => {
   const r = run('--table', 'nas-bench-macro', '--strategies', 'random,evolution', '--seeds', '20', '--queries', '100', '--json');
   assert.equal(r.code, 0, r.err);
-  const j = JSON.parse(r.out) as { results: Record<string, Record<string, { mean: number; stderr: number; meanRank: number; optimumRate: number }>>; seeds: number };
+  const j = JSON.parse(r.out) as {
+    results: Record<string, Record<string, { mean: number; stderr: number; meanRank: number; optimumRate: number }>>;
+    seeds: number;
+  };
   assert.equal(j.seeds, 20);
   assert.deepEqual(Object.keys(j.results), ['random', 'evolution']);
   for (const s of Object.values(j.results)) {
@@ -30,7 +37,9 @@ test('--json prints one object: per strategy and report point, mean and standard
     }
     assert.ok(s['100']!.mean >= s['25']!.mean - 0.2);
   }
-  const again = JSON.parse(run('--table', 'nas-bench-macro', '--strategies', 'random,evolution', '--seeds', '20', '--queries', '100', '--json').out) as typeof j;
+  const again = JSON.parse(
+    run('--table', 'nas-bench-macro', '--strategies', 'random,evolution', '--seeds', '20', '--queries', '100', '--json').out,
+  ) as typeof j;
   assert.deepEqual(again.results, j.results, 'seeded: the same results twice');
 });
 

@@ -18,7 +18,11 @@ function bruteFront(points: Map<string, [number, number]>, minimizeSecond: boole
   const out = new Set<string>();
   for (const [k, [a, b]] of points) {
     let dominated = false;
-    for (const [, [c, d]] of points) if (c >= a && s * d >= s * b && (c > a || s * d > s * b)) { dominated = true; break; }
+    for (const [, [c, d]] of points)
+      if (c >= a && s * d >= s * b && (c > a || s * d > s * b)) {
+        dominated = true;
+        break;
+      }
     if (!dominated) out.add(k);
   }
   return out;
@@ -39,13 +43,21 @@ function check(table: TabularBenchmark, strategy: string, metricsSpec: string, s
   const truth = bruteFront(points, metrics[1]!.direction === 'minimize');
   assert.deepEqual(new Set(run.front), truth, `${table.name} ${strategy}: the front found is the evaluated set's true front`);
   assert.equal(run.frontVerified, true);
-  const hv = hypervolume2d([...truth].map((k) => points.get(k)!), setup.directions, setup.ref) / setup.tableHypervolume;
+  const hv =
+    hypervolume2d(
+      [...truth].map((k) => points.get(k)!),
+      setup.directions,
+      setup.ref,
+    ) / setup.tableHypervolume;
   assert.ok(Math.abs(run.hypervolume![149]! - hv) < 1e-12);
   assert.ok(hv > 0 && hv <= 1);
-  assert.ok(run.hypervolume!.every((v, i) => i === 0 || v >= run.hypervolume![i - 1]!), 'a front only grows in hypervolume');
+  assert.ok(
+    run.hypervolume!.every((v, i) => i === 0 || v >= run.hypervolume![i - 1]!),
+    'a front only grows in hypervolume',
+  );
 }
 
-test('NAS-Bench-Macro, accuracy vs. FLOPs: found front = the evaluated set\'s front (random and Pareto evolution)', () => {
+test("NAS-Bench-Macro, accuracy vs. FLOPs: found front = the evaluated set's front (random and Pareto evolution)", () => {
   const table = loadTable('nas-bench-macro');
   check(table, 'random', 'valAccuracy,-flops', 1);
   check(table, 'evolution', 'valAccuracy,-flops', 2, { populationSize: 20, sampleSize: 5, pareto: 'valAccuracy,-flops' });
@@ -54,11 +66,16 @@ test('NAS-Bench-Macro, accuracy vs. FLOPs: found front = the evaluated set\'s fr
   const all = distinctGenotypes(table.space);
   assert.equal(all.length, 3969);
   const setup = paretoSetup(table, all, evaluate, parseParetoMetrics('valAccuracy,-flops'));
-  const points = new Map(all.map((g) => { const m = evaluate(g); return [table.space.key(g), [m.valAccuracy!, m.flops!] as [number, number]]; }));
+  const points = new Map(
+    all.map((g) => {
+      const m = evaluate(g);
+      return [table.space.key(g), [m.valAccuracy!, m.flops!] as [number, number]];
+    }),
+  );
   assert.deepEqual(new Set(setup.tableFront), bruteFront(points, true));
 });
 
-test('NAS-Bench-201, validation accuracy vs. Raspberry Pi 4 latency: found front = the evaluated set\'s front', () => {
+test("NAS-Bench-201, validation accuracy vs. Raspberry Pi 4 latency: found front = the evaluated set's front", () => {
   const table = loadTable('nas-bench-201');
   check(table, 'random', 'valAccuracy,-latencyMs_raspi4', 3);
   check(table, 'evolution', 'valAccuracy,-latencyMs_raspi4', 4, { populationSize: 20, sampleSize: 5, pareto: 'valAccuracy,-latencyMs_raspi4' });
@@ -68,13 +85,31 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 function cli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, 'benchmark-strategies', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NASFORGE_THREADS: '1' } });
+  const r = spawnSync(process.execPath, [CLI, 'benchmark-strategies', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NASFORGE_THREADS: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 test('benchmark-strategies --pareto: JSON keeps the best-found form and adds hypervolume and fronts; --out plots it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nasforge-pareto-'));
-  const r = cli('--table', 'nas-bench-macro', '--strategies', 'random,evolution', '--seeds', '4', '--queries', '60', '--pareto', 'valAccuracy,-flops', '--json', '--out', dir);
+  const r = cli(
+    '--table',
+    'nas-bench-macro',
+    '--strategies',
+    'random,evolution',
+    '--seeds',
+    '4',
+    '--queries',
+    '60',
+    '--pareto',
+    'valAccuracy,-flops',
+    '--json',
+    '--out',
+    dir,
+  );
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out) as {
     results: Record<string, Record<string, { mean: number; stderr: number; hypervolume: { mean: number; stderr: number } }>>;
@@ -100,8 +135,19 @@ test('benchmark-strategies --pareto: JSON keeps the best-found form and adds hyp
 });
 
 test('benchmark-strategies --objective takes a spec; mistakes name the field', () => {
-  const ok = cli('--table', 'nas-bench-201', '--strategies', 'random', '--seeds', '2', '--queries', '30', '--json',
-    '--objective', '{"name":"constraint","metric":"latencyMs_raspi4","max":12}');
+  const ok = cli(
+    '--table',
+    'nas-bench-201',
+    '--strategies',
+    'random',
+    '--seeds',
+    '2',
+    '--queries',
+    '30',
+    '--json',
+    '--objective',
+    '{"name":"constraint","metric":"latencyMs_raspi4","max":12}',
+  );
   assert.equal(ok.code, 0, ok.err);
   assert.equal((JSON.parse(ok.out) as { objective: { name: string } }).objective.name, 'constraint');
   const bad = cli('--table', 'nas-bench-201', '--seeds', '1', '--queries', '5', '--objective', '{"name":"mnasnet","metric":"latencyMs_raspi4"}');

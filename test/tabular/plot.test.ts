@@ -7,7 +7,10 @@ import { linePlotSvg } from '../../src/cli/svg-plot.js';
 const ticks = (svg: string): number[] => [...svg.matchAll(/text-anchor="end">([\d.-]+)</g)].map((m) => Number(m[1]));
 
 test('linePlotSvg: without a floor the axis spans every value; with one it starts there and clips below', () => {
-  const series = [{ name: 'random', y: [90, 92, 93], err: [0.1, 0.1, 0.1] }, { name: 'pnas', y: [50, 91, 93.5] }];
+  const series = [
+    { name: 'random', y: [90, 92, 93], err: [0.1, 0.1, 0.1] },
+    { name: 'pnas', y: [50, 91, 93.5] },
+  ];
   const free = linePlotSvg('t', 'x', 'y', series);
   assert.ok(Math.min(...ticks(free)) < 50, 'the poor start stretches the axis');
   const cut = linePlotSvg('t', 'x', 'y', series, { yFloor: 90 });

@@ -6,9 +6,7 @@ import { liveTensors, randn, setNumThreads, tidy } from '../../src/torch/index.j
 import { Rng } from '../../src/util/index.js';
 import { createStrategy, maximize, restoreStrategy, type Strategy } from '../../src/strategies/index.js';
 import { nasBench201 } from '../../src/spaces/index.js';
-import {
-  TableError, loadTable, runOnTable, tableEvaluator, findDataFile, type TabularBenchmark,
-} from '../../src/tabular/index.js';
+import { TableError, loadTable, runOnTable, tableEvaluator, findDataFile, type TabularBenchmark } from '../../src/tabular/index.js';
 
 const { nb201Space } = nasBench201;
 setNumThreads(1);
@@ -25,7 +23,10 @@ test('NAS-Bench-Macro: known entries, seeded runs, mean, rank and optimum', () =
   assert.equal(m.params, 1985514);
   assert.equal(m.flops, 85164544);
   assert.ok(m.trainTime! > 0);
-  assert.deepEqual([0, 1, 2].map((run) => t.query(BEST_MACRO, { run }).valAccuracy), [93.27999877929688, 93.32999420166016, 92.7699966430664]);
+  assert.deepEqual(
+    [0, 1, 2].map((run) => t.query(BEST_MACRO, { run }).valAccuracy),
+    [93.27999877929688, 93.32999420166016, 92.7699966430664],
+  );
   assert.equal(t.optimum, 93.12666320800781);
   assert.equal(t.rank(t.reportedAccuracy(BEST_MACRO)), 1);
   assert.equal(t.reportedAccuracy({ arch: '22212202' }), t.reportedAccuracy(BEST_MACRO), 'an equivalent arch has the same record');
@@ -49,14 +50,23 @@ test('NAS-Bench-201: known entries with latencies; only averaged results', () =>
   assert.equal(m.latencyMs_1080ti_1, 12.9003);
   const best = t.space.presets.best!.genotype;
   assert.equal(t.query(best, { run: 'mean' }).valAccuracy, 91.6067, 'the preset is the best cell by validation');
-  assert.throws(() => tableEvaluator(t, { metric: 'run' }), (e: unknown) => e instanceof TableError && /averaged results only/.test(e.message));
+  assert.throws(
+    () => tableEvaluator(t, { metric: 'run' }),
+    (e: unknown) => e instanceof TableError && /averaged results only/.test(e.message),
+  );
   assert.ok(t.rank(t.reportedAccuracy(NB201_ROW_1)) > 1);
   assert.equal(t.rank(t.optimum), 1);
 });
 
 test('table mistakes: unknown names, missing files, genotypes of another space', () => {
-  assert.throws(() => loadTable('nas-bench-21'), (e: unknown) => e instanceof TableError && /did you mean 'nas-bench-201'\?/.test(e.message));
-  assert.throws(() => findDataFile('nas-bench-macro', 'x.json', '/nonexistent/x.json'), (e: unknown) => e instanceof TableError && e.code === 'missing-data' && /\/nonexistent\/x\.json/.test(e.message));
+  assert.throws(
+    () => loadTable('nas-bench-21'),
+    (e: unknown) => e instanceof TableError && /did you mean 'nas-bench-201'\?/.test(e.message),
+  );
+  assert.throws(
+    () => findDataFile('nas-bench-macro', 'x.json', '/nonexistent/x.json'),
+    (e: unknown) => e instanceof TableError && e.code === 'missing-data' && /\/nonexistent\/x\.json/.test(e.message),
+  );
   const t = loadTable('nas-bench-macro');
   assert.throws(() => t.query({ arch: '2221222' }, { run: 'mean' }), /genotype\.arch/);
 });
@@ -91,7 +101,7 @@ for (const name of ['nas-bench-macro', 'nas-bench-201']) {
   }
 }
 
-test('the nas-bench-201 space: arch strings round-trip, the network has the benchmark\'s parameter counts', () => {
+test("the nas-bench-201 space: arch strings round-trip, the network has the benchmark's parameter counts", () => {
   const rng = new Rng(3);
   for (let i = 0; i < 50; i++) {
     const g = nb201Space.sample(rng);

@@ -3,9 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import {
-  EngineError, F, type Tensor, arange, callAten, cudaAvailable, grad, undisposedTensors, ones, tensor, tidy, zeros,
-} from '../../src/torch/index.js';
+import { EngineError, F, type Tensor, arange, callAten, cudaAvailable, grad, undisposedTensors, ones, tensor, tidy, zeros } from '../../src/torch/index.js';
 
 /** Runs fn, asserts it throws an EngineError (an Error) matching `pattern`, then checks a normal op still works. */
 function expectEngineError(fn: () => unknown, pattern: RegExp): EngineError {
@@ -109,7 +107,15 @@ test('the process survives a burst of errors without leaking tensors', () => {
     assert.throws(() => tidy(() => arange(3).indexSelect(0, long([9]))), EngineError);
   }
   assert.equal(undisposedTensors(), live0);
-  assert.equal(tidy(() => ones([3, 4]).mm(ones([4, 5])).sum().item()), 60);
+  assert.equal(
+    tidy(() =>
+      ones([3, 4])
+        .mm(ones([4, 5]))
+        .sum()
+        .item(),
+    ),
+    60,
+  );
 });
 
 test('the engine runs in worker threads next to the main thread', async () => {
@@ -123,12 +129,21 @@ test('the engine runs in worker threads next to the main thread', async () => {
       parentPort.postMessage(s);
     });`;
   const workers = [0, 1].map(() => new Worker(code, { eval: true }));
-  const results = workers.map((w) => new Promise((resolve, reject) => {
-    w.on('message', resolve);
-    w.on('error', reject);
-  }));
+  const results = workers.map(
+    (w) =>
+      new Promise((resolve, reject) => {
+        w.on('message', resolve);
+        w.on('error', reject);
+      }),
+  );
   let mine = 0;
-  for (let i = 0; i < 500; i++) mine += tidy(() => ones([4, 4]).mm(ones([4, 4])).sum().item());
+  for (let i = 0; i < 500; i++)
+    mine += tidy(() =>
+      ones([4, 4])
+        .mm(ones([4, 4]))
+        .sum()
+        .item(),
+    );
   assert.deepEqual(await Promise.all(results), [32000, 32000]);
   assert.equal(mine, 32000);
   await Promise.all(workers.map((w) => w.terminate()));

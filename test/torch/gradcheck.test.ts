@@ -11,9 +11,14 @@ const target = tensor(new BigInt64Array([0n, 2n, 1n])).keep();
 /** Names and shapes of the CNN's inputs: conv (groups 2) → BN → ReLU → max pool → conv (stride 2) → avg pool → linear. */
 const SHAPES: Record<string, number[]> = {
   x: [3, 4, 6, 6],
-  w1: [4, 2, 3, 3], b1: [4], gamma: [4], beta: [4],
-  w2: [6, 4, 3, 3], b2: [6],
-  wl: [3, 6], bl: [3],
+  w1: [4, 2, 3, 3],
+  b1: [4],
+  gamma: [4],
+  beta: [4],
+  w2: [6, 4, 3, 3],
+  b2: [6],
+  wl: [3, 6],
+  bl: [3],
 };
 const NAMES = Object.keys(SHAPES);
 
@@ -55,7 +60,10 @@ test('CNN gradients equal central finite differences for every parameter and the
   const analytic = tidy(() => {
     const p: Record<string, Tensor> = {};
     for (const n of NAMES) p[n] = tensor(values[n]!, SHAPES[n], { ...f64, requiresGrad: true });
-    const grads = grad(loss(p), NAMES.map((n) => p[n]!));
+    const grads = grad(
+      loss(p),
+      NAMES.map((n) => p[n]!),
+    );
     return Object.fromEntries(NAMES.map((n, i) => [n, grads[i]!.data() as Float64Array]));
   });
   const rand = seeded(11);
@@ -92,12 +100,16 @@ test('grad with createGraph: Hessian-vector product equals a finite difference o
   const rand = seeded(5);
   const v: Record<string, Float64Array> = Object.fromEntries(params.map((n) => [n, Float64Array.from(values[n]!, () => rand() * 2 - 1)]));
 
-  const gradAt = (vals: Record<string, Float64Array>): Record<string, Float64Array> => tidy(() => {
-    const p: Record<string, Tensor> = {};
-    for (const n of NAMES) p[n] = tensor(vals[n]!, SHAPES[n], { ...f64, requiresGrad: n !== 'x' });
-    const g = grad(loss(p), params.map((n) => p[n]!));
-    return Object.fromEntries(params.map((n, i) => [n, g[i]!.data() as Float64Array]));
-  });
+  const gradAt = (vals: Record<string, Float64Array>): Record<string, Float64Array> =>
+    tidy(() => {
+      const p: Record<string, Tensor> = {};
+      for (const n of NAMES) p[n] = tensor(vals[n]!, SHAPES[n], { ...f64, requiresGrad: n !== 'x' });
+      const g = grad(
+        loss(p),
+        params.map((n) => p[n]!),
+      );
+      return Object.fromEntries(params.map((n, i) => [n, g[i]!.data() as Float64Array]));
+    });
 
   // H·v by double backward: d/dθ (∂L/∂θ · v).
   const hvp = tidy(() => {
@@ -116,8 +128,8 @@ test('grad with createGraph: Hessian-vector product equals a finite difference o
   });
 
   const eps = 1e-5;
-  const shifted = (sign: number): Record<string, Float64Array> => Object.fromEntries(NAMES.map((n) => [n,
-    n === 'x' ? values.x! : Float64Array.from(values[n]!, (a, i) => a + sign * eps * v[n]![i]!)]));
+  const shifted = (sign: number): Record<string, Float64Array> =>
+    Object.fromEntries(NAMES.map((n) => [n, n === 'x' ? values.x! : Float64Array.from(values[n]!, (a, i) => a + sign * eps * v[n]![i]!)]));
   const gUp = gradAt(shifted(1));
   const gDown = gradAt(shifted(-1));
   let num2 = 0;
@@ -142,6 +154,9 @@ test('grad: allowUnused gives null, and an unused input without it is an error',
     const [ga, gb] = grad(y, [a, b], { allowUnused: true, retainGraph: true });
     assert.deepEqual(ga!.toArray(), [2, 4]);
     assert.equal(gb, null);
-    assert.throws(() => grad(y, [a, b]), (e: Error) => e instanceof Error && /not have been used|unused/i.test(e.message));
+    assert.throws(
+      () => grad(y, [a, b]),
+      (e: Error) => e instanceof Error && /not have been used|unused/i.test(e.message),
+    );
   });
 });

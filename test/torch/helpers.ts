@@ -8,7 +8,9 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     const a = actual[i]!;
     const e = expected[i]!;
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
-      assert.fail(`${what} element ${i}: ${a} != ${e} (atol ${atol}, rtol ${rtol})\n actual ${Array.from(actual).slice(0, 12).join(', ')}\n expected ${Array.from(expected).slice(0, 12).join(', ')}`);
+      assert.fail(
+        `${what} element ${i}: ${a} != ${e} (atol ${atol}, rtol ${rtol})\n actual ${Array.from(actual).slice(0, 12).join(', ')}\n expected ${Array.from(expected).slice(0, 12).join(', ')}`,
+      );
     }
   }
 }

@@ -8,8 +8,16 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  EngineError, type Tensor, decodeSafetensors, encodeSafetensors, undisposedTensors, loadSafetensors,
-  saveSafetensors, tensor, tidy, zeros,
+  EngineError,
+  type Tensor,
+  decodeSafetensors,
+  encodeSafetensors,
+  undisposedTensors,
+  loadSafetensors,
+  saveSafetensors,
+  tensor,
+  tidy,
+  zeros,
 } from '../../src/torch/index.js';
 
 // dist/test/torch -> the repository's test/fixtures
@@ -22,19 +30,32 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** One tensor of every storable dtype, plus a scalar, an empty tensor and a non-contiguous view. */
 function sample(): Record<string, Tensor> {
   return {
-    f32: tensor([[1.5, -2], [3.25, 1e-30]]),
+    f32: tensor([
+      [1.5, -2],
+      [3.25, 1e-30],
+    ]),
     f64: tensor(new Float64Array([Math.PI, -Math.E, 1e-300])),
     i64: tensor(new BigInt64Array([-(2n ** 40n), -1n, 0n, 2n ** 40n + 7n]), [2, 2]),
     i32: tensor(new Int32Array([-(2 ** 31), -1, 0, 2 ** 31 - 1])),
     u8: tensor(new Uint8Array([0, 1, 127, 128, 255])),
-    bool: tensor([[true, false], [false, true]], undefined, { dtype: 'bool' }),
+    bool: tensor(
+      [
+        [true, false],
+        [false, true],
+      ],
+      undefined,
+      { dtype: 'bool' },
+    ),
     i16: tensor(new Int16Array([-32768, 32767])),
     i8: tensor(new Int8Array([-128, 127, 3])),
     f16: tensor(new Uint16Array([0x3c00, 0xc000, 0x3800]), [3], { dtype: 'float16' }),
     bf16: tensor(new Uint16Array([0x3f80, 0xc000]), [2], { dtype: 'bfloat16' }),
     scalar: tensor(42.5),
     empty: zeros([0, 3]),
-    transposed: tensor([[1, 2, 3], [4, 5, 6]]).transpose(0, 1), // non-contiguous
+    transposed: tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]).transpose(0, 1), // non-contiguous
   };
 }
 
@@ -89,10 +110,13 @@ function rawFile(json: string, data: Buffer, length = Buffer.byteLength(json)): 
 }
 
 /** A valid file's bytes with one header change, re-encoded with a correct length. */
-function withHeader(edit: (h: Record<string, any>) => void): Buffer {
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit a parsed header's fields of every type
+type Header = Record<string, any>;
+
+function withHeader(edit: (h: Header) => void): Buffer {
   const buf = tidy(() => encodeSafetensors({ a: tensor([1, 2, 3]), b: tensor([4, 5]) }));
   const n = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.subarray(8, 8 + n).toString()) as Record<string, any>;
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString()) as Header;
   edit(header);
   return rawFile(JSON.stringify(header), buf.subarray(8 + n));
 }
@@ -106,20 +130,53 @@ test('damaged files give a clear EngineError and leak nothing', () => {
     ['not JSON', Buffer.concat([good.subarray(0, 8), Buffer.alloc(good.length - 8, 0x7b)]), /the header is not JSON/],
     ['JSON array', rawFile('[1, 2]', Buffer.alloc(0)), /the header is not a JSON object/],
     ['header too long', rawFile('{}', Buffer.alloc(0), 2 ** 40), /header length 1099511627776 exceeds/],
-    ['unknown dtype', withHeader((h) => { h.a.dtype = 'F8'; }), /tensor 'a' has unsupported dtype F8/],
-    ['bad shape', withHeader((h) => { h.a.shape = [-3]; }), /tensor 'a' has an invalid shape \[-3\]/],
-    ['shape and bytes disagree', withHeader((h) => { h.a.shape = [2, 2]; }), /tensor 'a' of shape \[2, 2\] float32 needs 16 bytes, its data_offsets span 12/],
-    ['missing offsets', withHeader((h) => { delete h.b.data_offsets; }), /tensor 'b' has invalid data_offsets undefined/],
-    ['non-string metadata', withHeader((h) => { h.__metadata__ = { k: 3 }; }), /__metadata__ must map names to strings/],
+    [
+      'unknown dtype',
+      withHeader((h) => {
+        h.a.dtype = 'F8';
+      }),
+      /tensor 'a' has unsupported dtype F8/,
+    ],
+    [
+      'bad shape',
+      withHeader((h) => {
+        h.a.shape = [-3];
+      }),
+      /tensor 'a' has an invalid shape \[-3\]/,
+    ],
+    [
+      'shape and bytes disagree',
+      withHeader((h) => {
+        h.a.shape = [2, 2];
+      }),
+      /tensor 'a' of shape \[2, 2\] float32 needs 16 bytes, its data_offsets span 12/,
+    ],
+    [
+      'missing offsets',
+      withHeader((h) => {
+        delete h.b.data_offsets;
+      }),
+      /tensor 'b' has invalid data_offsets undefined/,
+    ],
+    [
+      'non-string metadata',
+      withHeader((h) => {
+        h.__metadata__ = { k: 3 };
+      }),
+      /__metadata__ must map names to strings/,
+    ],
   ];
   const live0 = undisposedTensors();
   for (const [what, bytes, pattern] of cases) {
-    assert.throws(() => decodeSafetensors(bytes, 'cpu', what), (e: unknown) => {
-      assert.ok(e instanceof EngineError, `${what}: ${String(e)}`);
-      assert.match(e.message, new RegExp(`${what} is not a valid safetensors file`));
-      assert.match(e.message, pattern, what);
-      return true;
-    });
+    assert.throws(
+      () => decodeSafetensors(bytes, 'cpu', what),
+      (e: unknown) => {
+        assert.ok(e instanceof EngineError, `${what}: ${String(e)}`);
+        assert.match(e.message, new RegExp(`${what} is not a valid safetensors file`));
+        assert.match(e.message, pattern, what);
+        return true;
+      },
+    );
   }
   // 'b' fails after 'a' was read: 'a' must have been freed.
   assert.equal(undisposedTensors(), live0);
@@ -160,11 +217,21 @@ test('reads the reference file written by the independent Python writer', () => 
     assert.deepEqual(t.bf16!.float().toArray(), [1, -2]);
     expect('scalar', 'float32', [], [42.5]);
     expect('empty', 'float32', [0, 3], []);
-    expect('conv.weight', 'float32', [2, 3, 2, 2], Array.from({ length: 24 }, (_, i) => i / 8));
+    expect(
+      'conv.weight',
+      'float32',
+      [2, 3, 2, 2],
+      Array.from({ length: 24 }, (_, i) => i / 8),
+    );
   });
 });
 
-interface PyTensor { dtype: string; shape: number[]; values: (number | boolean)[]; bits?: number[] }
+interface PyTensor {
+  dtype: string;
+  shape: number[];
+  values: (number | boolean)[];
+  bits?: number[];
+}
 
 const pythonWithTorch = ((): string | false => {
   if (!existsSync(PYTHON)) return `${PYTHON} is missing`;
@@ -180,20 +247,35 @@ test('a file nasforge writes is parsed correctly by the independent Python reade
   const path = join(dir, 'from-nasforge.safetensors');
   tidy(() => saveSafetensors(path, sample(), { producer: 'nasforge', note: 'naïve ✓' }));
   const out = JSON.parse(execFileSync(PYTHON, [SCRIPT, 'read', path], { encoding: 'utf8', timeout: 60_000 })) as {
-    metadata: Record<string, string>; tensors: Record<string, PyTensor>;
+    metadata: Record<string, string>;
+    tensors: Record<string, PyTensor>;
   };
   assert.deepEqual(out.metadata, { producer: 'nasforge', note: 'naïve ✓' });
   tidy(() => {
     const want = sample();
     assert.deepEqual(Object.keys(out.tensors).sort(), Object.keys(want).sort());
     const code: Record<string, string> = {
-      float32: 'F32', float64: 'F64', int64: 'I64', int32: 'I32', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL', float16: 'F16', bfloat16: 'BF16',
+      float32: 'F32',
+      float64: 'F64',
+      int64: 'I64',
+      int32: 'I32',
+      int16: 'I16',
+      int8: 'I8',
+      uint8: 'U8',
+      bool: 'BOOL',
+      float16: 'F16',
+      bfloat16: 'BF16',
     };
     for (const [name, t] of Object.entries(want)) {
       const py = out.tensors[name]!;
       assert.equal(py.dtype, code[t.dtype], name);
       assert.deepEqual(py.shape, t.shape, name);
-      if (py.bits) assert.deepEqual(py.bits.map((b) => b & 0xffff), t.toArray(), name);
+      if (py.bits)
+        assert.deepEqual(
+          py.bits.map((b) => b & 0xffff),
+          t.toArray(),
+          name,
+        );
       else assert.deepEqual(py.values.map(Number), t.toArray(), name);
     }
   });

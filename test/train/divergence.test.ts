@@ -11,7 +11,7 @@ import { DIVERGENCE_FACTOR, TrainError, divergence, fit, lossReference, resolveR
 
 setNumThreads(1);
 
-test('the reference is the larger of ln(classes) and the first step\'s loss', () => {
+test("the reference is the larger of ln(classes) and the first step's loss", () => {
   assert.equal(lossReference(0.5, 10), Math.log(10), 'a first loss below uniform: ln(classes)');
   assert.equal(lossReference(7.5, 10), 7.5, 'a badly initialised start: its own loss');
   assert.equal(lossReference(NaN, 10), Math.log(10));
@@ -46,13 +46,26 @@ test('fit stops on a finite exploding loss with TrainError(diverged) saying wher
   // lr 1e6: the loss is finite (1e10) at the second step, NaN only later
   const recipe = resolveRecipe({ epochs: 3, batchSize: 16, optimizer: { name: 'sgd', lr: 1e6, momentum: 0.9 }, seed: 3 });
   let steps = 0;
-  assert.throws(() => fit(model, { recipe, train: data, progress: { update() { steps++; }, done() {} } }), (e: unknown) => {
-    assert.ok(e instanceof TrainError, String(e));
-    assert.equal(e.code, 'diverged');
-    assert.match(e.message, /diverged at epoch 1\/3, step 2 \(6 per epoch\): [\d.]+e\+\d+, above 100 × its reference [\d.]+/);
-    assert.match(e.message, /Lower the learning rate \(optimizer\.lr: 1000000, .*clip the gradient norm \(gradClip/);
-    return true;
-  });
+  assert.throws(
+    () =>
+      fit(model, {
+        recipe,
+        train: data,
+        progress: {
+          update() {
+            steps++;
+          },
+          done() {},
+        },
+      }),
+    (e: unknown) => {
+      assert.ok(e instanceof TrainError, String(e));
+      assert.equal(e.code, 'diverged');
+      assert.match(e.message, /diverged at epoch 1\/3, step 2 \(6 per epoch\): [\d.]+e\+\d+, above 100 × its reference [\d.]+/);
+      assert.match(e.message, /Lower the learning rate \(optimizer\.lr: 1000000, .*clip the gradient norm \(gradClip/);
+      return true;
+    },
+  );
   assert.equal(steps, 1, 'stopped at the step that exploded, before counting it');
   model.dispose();
   data.dispose();

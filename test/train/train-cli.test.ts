@@ -13,7 +13,11 @@ const CLI = join(ROOT, 'dist/src/cli/main.js');
 const noData = !existsSync('/usr/share/datasets/fashion-mnist') && 'Fashion-MNIST is not installed (/usr/share/datasets/fashion-mnist)';
 
 function train(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, 'train', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NASFORGE_THREADS: '1', NASFORGE_DEBUG: '' } });
+  const r = spawnSync(process.execPath, [CLI, 'train', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NASFORGE_THREADS: '1', NASFORGE_DEBUG: '' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -20,8 +20,14 @@ function toyData(seed: number, n = 96): TensorDataset {
 }
 
 const recipe = resolveRecipe({
-  epochs: 3, batchSize: 16, dropPath: 0, cropPadding: 1, horizontalFlip: true, cutout: 2,
-  optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 }, seed: 3,
+  epochs: 3,
+  batchSize: 16,
+  dropPath: 0,
+  cropPadding: 1,
+  horizontalFlip: true,
+  cutout: 2,
+  optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 },
+  seed: 3,
 });
 
 function weights(m: ResNet): number[] {
@@ -52,7 +58,12 @@ test('resuming from a mid-epoch checkpoint gives the same final weights', () => 
     const b = new ResNet({ inChannels: 1, classes: 2, width: 4 });
     const stop = new AbortController();
     let steps = 0;
-    const killer: ProgressSink = { update() { if (++steps === 7) stop.abort(); }, done() {} };
+    const killer: ProgressSink = {
+      update() {
+        if (++steps === 7) stop.abort();
+      },
+      done() {},
+    };
     const first = fit(b, { recipe, train: data, checkpointDir: dir, signal: stop.signal, progress: killer });
     assert.equal(first.stoppedEarly, true);
     assert.equal(first.steps, 7); // 6 batches per epoch: stopped in the middle of epoch 2
@@ -78,7 +89,10 @@ test('a non-finite loss stops training with a typed error', () => {
   manualSeed(0);
   const model = new ResNet({ inChannels: 1, classes: 2, width: 4 });
   const bad = resolveRecipe({ ...recipe, optimizer: { name: 'sgd', lr: 1e12, momentum: 0.9 } });
-  assert.throws(() => fit(model, { recipe: bad, train: data }), (e: unknown) => e instanceof TrainError && e.code === 'diverged' && /Lower the learning rate \(optimizer.lr/.test(e.message));
+  assert.throws(
+    () => fit(model, { recipe: bad, train: data }),
+    (e: unknown) => e instanceof TrainError && e.code === 'diverged' && /Lower the learning rate \(optimizer.lr/.test(e.message),
+  );
   model.dispose();
   data.dispose();
 });
@@ -96,8 +110,8 @@ test('an auxiliary loss weight trains the auxiliary head of a DARTS network; wit
   const data = tidy(() => new TensorDataset(randn([8, 3, 32, 32]).keep(), randint(0, 10, [8]).keep(), { numClasses: 10 }));
   const moved = (auxiliaryWeight: number): boolean => {
     manualSeed(2);
-    const net = darts.dartsSpace.build(darts.DARTS_V2, { cells: 3, channels: 4, classes: 10, auxiliary: true }) as unknown as
-      Parameters<typeof fit>[0] & Parameters<typeof headWeights>[0];
+    const net = darts.dartsSpace.build(darts.DARTS_V2, { cells: 3, channels: 4, classes: 10, auxiliary: true }) as unknown as Parameters<typeof fit>[0] &
+      Parameters<typeof headWeights>[0];
     const before = headWeights(net);
     fit(net, { recipe: resolveRecipe({ epochs: 1, batchSize: 4, auxiliaryWeight, cutout: 0, cropPadding: 0, seed: 0 }), train: data });
     const after = headWeights(net);

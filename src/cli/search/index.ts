@@ -1,12 +1,14 @@
 // The study commands: search, worker, status, best, trials, export, delete-study, retrain. Each command's
 // code is loaded when it runs, so `nasforge --help` stays quick.
-import type { Command } from 'commander';
+import { type Command } from 'commander';
 import { datasetNames } from '../../data/index.js';
 
 const STORAGE = 'sqlite:PATH or postgres://... (default: $NASFORGE_STORAGE, else sqlite:nasforge.db in the current folder)';
 
 function studyCommand(program: Command, name: string, description: string): Command {
-  return program.command(name).description(description)
+  return program
+    .command(name)
+    .description(description)
     .option('--study <name>', 'the study (default: the only study in the storage)')
     .option('--storage <url>', STORAGE)
     .option('--json', 'print JSON');
@@ -36,12 +38,11 @@ export function registerStudyCommands(program: Command): void {
     .option('--workdir <dir>', 'where trial workdirs go (default: beside the SQLite file, or ./nasforge-studies)')
     .action(async (f) => (await import('./search.js')).worker(f));
 
-  studyCommand(program, 'status', 'progress of a study: trials by state, budget used, best so far, failures')
-    .action(async (f) => (await import('./report.js')).status(f));
-  studyCommand(program, 'best', 'the best trial of a study: genotype, metrics, artifacts')
-    .action(async (f) => (await import('./report.js')).best(f));
-  studyCommand(program, 'trials', "a study's trials: state, score, metrics, genotype key")
-    .action(async (f) => (await import('./report.js')).trials(f));
+  studyCommand(program, 'status', 'progress of a study: trials by state, budget used, best so far, failures').action(async (f) =>
+    (await import('./report.js')).status(f),
+  );
+  studyCommand(program, 'best', 'the best trial of a study: genotype, metrics, artifacts').action(async (f) => (await import('./report.js')).best(f));
+  studyCommand(program, 'trials', "a study's trials: state, score, metrics, genotype key").action(async (f) => (await import('./report.js')).trials(f));
   studyCommand(program, 'export', "write a study's best genotype (JSON) and its trained weights (safetensors) into a folder")
     .requiredOption('--out <dir>', 'the folder to write genotype.json (and weights.safetensors) into')
     .option('--trial <n>', 'export this trial instead of the best')
@@ -62,7 +63,10 @@ export function registerStudyCommands(program: Command): void {
     .option('--study <name>', "retrain this study's best trial (default: the only study in the storage)")
     .option('--storage <url>', STORAGE)
     .option('--trial <n>', 'retrain this trial instead of the best')
-    .option('--genotype <file>', "retrain this genotype: a JSON file, '-' for stdin, or inline JSON; what `inspect --json`, `best --json`, `search --json`, `status --json` print and `export`'s genotype.json work as they are (a bare genotype needs --space)")
+    .option(
+      '--genotype <file>',
+      "retrain this genotype: a JSON file, '-' for stdin, or inline JSON; what `inspect --json`, `best --json`, `search --json`, `status --json` print and `export`'s genotype.json work as they are (a bare genotype needs --space)",
+    )
     .option('--space <name>', 'the space of a bare genotype (a document that names its space needs none)')
     .option('--epochs <n>', 'training epochs (cosine schedule)', '10')
     .option('--cells <n>', "cells of the final network (default: as searched, or the --genotype document's stack)")

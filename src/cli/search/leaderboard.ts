@@ -21,14 +21,28 @@ export function leaderboard(trials: readonly Trial[], objective: Objective, n = 
   const present = new Set(top.flatMap((t) => Object.keys(t.metrics ?? {})));
   const cols = [...new Set([objective.metric, ...PREFERRED])].filter((m) => present.has(m)).slice(0, 5);
   const header = ['rank', 'trial', 'score', ...cols, 'key'];
-  const rows = top.map((t, i) => [String(i + 1), String(t.number), fmt('score', t.score!), ...cols.map((c) => fmt(c, t.metrics?.[c])),
-    t.key.length > 60 ? `${t.key.slice(0, 57)}...` : t.key]);
+  const rows = top.map((t, i) => [
+    String(i + 1),
+    String(t.number),
+    fmt('score', t.score!),
+    ...cols.map((c) => fmt(c, t.metrics?.[c])),
+    t.key.length > 60 ? `${t.key.slice(0, 57)}...` : t.key,
+  ]);
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
-  const line = (r: string[]): string => r.map((c, j) => (j === r.length - 1 ? c : c.padEnd(widths[j]! + 2))).join('').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, j) => (j === r.length - 1 ? c : c.padEnd(widths[j]! + 2)))
+      .join('')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
 /** Trial counts in words, e.g. "12 complete, 1 failed, 1 running". */
 export function countsText(c: Readonly<Record<string, number>>): string {
-  return Object.entries(c).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'no trials';
+  return (
+    Object.entries(c)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ') || 'no trials'
+  );
 }

@@ -9,11 +9,23 @@ import { countsText, leaderboard } from './leaderboard.js';
 import { storageFlag } from './storage-flag.js';
 
 export interface SearchFlags {
-  config: string; storage?: string; workers: string; study?: string; trials?: string; minutes?: string; seed?: string;
-  threads?: string; json?: boolean;
+  config: string;
+  storage?: string;
+  workers: string;
+  study?: string;
+  trials?: string;
+  minutes?: string;
+  seed?: string;
+  threads?: string;
+  json?: boolean;
 }
 
-export interface WorkerFlags { study: string; storage?: string; threads?: string; workdir?: string }
+export interface WorkerFlags {
+  study: string;
+  storage?: string;
+  threads?: string;
+  workdir?: string;
+}
 
 /** A log line on stderr; on a terminal it replaces a training progress bar being redrawn. */
 export function logLine(line: string): void {
@@ -30,8 +42,10 @@ async function trainingProgress(label: string, batchSize: number) {
 
 export async function search(f: SearchFlags): Promise<void> {
   const config = await loadSearchConfig(f.config, {
-    study: f.study, trials: f.trials === undefined ? undefined : intFlag('trials', f.trials, 1),
-    minutes: f.minutes === undefined ? undefined : numFlag('minutes', f.minutes), seed: f.seed === undefined ? undefined : intFlag('seed', f.seed, 0),
+    study: f.study,
+    trials: f.trials === undefined ? undefined : intFlag('trials', f.trials, 1),
+    minutes: f.minutes === undefined ? undefined : numFlag('minutes', f.minutes),
+    seed: f.seed === undefined ? undefined : intFlag('seed', f.seed, 0),
   });
   const workers = intFlag('workers', f.workers, 1);
   const threads = f.threads === undefined ? undefined : intFlag('threads', f.threads, 1);
@@ -40,8 +54,13 @@ export async function search(f: SearchFlags): Promise<void> {
   try {
     const progress = config.evaluator.kind === 'train' && workers === 1 ? await trainingProgress('trial', config.evaluator.batchSize) : undefined;
     out = await runSearch(config, {
-      storage: storageFlag(f.storage), workers, signal: stop.signal, onEvent: printEvent, file: f.config,
-      ...(threads !== undefined ? { threads } : {}), ...(progress ? { progress } : {}),
+      storage: storageFlag(f.storage),
+      workers,
+      signal: stop.signal,
+      onEvent: printEvent,
+      file: f.config,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(progress ? { progress } : {}),
     });
   } finally {
     stop.dispose();
@@ -58,8 +77,13 @@ export async function worker(f: WorkerFlags): Promise<void> {
   try {
     const label = `pid ${process.pid}`;
     const out = await runStudyWorker({
-      storage: storageFlag(f.storage), study: f.study, signal: stop.signal, label, onEvent: printEvent,
-      ...(threads !== undefined ? { threads } : {}), ...(f.workdir ? { workdirRoot: f.workdir } : {}),
+      storage: storageFlag(f.storage),
+      study: f.study,
+      signal: stop.signal,
+      label,
+      onEvent: printEvent,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(f.workdir ? { workdirRoot: f.workdir } : {}),
     });
     logLine(`[${label}] worker done: ${out.completed} complete, ${out.failed} failed, ${out.pruned} pruned`);
     if (out.interrupted) throw new UserError('worker interrupted; its trial went back to the queue', INTERRUPTED);
@@ -72,17 +96,28 @@ function printOutcome(out: SearchOutcome, json: boolean): void {
   const best = out.best;
   const c = out.config;
   if (json) {
-    console.log(JSON.stringify({
-      study: out.study, storage: out.storage, space: c.space, stack: c.stack, dataset: c.dataset, counts: out.counts,
-      best: best ? { number: best.number, key: best.key, genotype: best.genotype, metrics: best.metrics, score: best.score, artifacts: best.artifacts } : null,
-    }));
+    console.log(
+      JSON.stringify({
+        study: out.study,
+        storage: out.storage,
+        space: c.space,
+        stack: c.stack,
+        dataset: c.dataset,
+        counts: out.counts,
+        best: best
+          ? { number: best.number, key: best.key, genotype: best.genotype, metrics: best.metrics, score: best.score, artifacts: best.artifacts }
+          : null,
+      }),
+    );
     return;
   }
   console.log(`study '${out.study}': ${countsText(out.counts)}`);
   console.log(leaderboard(out.trials, out.objective));
   if (best) {
     const value = best.metrics?.[out.objective.metric];
-    console.log(`best: trial ${best.number}, ${out.objective.metric} ${value === undefined ? '-' : Number(value.toFixed(4))} (score ${Number(best.score!.toFixed(4))}); its genotype:`);
+    console.log(
+      `best: trial ${best.number}, ${out.objective.metric} ${value === undefined ? '-' : Number(value.toFixed(4))} (score ${Number(best.score!.toFixed(4))}); its genotype:`,
+    );
     console.log(JSON.stringify(best.genotype));
   }
 }

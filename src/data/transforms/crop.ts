@@ -33,7 +33,10 @@ export function cropWindows(x: Tensor, top: Int32Array, left: Int32Array, h: num
     const start = new BigInt64Array(n);
     for (let i = 0; i < n; i++) start[i] = BigInt(top[i]! * W + left[i]!);
     const index = pattern.add(tensor(start, [n, 1, 1], { dtype: 'int64', device })).expand([n, c, h * w]);
-    return x.reshape([n, c, H * W]).gather(2, index).view([n, c, h, w]);
+    return x
+      .reshape([n, c, H * W])
+      .gather(2, index)
+      .view([n, c, h, w]);
   });
 }
 
@@ -44,7 +47,8 @@ export class RandomCrop implements Transform {
 
   constructor(o: RandomCropOptions) {
     const size: [number, number] = typeof o.size === 'number' ? [o.size, o.size] : [o.size[0], o.size[1]];
-    if (!size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError(`randomCrop: size must be positive integers, got ${JSON.stringify(o.size)}`, 'invalid-option');
+    if (!size.every((s) => Number.isInteger(s) && s > 0))
+      throw new DataError(`randomCrop: size must be positive integers, got ${JSON.stringify(o.size)}`, 'invalid-option');
     const padding = o.padding ?? 0;
     if (!Number.isInteger(padding) || padding < 0) throw new DataError(`randomCrop: padding must be a non-negative integer, got ${padding}`, 'invalid-option');
     this.size = size;

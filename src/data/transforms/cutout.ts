@@ -13,7 +13,10 @@ export class Cutout implements Transform {
    * DARTS' clip(cy ± L/2) for even L, and exactly L wide for odd L); `p` is the chance a
    * sample gets a square at all.
    */
-  constructor(readonly length: number, readonly p = 1) {
+  constructor(
+    readonly length: number,
+    readonly p = 1,
+  ) {
     if (!Number.isInteger(length) || length < 1) throw new DataError(`cutout: length must be a positive integer, got ${length}`, 'invalid-option');
     checkProbability(p, 'cutout');
   }

@@ -30,14 +30,25 @@ export class Normalize implements Transform {
     const { x } = batch;
     const c = x.shape[1];
     if (x.ndim < 2 || (this.mean.length !== 1 && c !== this.mean.length)) {
-      throw new DataError(`normalize has ${this.mean.length} channel statistics but the batch has shape [${x.shape.join(', ')}] (channels are dimension 1)`, 'invalid-shape');
+      throw new DataError(
+        `normalize has ${this.mean.length} channel statistics but the batch has shape [${x.shape.join(', ')}] (channels are dimension 1)`,
+        'invalid-shape',
+      );
     }
     const shape = [1, this.mean.length, ...x.shape.slice(2).map(() => 1)];
     const device = x.device === 'cpu' ? undefined : x.device;
     // one fused engine call: x·(1/std) + (−mean/std)
     const out = tidy(() => {
-      const invStd = tensor(Float32Array.from(this.std, (s) => 1 / s), shape, { device });
-      const bias = tensor(Float32Array.from(this.mean, (m, i) => -m / this.std[i]!), shape, { device });
+      const invStd = tensor(
+        Float32Array.from(this.std, (s) => 1 / s),
+        shape,
+        { device },
+      );
+      const bias = tensor(
+        Float32Array.from(this.mean, (m, i) => -m / this.std[i]!),
+        shape,
+        { device },
+      );
       return callAten('addcmul', bias, x, invStd) as Tensor;
     });
     return { x: out, y: batch.y };
@@ -63,7 +74,10 @@ export function channelStats(ds: Dataset, batchSize = 1000): { mean: number[]; s
       const xd = x.to('float64');
       const s = xd.sum(dims).toArray();
       const q = xd.square().sum(dims).toArray();
-      for (let k = 0; k < c; k++) { sum[k] += s[k]!; sq[k] += q[k]!; }
+      for (let k = 0; k < c; k++) {
+        sum[k] += s[k]!;
+        sq[k] += q[k]!;
+      }
       count += x.numel / c;
     });
   }

@@ -67,12 +67,18 @@ export function loadSearchCheckpoint(dir: string, method: string, space: string,
     throw new OneShotError(`cannot read the ${method} checkpoint in ${dir}: ${(e as Error).message}; delete the folder to start over`, 'checkpoint');
   }
   if (json.version !== 1 || json.method !== method || json.space !== space) {
-    throw new OneShotError(`the checkpoint in ${dir} is of method '${json.method}' on space '${json.space}' (version ${json.version}), not ${method} on ${space}; use another workdir or delete it`, 'checkpoint');
+    throw new OneShotError(
+      `the checkpoint in ${dir} is of method '${json.method}' on space '${json.space}' (version ${json.version}), not ${method} on ${space}; use another workdir or delete it`,
+      'checkpoint',
+    );
   }
   try {
     ck.model.load(fileOf(dir, json, 'supernet.safetensors'));
   } catch (e) {
-    throw new OneShotError(`the supernet in ${dir} does not match this search (${(e as Error).message}); the stack or options changed: use another workdir`, 'checkpoint');
+    throw new OneShotError(
+      `the supernet in ${dir} does not match this search (${(e as Error).message}); the stack or options changed: use another workdir`,
+      'checkpoint',
+    );
   }
   const { tensors } = loadSafetensors(fileOf(dir, json, 'search.safetensors'));
   try {
@@ -89,7 +95,11 @@ export function loadSearchCheckpoint(dir: string, method: string, space: string,
       const meta = json.optimizers[name];
       if (meta === undefined) throw new OneShotError(`the checkpoint in ${dir} has no state of optimiser '${name}'`, 'checkpoint');
       const prefix = `opt.${name}.`;
-      const own = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+      const own = Object.fromEntries(
+        Object.entries(tensors)
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([k, t]) => [k.slice(prefix.length), t]),
+      );
       opt.loadStateDict({ meta, tensors: own });
     }
   } finally {

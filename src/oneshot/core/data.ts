@@ -22,7 +22,10 @@ export function searchStack(stack: Partial<Stack>, train: Dataset): Partial<Stac
 export function checkImages(ds: Dataset, inChannels: number, what: string): void {
   const s = ds.sampleShape;
   if (s.length !== 3 || (s[0] !== inChannels && s[0] !== 1)) {
-    throw new OneShotError(`the ${what} data has examples of shape [${s.join(', ')}]; this supernet takes images (C, H, W) with ${inChannels} channels (or 1, repeated)`, 'data');
+    throw new OneShotError(
+      `the ${what} data has examples of shape [${s.join(', ')}]; this supernet takes images (C, H, W) with ${inChannels} channels (or 1, repeated)`,
+      'data',
+    );
   }
   if (ds.length === 0) throw new OneShotError(`the ${what} data is empty`, 'data');
 }
@@ -74,13 +77,17 @@ export function recalibrateChildBatchNorm(net: Module, inChannels: number, child
   try {
     for (let t = 0; t < batches; t++) {
       for (const bn of bns) (bn as { momentum: number }).momentum = 1 / (t + 1);
-      tidy(() => noGrad(() => {
-        const { x } = batchFor(loader, epoch, t, inChannels);
-        child(x);
-      }));
+      tidy(() =>
+        noGrad(() => {
+          const { x } = batchFor(loader, epoch, t, inChannels);
+          child(x);
+        }),
+      );
     }
   } finally {
-    bns.forEach((bn, i) => { (bn as { momentum: number }).momentum = momenta[i]!; });
+    bns.forEach((bn, i) => {
+      (bn as { momentum: number }).momentum = momenta[i]!;
+    });
     net.train(wasTraining);
   }
 }
@@ -93,11 +100,13 @@ export function childAccuracy(net: Module, inChannels: number, child: ChildForwa
   let seen = 0;
   try {
     for (let b = 0; b < Math.min(batches, loader.length); b++) {
-      tidy(() => noGrad(() => {
-        const { x, y } = batchFor(loader, 0, b, inChannels);
-        correct += child(x).argmax(1).eq(y).sum().item();
-        seen += y.shape[0]!;
-      }));
+      tidy(() =>
+        noGrad(() => {
+          const { x, y } = batchFor(loader, 0, b, inChannels);
+          correct += child(x).argmax(1).eq(y).sum().item();
+          seen += y.shape[0]!;
+        }),
+      );
     }
   } finally {
     net.train(wasTraining);

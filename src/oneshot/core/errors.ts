@@ -6,7 +6,10 @@ import { NasforgeError } from '../../util/index.js';
 export type OneShotErrorCode = 'unknown-method' | 'invalid-option' | 'unsupported-space' | 'checkpoint' | 'nonfinite-loss' | 'data';
 
 export class OneShotError extends NasforgeError {
-  constructor(message: string, override readonly code: OneShotErrorCode) {
+  constructor(
+    message: string,
+    override readonly code: OneShotErrorCode,
+  ) {
     super(message, code);
     this.name = 'OneShotError';
   }

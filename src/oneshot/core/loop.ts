@@ -45,7 +45,11 @@ export function runEpochs(s: LoopSpec): LoopResult & { state: LoopState } {
   let resumed = false;
   if (hasSearchCheckpoint(ctx.workdir)) {
     const j = loadSearchCheckpoint(ctx.workdir, s.method, ctx.space.name, s.ck) as {
-      epoch: number; history: Metrics[]; seconds: number; rng: number[]; extra: Json;
+      epoch: number;
+      history: Metrics[];
+      seconds: number;
+      rng: number[];
+      extra: Json;
     };
     state = { epoch: j.epoch, history: j.history, seconds: j.seconds, rng: Rng.fromState(j.rng), extra: j.extra };
     resumed = true;
@@ -68,9 +72,17 @@ export function runEpochs(s: LoopSpec): LoopResult & { state: LoopState } {
     state.epoch = e + 1;
     state.seconds = (Date.now() - started) / 1000;
     saveSearchCheckpoint(ctx.workdir, s.method, ctx.space.name, s.ck, {
-      epoch: state.epoch, history: state.history as Json, seconds: state.seconds, rng: state.rng.state(), extra: state.extra,
+      epoch: state.epoch,
+      history: state.history as Json,
+      seconds: state.seconds,
+      rng: state.rng.state(),
+      extra: state.extra,
     });
-    ctx.log?.(`${s.method}: epoch ${e + 1}/${s.epochs} ${Object.entries(m).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(' ')}`);
+    ctx.log?.(
+      `${s.method}: epoch ${e + 1}/${s.epochs} ${Object.entries(m)
+        .map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`)
+        .join(' ')}`,
+    );
     ctx.report?.(e, m);
   }
   if (state.epoch < s.epochs) stoppedEarly = true;

@@ -14,7 +14,10 @@ export function optionFailure(method: string): OptionFailure {
 
 /** `options` over `defaults`, typed as the defaults; `words` lists the allowed values of string options. */
 export function readMethodOptions<T extends Record<string, OptionValue>>(
-  method: string, defaults: T, options: Readonly<Record<string, Json>>, words: Partial<Record<keyof T, readonly string[]>> = {},
+  method: string,
+  defaults: T,
+  options: Readonly<Record<string, Json>>,
+  words: Partial<Record<keyof T, readonly string[]>> = {},
 ): T {
   return readOptions(method, defaults, options, optionFailure(method), { words, extra: PASSED_OPTIONS });
 }

@@ -9,12 +9,18 @@ import { Rng } from '../../util/index.js';
 import { type Metrics } from '../../strategies/index.js';
 import { F, type Tensor, backward, dispose, grad, noGrad, tidy } from '../../torch/index.js';
 import {
-  type OneShotContext, type OneShotMethod, type OneShotResult, OneShotError, batchFor, checkIntOption, checkRangeOption, readMethodOptions,
-  runEpochs, searchLoader,
+  type OneShotContext,
+  type OneShotMethod,
+  type OneShotResult,
+  OneShotError,
+  batchFor,
+  checkIntOption,
+  checkRangeOption,
+  readMethodOptions,
+  runEpochs,
+  searchLoader,
 } from '../core/index.js';
-import {
-  CELL_SPACES, type CellSupernet, cellSearchResult, createCellSupernet, evaluateCellSupernet, softmaxWeights,
-} from '../supernets/index.js';
+import { CELL_SPACES, type CellSupernet, cellSearchResult, createCellSupernet, evaluateCellSupernet, softmaxWeights } from '../supernets/index.js';
 
 export const DARTS_DEFAULTS = {
   epochs: 50,
@@ -38,7 +44,8 @@ function options(ctx: OneShotContext): DartsOptions {
   const o = readMethodOptions('darts', DARTS_DEFAULTS, ctx.options);
   checkIntOption('darts', 'epochs', o.epochs, 1);
   checkIntOption('darts', 'batchSize', o.batchSize, 1);
-  if (o.order !== 1 && o.order !== 2) throw new OneShotError(`darts: option 'order' must be 1 (first order) or 2 (second order, through an unrolled step), got ${o.order}`, 'invalid-option');
+  if (o.order !== 1 && o.order !== 2)
+    throw new OneShotError(`darts: option 'order' must be 1 (first order) or 2 (second order, through an unrolled step), got ${o.order}`, 'invalid-option');
   for (const k of ['lr', 'lrMin', 'weightDecay', 'gradClip', 'archLr', 'archWeightDecay'] as const) checkRangeOption('darts', k, o[k], 0);
   checkRangeOption('darts', 'momentum', o.momentum, 0, 1, true);
   checkIntOption('darts', 'evalBatches', o.evalBatches, 0);
@@ -97,8 +104,15 @@ export interface UnrollOptions {
  * w' = w − η (momentum·m + ∇w L_train(w, α) + weightDecay·w) and the Hessian-vector product
  * from gradients at w ± ε v, ε = r / ‖v‖ (architect.py's _backward_step_unrolled).
  */
-export function secondOrderArchGrad(model: CellSupernet, xt: Tensor, yt: Tensor, xv: Tensor, yv: Tensor, wOpt: SGD | null,
-  o: UnrollOptions): { grads: Tensor[]; stats: StepStats } {
+export function secondOrderArchGrad(
+  model: CellSupernet,
+  xt: Tensor,
+  yt: Tensor,
+  xv: Tensor,
+  yv: Tensor,
+  wOpt: SGD | null,
+  o: UnrollOptions,
+): { grads: Tensor[]; stats: StepStats } {
   return tidy(() => {
     const W = model.weights();
     const A = model.alphas();
@@ -109,13 +123,17 @@ export function secondOrderArchGrad(model: CellSupernet, xt: Tensor, yt: Tensor,
     const gTrain = tidy(() => grad(supernetLoss(model, xt, yt, false).loss, W, { allowUnused: true }));
     const moments = W.map((p) => wOpt?.stateOf(p)?.buffers.momentum_buffer ?? null);
     const useMomentum = moments.every((m) => m !== null); // the released code: all or none
-    noGrad(() => W.forEach((p, i) => tidy(() => {
-      let d = p.mul(o.weightDecay);
-      const g = gTrain[i];
-      if (g) d = d.add(g);
-      if (useMomentum) d = d.add(moments[i]!, o.momentum);
-      p.sub_(d, eta);
-    })));
+    noGrad(() =>
+      W.forEach((p, i) =>
+        tidy(() => {
+          let d = p.mul(o.weightDecay);
+          const g = gTrain[i];
+          if (g) d = d.add(g);
+          if (useMomentum) d = d.add(moments[i]!, o.momentum);
+          p.sub_(d, eta);
+        }),
+      ),
+    );
     for (const g of gTrain) g?.dispose();
     // 2. ∇α and ∇w' of the validation loss at w' (the unrolled model's BN statistics are its own)
     const statsBefore = noGrad(() => buffers.map((b) => b.clone()));
@@ -126,7 +144,11 @@ export function secondOrderArchGrad(model: CellSupernet, xt: Tensor, yt: Tensor,
     const dAlpha = all.slice(0, A.length) as Tensor[];
     const v = all.slice(A.length).map((g, i) => g ?? noGrad(() => W[i]!.mul(0)));
     // 3. the Hessian-vector product by central differences at w ± ε v
-    const norm = noGrad(() => F.stack(v.map((t) => t.norm())).norm().item());
+    const norm = noGrad(() =>
+      F.stack(v.map((t) => t.norm()))
+        .norm()
+        .item(),
+    );
     const eps = (o.r ?? 0.01) / norm;
     const alphaGradAt = (sign: number): Tensor[] => {
       noGrad(() => W.forEach((p, i) => p.copy_(saved[i]!).add_(v[i]!, sign * eps)));
@@ -142,7 +164,9 @@ export function secondOrderArchGrad(model: CellSupernet, xt: Tensor, yt: Tensor,
 
 /** Set α's gradients and take one step of the architecture optimiser. */
 export function applyArchGrads(model: CellSupernet, grads: readonly Tensor[], step: () => void): void {
-  model.alphas().forEach((a, i) => { a.grad = grads[i]!; });
+  model.alphas().forEach((a, i) => {
+    a.grad = grads[i]!;
+  });
   step();
   for (const a of model.alphas()) a.grad = null;
 }
@@ -173,7 +197,11 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
   const p = model.config.primitives;
   try {
     const loop = runEpochs({
-      method: 'darts', ctx, epochs: o.epochs, rng: new Rng(ctx.seed), extra: null,
+      method: 'darts',
+      ctx,
+      epochs: o.epochs,
+      rng: new Rng(ctx.seed),
+      extra: null,
       ck: { model, arch: { alphas_normal: model.alphasNormal, alphas_reduce: model.alphasReduce }, optimizers: { weights: wOpt, arch: aOpt } },
       epoch: (e): Metrics | null => {
         const lr = lrAt(e, o.lr);
@@ -185,13 +213,15 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
           // a validation batch per step, marching through the validation split across epochs
           const v = batchFor(val, 0, e * train.length + b, inC);
           try {
-            const arch = o.order === 2
-              ? secondOrderArchGrad(model, t.x, t.y, v.x, v.y, wOpt, { lr, momentum: o.momentum, weightDecay: o.weightDecay })
-              : firstOrderArchGrad(model, v.x, v.y);
+            const arch =
+              o.order === 2
+                ? secondOrderArchGrad(model, t.x, t.y, v.x, v.y, wOpt, { lr, momentum: o.momentum, weightDecay: o.weightDecay })
+                : firstOrderArchGrad(model, v.x, v.y);
             applyArchGrads(model, arch.grads, () => aOpt.step());
             dispose(arch.grads);
             const st = weightStep(model, t.x, t.y, wOpt, o.gradClip);
-            if (!Number.isFinite(st.loss)) throw new OneShotError(`darts: the training loss became ${st.loss} at epoch ${e}, step ${b}; lower lr or check the data`, 'nonfinite-loss');
+            if (!Number.isFinite(st.loss))
+              throw new OneShotError(`darts: the training loss became ${st.loss} at epoch ${e}, step ${b}; lower lr or check the data`, 'nonfinite-loss');
             sum.loss += st.loss * st.n;
             sum.correct += st.correct;
             sum.n += st.n;
@@ -203,11 +233,21 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
           if (ctx.signal?.aborted) return null;
         }
         const seconds = (Date.now() - started) / 1000;
-        const ev = evaluateCellSupernet(model, val, o.evalBatches, () => ({ normal: softmaxWeights(model.alphasNormal, p, false), reduce: softmaxWeights(model.alphasReduce, p, false) }));
+        const ev = evaluateCellSupernet(model, val, o.evalBatches, () => ({
+          normal: softmaxWeights(model.alphasNormal, p, false),
+          reduce: softmaxWeights(model.alphasReduce, p, false),
+        }));
         return {
           // accuracies in percent, as the study's
-          trainLoss: sum.loss / sum.n, trainAccuracy: (100 * sum.correct) / sum.n, archLoss: sum.archLoss / sum.n, archAccuracy: (100 * sum.archCorrect) / sum.n,
-          valLoss: ev.loss, valAccuracy: 100 * ev.top1, lr, epochSeconds: seconds, stepMs: (seconds * 1000) / train.length,
+          trainLoss: sum.loss / sum.n,
+          trainAccuracy: (100 * sum.correct) / sum.n,
+          archLoss: sum.archLoss / sum.n,
+          archAccuracy: (100 * sum.archCorrect) / sum.n,
+          valLoss: ev.loss,
+          valAccuracy: 100 * ev.top1,
+          lr,
+          epochSeconds: seconds,
+          stepMs: (seconds * 1000) / train.length,
         };
       },
     });

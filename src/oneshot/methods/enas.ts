@@ -17,8 +17,16 @@ import { Rng, type Json } from '../../util/index.js';
 import { type ControllerStrategy, type Metrics, type StrategyState, reinforceStrategy } from '../../strategies/index.js';
 import { type DataLoader } from '../../data/index.js';
 import {
-  type OneShotContext, type OneShotMethod, type OneShotResult, OneShotError, batchFor, checkIntOption, checkRangeOption, readMethodOptions,
-  runEpochs, searchLoader,
+  type OneShotContext,
+  type OneShotMethod,
+  type OneShotResult,
+  OneShotError,
+  batchFor,
+  checkIntOption,
+  checkRangeOption,
+  readMethodOptions,
+  runEpochs,
+  searchLoader,
 } from '../core/index.js';
 import { ENAS_SPACES, type EnasSupernet, enasSearchSupernet } from '../supernets/index.js';
 
@@ -72,8 +80,15 @@ export function enasOptions(o: Readonly<Record<string, Json>>): EnasOptions {
 
 function newController(ctx: OneShotContext, o: EnasOptions): ControllerStrategy {
   return reinforceStrategy.create(ctx.space, {
-    seed: ctx.seed, lr: o.controllerLr, batchSize: o.controllerBatch, entropyWeight: o.entropyWeight, baselineDecay: o.baselineDecay,
-    hidden: o.hidden, temperature: o.temperature, tanhC: o.tanhC, unique: false,
+    seed: ctx.seed,
+    lr: o.controllerLr,
+    batchSize: o.controllerBatch,
+    entropyWeight: o.entropyWeight,
+    baselineDecay: o.baselineDecay,
+    hidden: o.hidden,
+    temperature: o.temperature,
+    tanhC: o.tanhC,
+    unique: false,
   }) as ControllerStrategy;
 }
 
@@ -81,11 +96,13 @@ function newController(ctx: OneShotContext, o: EnasOptions): ControllerStrategy 
 function childAccuracy(net: EnasSupernet, decisions: readonly number[], loader: DataLoader, epoch: number, from: number, count: number): number {
   let [correct, seen] = [0, 0];
   for (let b = from; b < from + count; b++) {
-    tidy(() => noGrad(() => {
-      const { x, y } = batchFor(loader, epoch, b, net.inChannels);
-      correct += net.forward(x, decisions).argmax(1).eq(y).sum().item();
-      seen += y.shape[0]!;
-    }));
+    tidy(() =>
+      noGrad(() => {
+        const { x, y } = batchFor(loader, epoch, b, net.inChannels);
+        correct += net.forward(x, decisions).argmax(1).eq(y).sum().item();
+        seen += y.shape[0]!;
+      }),
+    );
   }
   return correct / Math.max(seen, 1);
 }
@@ -106,12 +123,16 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
   const controllerOf = (extra: Json): ControllerStrategy => {
     if (controller) return controller;
     const saved = (extra as { controller?: StrategyState } | null)?.controller;
-    controller = saved ? reinforceStrategy.restore(ctx.space, saved) as ControllerStrategy : newController(ctx, o);
+    controller = saved ? (reinforceStrategy.restore(ctx.space, saved) as ControllerStrategy) : newController(ctx, o);
     return controller;
   };
   try {
     const loop = runEpochs({
-      method: NAME, ctx, epochs: o.epochs, rng: new Rng(ctx.seed, 0xe4a5), extra: {},
+      method: NAME,
+      ctx,
+      epochs: o.epochs,
+      rng: new Rng(ctx.seed, 0xe4a5),
+      extra: {},
       ck: { model: net, arch: {}, optimizers: { weights: opt } },
       epoch: (e, st): Metrics | null => {
         const ctrl = controllerOf(st.extra);
@@ -140,17 +161,21 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
         for (let s = 0; s < o.controllerSteps; s++) {
           if (ctx.signal?.aborted) return null;
           const children = ctrl.ask(o.controllerBatch);
-          ctrl.tell(children.map((g, i) => {
-            const accuracy = childAccuracy(net, ctx.space.toDecisions(g), valLoader, e, s * o.controllerBatch + i, 1);
-            reward += accuracy;
-            return { genotype: g, key: ctx.space.key(g), metrics: { valAccuracy: accuracy }, score: accuracy };
-          }));
+          ctrl.tell(
+            children.map((g, i) => {
+              const accuracy = childAccuracy(net, ctx.space.toDecisions(g), valLoader, e, s * o.controllerBatch + i, 1);
+              reward += accuracy;
+              return { genotype: g, key: ctx.space.key(g), metrics: { valAccuracy: accuracy }, score: accuracy };
+            }),
+          );
         }
         st.extra = { controller: ctrl.state() };
         return {
           // accuracy in percent, as the study's (the controller's reward stays the fraction REINFORCE is tuned for)
-          trainLoss: ce / Math.max(seen, 1), trainAccuracy: (100 * correct) / Math.max(seen, 1),
-          controllerReward: reward / (o.controllerSteps * o.controllerBatch), baseline: ctrl.baseline ?? 0,
+          trainLoss: ce / Math.max(seen, 1),
+          trainAccuracy: (100 * correct) / Math.max(seen, 1),
+          controllerReward: reward / (o.controllerSteps * o.controllerBatch),
+          baseline: ctrl.baseline ?? 0,
         };
       },
     });
@@ -160,7 +185,10 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
     return {
       genotype: best.genotype,
       metrics: {
-        epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0, valAccuracy: 100 * best.accuracy,
+        epochs: loop.epochs,
+        searchSeconds: loop.seconds,
+        stoppedEarly: loop.stoppedEarly ? 1 : 0,
+        valAccuracy: 100 * best.accuracy,
       },
       details: {
         derived: derived.map((d) => ({ key: d.key, accuracy: 100 * d.accuracy })) as Json,
@@ -174,7 +202,11 @@ export async function runEnas(ctx: OneShotContext): Promise<OneShotResult> {
   }
 }
 
-interface Derived { key: string; genotype: Genotype; accuracy: number }
+interface Derived {
+  key: string;
+  genotype: Genotype;
+  accuracy: number;
+}
 
 /** ENAS' derivation: sample children from the controller, keep the best on val (the first among equals). */
 function derive(net: EnasSupernet, ctrl: ControllerStrategy, ctx: OneShotContext, o: EnasOptions, valLoader: DataLoader, rng: Rng): Derived[] {
@@ -192,7 +224,8 @@ function derive(net: EnasSupernet, ctrl: ControllerStrategy, ctx: OneShotContext
 
 export const enasMethod: OneShotMethod = {
   name: NAME,
-  description: 'ENAS (Pham et al., ICML 2018): shared weights of every child, trained on children an LSTM controller samples, alternating with REINFORCE on their val accuracy; derives the best of sampled children',
+  description:
+    'ENAS (Pham et al., ICML 2018): shared weights of every child, trained on children an LSTM controller samples, alternating with REINFORCE on their val accuracy; derives the best of sampled children',
   defaults: ENAS_DEFAULTS,
   spaces: ENAS_SPACES,
   run: runEnas,

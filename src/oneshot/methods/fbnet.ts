@@ -14,11 +14,32 @@ import { Rng, type Json } from '../../util/index.js';
 import { type Metrics } from '../../strategies/index.js';
 import { predictLatency } from '../../estimate/index.js';
 import {
-  type OneShotContext, type OneShotMethod, type OneShotResult, OneShotError, archArgmax, archParameters, archProbabilities, archRecord,
-  batchFor, checkImages, checkIntOption, checkRangeOption, disposeAll, readMethodOptions, runEpochs, searchLoader, searchStack,
+  type OneShotContext,
+  type OneShotMethod,
+  type OneShotResult,
+  OneShotError,
+  archArgmax,
+  archParameters,
+  archProbabilities,
+  archRecord,
+  batchFor,
+  checkImages,
+  checkIntOption,
+  checkRangeOption,
+  disposeAll,
+  readMethodOptions,
+  runEpochs,
+  searchLoader,
+  searchStack,
 } from '../core/index.js';
 import {
-  LAYERWISE_SPACES, type LayerwiseSupernet, fixedLatency, latencyVectors, layerwiseSupernet, searchLatencyTable, weightedMixer,
+  LAYERWISE_SPACES,
+  type LayerwiseSupernet,
+  fixedLatency,
+  latencyVectors,
+  layerwiseSupernet,
+  searchLatencyTable,
+  weightedMixer,
 } from '../supernets/index.js';
 
 const NAME = 'fbnet';
@@ -70,7 +91,10 @@ export function fbnetOptions(o: Readonly<Record<string, Json>>): FBNetOptions {
 export function fbnetLoss(ce: Tensor, latencyUs: Tensor, alpha: number, beta: number): Tensor {
   const logLat = latencyUs.log();
   if (!(logLat.item() > 0)) {
-    throw new OneShotError(`fbnet: the expected latency is ${latencyUs.item()} µs; log(LAT) must be positive for CE·α·log(LAT)^β (check the latency table)`, 'invalid-option');
+    throw new OneShotError(
+      `fbnet: the expected latency is ${latencyUs.item()} µs; log(LAT) must be positive for CE·α·log(LAT)^β (check the latency table)`,
+      'invalid-option',
+    );
   }
   return ce.mul(logLat.pow(beta)).mul(alpha);
 }
@@ -78,11 +102,15 @@ export function fbnetLoss(ce: Tensor, latencyUs: Tensor, alpha: number, beta: nu
 /** The table-expected latency in µs of Σ_l Σ_k w_l,k · LAT_l,k plus the fixed parts. */
 function expectedLatencyUs(weights: readonly Tensor[], vecs: readonly Tensor[], fixedMs: number): Tensor {
   let acc = tensor([fixedMs * 1000]).sum();
-  weights.forEach((w, l) => { acc = acc.add(w.mul(vecs[l]!).sum().mul(1000)); });
+  weights.forEach((w, l) => {
+    acc = acc.add(w.mul(vecs[l]!).sum().mul(1000));
+  });
   return acc;
 }
 
-interface FBNetExtra { [k: string]: Json }
+interface FBNetExtra {
+  [k: string]: Json;
+}
 
 export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
   const o = fbnetOptions(ctx.options);
@@ -92,8 +120,14 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
   checkImages(ctx.val, net.inChannels, 'val');
   const size = o.latencySize || ctx.train.sampleShape[1]!;
   const table = searchLatencyTable(net, {
-    path: o.latencyTable, saveTo: join(ctx.workdir, 'latency-table.json'), size, log: ctx.log, repeats: o.latencyRepeats, warmup: 3,
-    clock: o.latencyClock as 'wall' | 'cpu', statistic: o.latencyClock === 'cpu' ? 'min' : 'median',
+    path: o.latencyTable,
+    saveTo: join(ctx.workdir, 'latency-table.json'),
+    size,
+    log: ctx.log,
+    repeats: o.latencyRepeats,
+    warmup: 3,
+    clock: o.latencyClock as 'wall' | 'cpu',
+    statistic: o.latencyClock === 'cpu' ? 'min' : 'median',
   });
   const rows = latencyVectors(table, net);
   const vecs = rows.map((r) => keep(tensor(r)));
@@ -110,13 +144,18 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
     const logits = net.forward(x, weightedMixer(w));
     const ce = F.crossEntropy(logits, y);
     const loss = fbnetLoss(ce, expectedLatencyUs(w, vecs, fixedMs), o.alpha, o.beta);
-    if (!Number.isFinite(loss.item())) throw new OneShotError(`fbnet: the loss became ${loss.item()}; lower lr (now ${o.lr}) or check the data`, 'nonfinite-loss');
+    if (!Number.isFinite(loss.item()))
+      throw new OneShotError(`fbnet: the loss became ${loss.item()}; lower lr (now ${o.lr}) or check the data`, 'nonfinite-loss');
     return { loss, ce: ce.item() * y.shape[0]!, correct: logits.argmax(1).eq(y).sum().item() };
   };
 
   try {
     const loop = runEpochs({
-      method: NAME, ctx, epochs: o.epochs, rng: new Rng(ctx.seed, 0xfb), extra: {} as FBNetExtra,
+      method: NAME,
+      ctx,
+      epochs: o.epochs,
+      rng: new Rng(ctx.seed, 0xfb),
+      extra: {} as FBNetExtra,
       ck: { model: net, arch: archRecord('theta', thetas), optimizers: { weights: wOpt, theta: tOpt } },
       epoch: (e): Metrics | null => {
         const tau = o.temperature * o.temperatureDecay ** e;
@@ -152,7 +191,9 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
               const r = lossOf(w, x, y);
               // only θ's gradient: the weights are not updated on `val`
               const gs = grad(r.loss, thetas);
-              thetas.forEach((t, i) => { t.grad = gs[i]!; });
+              thetas.forEach((t, i) => {
+                t.grad = gs[i]!;
+              });
               tOpt.step();
               for (const t of thetas) t.grad = null;
               valCe += r.ce;
@@ -165,9 +206,14 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
         const expectedMs = fixedMs + probs.reduce((a, p, l) => a + p.reduce((s, pk, k) => s + pk * rows[l]![k]!, 0), 0);
         const m: Record<string, number> = {
           // accuracies in percent, as the study's
-          trainLoss: trainCe / Math.max(seen, 1), trainAccuracy: (100 * trainCorrect) / Math.max(seen, 1),
-          temperature: tau, expectedLatencyMs: expectedMs,
-          derivedLatencyMs: predictLatency(table, archArgmax(thetas).map((k, l) => net.searchable[l]!.choices[k]!)),
+          trainLoss: trainCe / Math.max(seen, 1),
+          trainAccuracy: (100 * trainCorrect) / Math.max(seen, 1),
+          temperature: tau,
+          expectedLatencyMs: expectedMs,
+          derivedLatencyMs: predictLatency(
+            table,
+            archArgmax(thetas).map((k, l) => net.searchable[l]!.choices[k]!),
+          ),
         };
         if (valSeen > 0) Object.assign(m, { valLoss: valCe / valSeen, valAccuracy: (100 * valCorrect) / valSeen });
         return m;
@@ -179,8 +225,13 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
     return {
       genotype,
       metrics: {
-        epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0,
-        latencyMs: predictLatency(table, path.map((k, l) => net.searchable[l]!.choices[k]!)),
+        epochs: loop.epochs,
+        searchSeconds: loop.seconds,
+        stoppedEarly: loop.stoppedEarly ? 1 : 0,
+        latencyMs: predictLatency(
+          table,
+          path.map((k, l) => net.searchable[l]!.choices[k]!),
+        ),
         ...(last.valAccuracy !== undefined ? { valAccuracy: last.valAccuracy } : {}),
       },
       details: {
@@ -202,7 +253,8 @@ export async function runFBNet(ctx: OneShotContext): Promise<OneShotResult> {
 
 export const fbnetMethod: OneShotMethod = {
   name: NAME,
-  description: 'FBNet (Wu et al., CVPR 2019): Gumbel-softmax over each layer\'s blocks, latency from a lookup table measured on this machine, loss CE·α·log(LAT)^β',
+  description:
+    "FBNet (Wu et al., CVPR 2019): Gumbel-softmax over each layer's blocks, latency from a lookup table measured on this machine, loss CE·α·log(LAT)^β",
   defaults: FBNET_DEFAULTS,
   spaces: LAYERWISE_SPACES,
   run: runFBNet,

@@ -20,12 +20,18 @@ import { Rng } from '../../util/index.js';
 import { type Metrics } from '../../strategies/index.js';
 import { F, type Tensor, backward, dispose, grad, noGrad, tidy } from '../../torch/index.js';
 import {
-  type OneShotContext, type OneShotMethod, type OneShotResult, OneShotError, batchFor, checkIntOption, checkRangeOption, readMethodOptions,
-  runEpochs, searchLoader,
+  type OneShotContext,
+  type OneShotMethod,
+  type OneShotResult,
+  OneShotError,
+  batchFor,
+  checkIntOption,
+  checkRangeOption,
+  readMethodOptions,
+  runEpochs,
+  searchLoader,
 } from '../core/index.js';
-import {
-  CELL_SPACES, type CellSupernet, type EdgeWeights, cellSearchResult, createCellSupernet, evaluateCellSupernet,
-} from '../supernets/index.js';
+import { CELL_SPACES, type CellSupernet, type EdgeWeights, cellSearchResult, createCellSupernet, evaluateCellSupernet } from '../supernets/index.js';
 
 export const GDAS_DEFAULTS = {
   epochs: 250,
@@ -111,8 +117,17 @@ function stats(loss: Tensor, logits: Tensor, y: Tensor): GdasStats {
 }
 
 /** One GDAS step: weights on (xt, yt), then α on (xv, yv), each under its own sample. */
-export function gdasStep(model: CellSupernet, xt: Tensor, yt: Tensor, xv: Tensor, yv: Tensor, tau: number,
-  wOpt: SGD, aOpt: Adam, gradClip: number): { weights: GdasStats; arch: GdasStats } {
+export function gdasStep(
+  model: CellSupernet,
+  xt: Tensor,
+  yt: Tensor,
+  xv: Tensor,
+  yv: Tensor,
+  tau: number,
+  wOpt: SGD,
+  aOpt: Adam,
+  gradClip: number,
+): { weights: GdasStats; arch: GdasStats } {
   const W = model.weights();
   const weights = tidy(() => {
     wOpt.zeroGrad();
@@ -128,7 +143,9 @@ export function gdasStep(model: CellSupernet, xt: Tensor, yt: Tensor, xv: Tensor
     const logits = gdasForward(model, xv, tau);
     const loss = F.crossEntropy(logits, yv);
     const g = grad(loss, model.alphas()) as Tensor[];
-    model.alphas().forEach((a, i) => { a.grad = g[i]!; });
+    model.alphas().forEach((a, i) => {
+      a.grad = g[i]!;
+    });
     aOpt.step();
     for (const a of model.alphas()) a.grad = null;
     return stats(loss, logits, yv);
@@ -153,8 +170,16 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
   const inC = model.config.inputChannels;
   try {
     const loop = runEpochs({
-      method: 'gdas', ctx, epochs: o.epochs, rng: new Rng(ctx.seed), extra: null,
-      ck: { model, arch: { arch_normal_parameters: model.alphasNormal, arch_reduce_parameters: model.alphasReduce }, optimizers: { weights: wOpt, arch: aOpt } },
+      method: 'gdas',
+      ctx,
+      epochs: o.epochs,
+      rng: new Rng(ctx.seed),
+      extra: null,
+      ck: {
+        model,
+        arch: { arch_normal_parameters: model.alphasNormal, arch_reduce_parameters: model.alphasReduce },
+        optimizers: { weights: wOpt, arch: aOpt },
+      },
       epoch: (e): Metrics | null => {
         const tau = gdasTau(e, o.epochs, o.tauMax, o.tauMin);
         const sum = { loss: 0, correct: 0, n: 0, archLoss: 0, archCorrect: 0, archN: 0 };
@@ -166,7 +191,10 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
           try {
             const st = gdasStep(model, t.x, t.y, v.x, v.y, tau, wOpt, aOpt, o.gradClip);
             if (!Number.isFinite(st.weights.loss)) {
-              throw new OneShotError(`gdas: the training loss became ${st.weights.loss} at epoch ${e}, step ${b}; lower lr or check the data`, 'nonfinite-loss');
+              throw new OneShotError(
+                `gdas: the training loss became ${st.weights.loss} at epoch ${e}, step ${b}; lower lr or check the data`,
+                'nonfinite-loss',
+              );
             }
             sum.loss += st.weights.loss * st.weights.n;
             sum.correct += st.weights.correct;
@@ -187,8 +215,15 @@ async function run(ctx: OneShotContext): Promise<OneShotResult> {
         });
         return {
           // accuracies in percent, as the study's
-          trainLoss: sum.loss / sum.n, trainAccuracy: (100 * sum.correct) / sum.n, archLoss: sum.archLoss / sum.archN, archAccuracy: (100 * sum.archCorrect) / sum.archN,
-          valLoss: ev.loss, valAccuracy: 100 * ev.top1, tau, epochSeconds: seconds, stepMs: (seconds * 1000) / train.length,
+          trainLoss: sum.loss / sum.n,
+          trainAccuracy: (100 * sum.correct) / sum.n,
+          archLoss: sum.archLoss / sum.archN,
+          archAccuracy: (100 * sum.archCorrect) / sum.archN,
+          valLoss: ev.loss,
+          valAccuracy: 100 * ev.top1,
+          tau,
+          epochSeconds: seconds,
+          stepMs: (seconds * 1000) / train.length,
         };
       },
     });

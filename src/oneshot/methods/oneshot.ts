@@ -18,8 +18,18 @@ import { Rng, type Json } from '../../util/index.js';
 import { type Metrics, evolutionStrategy } from '../../strategies/index.js';
 import { type DataLoader } from '../../data/index.js';
 import {
-  type OneShotContext, type OneShotMethod, type OneShotResult, OneShotError, batchFor, checkIntOption, checkRangeOption, childAccuracy,
-  readMethodOptions, recalibrateChildBatchNorm, runEpochs, searchLoader,
+  type OneShotContext,
+  type OneShotMethod,
+  type OneShotResult,
+  OneShotError,
+  batchFor,
+  checkIntOption,
+  checkRangeOption,
+  childAccuracy,
+  readMethodOptions,
+  recalibrateChildBatchNorm,
+  runEpochs,
+  searchLoader,
 } from '../core/index.js';
 import { ONESHOT_SPACES, type OneShotSupernet, oneshotSupernet } from '../supernets/index.js';
 
@@ -58,7 +68,8 @@ export function oneshotOptions(o: Readonly<Record<string, Json>>): OneShotOption
   for (const k of ['lr', 'weightDecay', 'gradClip'] as const) checkRangeOption(NAME, k, r[k], 0);
   checkRangeOption(NAME, 'momentum', r.momentum, 0, 1, true);
   checkRangeOption(NAME, 'dropRate', r.dropRate, 0, 1, true);
-  if (r.sampleSize > r.populationSize) throw new OneShotError(`${NAME}: sampleSize (${r.sampleSize}) must not exceed populationSize (${r.populationSize})`, 'invalid-option');
+  if (r.sampleSize > r.populationSize)
+    throw new OneShotError(`${NAME}: sampleSize (${r.sampleSize}) must not exceed populationSize (${r.populationSize})`, 'invalid-option');
   return r;
 }
 
@@ -71,7 +82,11 @@ export interface RankedArchitecture {
 
 /** Score architectures with inherited weights; stops early (with at least one scored) when the signal fires. */
 export function rankArchitectures(
-  net: OneShotSupernet, ctx: OneShotContext, o: OneShotOptions, trainLoader: DataLoader, valLoader: DataLoader,
+  net: OneShotSupernet,
+  ctx: OneShotContext,
+  o: OneShotOptions,
+  trainLoader: DataLoader,
+  valLoader: DataLoader,
 ): RankedArchitecture[] {
   const space = ctx.space;
   const scored = new Map<string, RankedArchitecture>();
@@ -113,7 +128,11 @@ export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
   const total = steps * o.epochs;
   try {
     const loop = runEpochs({
-      method: NAME, ctx, epochs: o.epochs, rng: new Rng(ctx.seed, 0x1de), extra: {},
+      method: NAME,
+      ctx,
+      epochs: o.epochs,
+      rng: new Rng(ctx.seed, 0x1de),
+      extra: {},
       ck: { model: net, arch: {}, optimizers: { weights: opt } },
       epoch: (e, st): Metrics | null => {
         for (const g of opt.groups) g.lr = (o.lr * (1 + Math.cos((Math.PI * e) / o.epochs))) / 2;
@@ -145,12 +164,16 @@ export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
     return {
       genotype: ctx.space.validate(best.genotype),
       metrics: {
-        epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0,
-        valAccuracy: 100 * best.accuracy, ranked: ranked.length,
+        epochs: loop.epochs,
+        searchSeconds: loop.seconds,
+        stoppedEarly: loop.stoppedEarly ? 1 : 0,
+        valAccuracy: 100 * best.accuracy,
+        ranked: ranked.length,
       },
       details: {
         ranking: ranked.slice(0, 20).map((r) => ({ key: r.key, accuracy: 100 * r.accuracy })) as Json,
-        sampler: o.sampler, training: o.training,
+        sampler: o.sampler,
+        training: o.training,
         history: loop.history as Json,
       },
     };
@@ -162,7 +185,8 @@ export async function runOneShot(ctx: OneShotContext): Promise<OneShotResult> {
 
 export const oneshotMethod: OneShotMethod = {
   name: NAME,
-  description: 'one-shot search (Bender et al., ICML 2018): train the supernet (layer-wise, DARTS cells or ENAS) by uniform single-path sampling or path dropout, then rank architectures by inherited-weight accuracy after BN recalibration (random or aging-evolution sampler)',
+  description:
+    'one-shot search (Bender et al., ICML 2018): train the supernet (layer-wise, DARTS cells or ENAS) by uniform single-path sampling or path dropout, then rank architectures by inherited-weight accuracy after BN recalibration (random or aging-evolution sampler)',
   defaults: ONESHOT_DEFAULTS,
   spaces: ONESHOT_SPACES,
   run: runOneShot,

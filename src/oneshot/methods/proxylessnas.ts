@@ -16,11 +16,34 @@ import { Rng, type Json, type RandomSource } from '../../util/index.js';
 import { type Metrics } from '../../strategies/index.js';
 import { type LatencyTable, predictLatency } from '../../estimate/index.js';
 import {
-  type OneShotContext, type OneShotMethod, type OneShotResult, OneShotError, archArgmax, archParameters, archProbabilities, archRecord,
-  batchFor, checkImages, checkIntOption, checkRangeOption, disposeAll, readMethodOptions, runEpochs, searchLoader, searchStack, softmax,
+  type OneShotContext,
+  type OneShotMethod,
+  type OneShotResult,
+  OneShotError,
+  archArgmax,
+  archParameters,
+  archProbabilities,
+  archRecord,
+  batchFor,
+  checkImages,
+  checkIntOption,
+  checkRangeOption,
+  disposeAll,
+  readMethodOptions,
+  runEpochs,
+  searchLoader,
+  searchStack,
+  softmax,
 } from '../core/index.js';
 import {
-  LAYERWISE_SPACES, type LayerwiseSupernet, type Mixer, fixedLatency, latencyVectors, layerwiseSupernet, pathMixer, searchLatencyTable,
+  LAYERWISE_SPACES,
+  type LayerwiseSupernet,
+  type Mixer,
+  fixedLatency,
+  latencyVectors,
+  layerwiseSupernet,
+  pathMixer,
+  searchLatencyTable,
 } from '../supernets/index.js';
 
 const NAME = 'proxylessnas';
@@ -61,7 +84,8 @@ export function proxylessOptions(o: Readonly<Record<string, Json>>): ProxylessOp
   const r = readMethodOptions(NAME, PROXYLESS_DEFAULTS, o, { latencyLoss: ['add', 'mul', 'none'], latencyClock: ['wall', 'cpu'] });
   for (const k of ['epochs', 'batchSize', 'archEvery', 'latencyRepeats'] as const) checkIntOption(NAME, k, r[k], 1);
   for (const k of ['warmupEpochs', 'stepsPerEpoch', 'latencySize'] as const) checkIntOption(NAME, k, r[k], 0);
-  for (const k of ['lr', 'weightDecay', 'gradClip', 'archLr', 'archInitStd', 'lambda', 'mulAlpha', 'mulBeta', 'refLatencyMs'] as const) checkRangeOption(NAME, k, r[k], 0);
+  for (const k of ['lr', 'weightDecay', 'gradClip', 'archLr', 'archInitStd', 'lambda', 'mulAlpha', 'mulBeta', 'refLatencyMs'] as const)
+    checkRangeOption(NAME, k, r[k], 0);
   checkRangeOption(NAME, 'momentum', r.momentum, 0, 1, true);
   return r;
 }
@@ -92,7 +116,13 @@ export function sampleTwo(p: readonly number[], rng: RandomSource): [number, num
   const a = sampleOne(p, rng);
   const rest = p.map((x, i) => (i === a ? 0 : x));
   const s = rest.reduce((x, y) => x + y, 0);
-  const b = s > 0 ? sampleOne(rest.map((x) => x / s), rng) : (a + 1 + rng.int(p.length - 1)) % p.length;
+  const b =
+    s > 0
+      ? sampleOne(
+          rest.map((x) => x / s),
+          rng,
+        )
+      : (a + 1 + rng.int(p.length - 1)) % p.length;
   return [a, b];
 }
 
@@ -124,7 +154,14 @@ export function pairRescaleOffset(before: readonly [number, number], after: read
 }
 
 /** One weight step on one sampled path; returns the summed CE and the correct count. */
-export function binarizedWeightStep(net: LayerwiseSupernet, path: readonly number[], x: Tensor, y: Tensor, opt: Optimizer<GroupOptions>, clip: number): { ce: number; correct: number } {
+export function binarizedWeightStep(
+  net: LayerwiseSupernet,
+  path: readonly number[],
+  x: Tensor,
+  y: Tensor,
+  opt: Optimizer<GroupOptions>,
+  clip: number,
+): { ce: number; correct: number } {
   return tidy(() => {
     const logits = net.forward(x, pathMixer(path));
     const ce = F.crossEntropy(logits, y);
@@ -152,7 +189,9 @@ export interface LatencyTerm {
 /** E[LAT] in ms under softmax(α): differentiable in α. */
 export function expectedLatencyMs(alphas: readonly Tensor[], vectors: readonly Tensor[], fixedMs: number): Tensor {
   let acc = tensor([fixedMs]).sum();
-  alphas.forEach((a, l) => { acc = acc.add(a.softmax(0).mul(vectors[l]!).sum()); });
+  alphas.forEach((a, l) => {
+    acc = acc.add(a.softmax(0).mul(vectors[l]!).sum());
+  });
   return acc;
 }
 
@@ -161,7 +200,10 @@ export function proxylessLoss(ce: Tensor, alphas: readonly Tensor[], lat: Latenc
   if (lat.kind === 'none') return ce;
   const e = expectedLatencyMs(alphas, lat.vectors, lat.fixedMs);
   if (lat.kind === 'add') return ce.add(e.sub(lat.refMs).div(lat.refMs).mul(lat.lambda));
-  const ratio = e.mul(1000).log().div(Math.log(lat.refMs * 1000));
+  const ratio = e
+    .mul(1000)
+    .log()
+    .div(Math.log(lat.refMs * 1000));
   return ce.mul(ratio.pow(lat.mulBeta)).mul(lat.mulAlpha);
 }
 
@@ -170,7 +212,15 @@ export function proxylessLoss(ce: Tensor, alphas: readonly Tensor[], lat: Latenc
  * α's gradient = the gate estimate on the pair + the latency term's exact gradient; then Adam,
  * then the pair's rescale. Returns the summed CE.
  */
-export function binaryGateArchStep(net: LayerwiseSupernet, alphas: readonly Tensor[], x: Tensor, y: Tensor, rng: RandomSource, opt: Optimizer<GroupOptions>, lat: LatencyTerm): { ce: number; correct: number } {
+export function binaryGateArchStep(
+  net: LayerwiseSupernet,
+  alphas: readonly Tensor[],
+  x: Tensor,
+  y: Tensor,
+  rng: RandomSource,
+  opt: Optimizer<GroupOptions>,
+  lat: LatencyTerm,
+): { ce: number; correct: number } {
   const probs = archProbabilities(alphas);
   const before = alphas.map((a) => a.toArray());
   const pairs = probs.map((p) => sampleTwo(p, rng));
@@ -191,7 +241,8 @@ export function binaryGateArchStep(net: LayerwiseSupernet, alphas: readonly Tens
     const ce = F.crossEntropy(logits, y);
     const loss = proxylessLoss(ce, alphas, lat);
     const v = loss.item();
-    if (!Number.isFinite(v)) throw new OneShotError(`proxylessnas: the architecture loss became ${v}; check the latency table and refLatencyMs`, 'nonfinite-loss');
+    if (!Number.isFinite(v))
+      throw new OneShotError(`proxylessnas: the architecture loss became ${v}; check the latency table and refLatencyMs`, 'nonfinite-loss');
     const gs = grad(loss, [...gates, ...alphas], { allowUnused: true });
     const gateGrads = gs.slice(0, gates.length).map((t) => t!.toArray());
     alphas.forEach((a, l) => {
@@ -203,14 +254,16 @@ export function binaryGateArchStep(net: LayerwiseSupernet, alphas: readonly Tens
     return { ce: ce.item() * y.shape[0]!, correct: logits.argmax(1).eq(y).sum().item() };
   });
   opt.step();
-  noGrad(() => alphas.forEach((a, l) => {
-    a.grad = null;
-    const [i, j] = pairs[l]!;
-    const now = a.toArray();
-    const offset = pairRescaleOffset([before[l]![i]!, before[l]![j]!], [now[i]!, now[j]!]);
-    const fix = now.map((v, k) => (k === i || k === j ? v - offset : v));
-    tidy(() => a.copy_(tensor(fix)));
-  }));
+  noGrad(() =>
+    alphas.forEach((a, l) => {
+      a.grad = null;
+      const [i, j] = pairs[l]!;
+      const now = a.toArray();
+      const offset = pairRescaleOffset([before[l]![i]!, before[l]![j]!], [now[i]!, now[j]!]);
+      const fix = now.map((v, k) => (k === i || k === j ? v - offset : v));
+      tidy(() => a.copy_(tensor(fix)));
+    }),
+  );
   return out;
 }
 
@@ -225,8 +278,13 @@ function latencyTerm(o: ProxylessOptions, table: LatencyTable, net: LayerwiseSup
   return {
     rows,
     term: {
-      kind: o.latencyLoss as LatencyTerm['kind'], vectors: rows.map((r) => keep(tensor(r))), fixedMs, refMs,
-      lambda: o.lambda, mulAlpha: o.mulAlpha, mulBeta: o.mulBeta,
+      kind: o.latencyLoss as LatencyTerm['kind'],
+      vectors: rows.map((r) => keep(tensor(r))),
+      fixedMs,
+      refMs,
+      lambda: o.lambda,
+      mulAlpha: o.mulAlpha,
+      mulBeta: o.mulBeta,
     },
   };
 }
@@ -238,9 +296,14 @@ export async function runProxyless(ctx: OneShotContext): Promise<OneShotResult> 
   checkImages(ctx.train, net.inChannels, 'train');
   checkImages(ctx.val, net.inChannels, 'val');
   const table = searchLatencyTable(net, {
-    path: o.latencyTable, saveTo: join(ctx.workdir, 'latency-table.json'), size: o.latencySize || ctx.train.sampleShape[1]!,
-    log: ctx.log, repeats: o.latencyRepeats, warmup: 3,
-    clock: o.latencyClock as 'wall' | 'cpu', statistic: o.latencyClock === 'cpu' ? 'min' : 'median',
+    path: o.latencyTable,
+    saveTo: join(ctx.workdir, 'latency-table.json'),
+    size: o.latencySize || ctx.train.sampleShape[1]!,
+    log: ctx.log,
+    repeats: o.latencyRepeats,
+    warmup: 3,
+    clock: o.latencyClock as 'wall' | 'cpu',
+    statistic: o.latencyClock === 'cpu' ? 'min' : 'median',
   });
   const { term, rows } = latencyTerm(o, table, net);
   const alphas = archParameters(net, o.archInitStd);
@@ -253,7 +316,11 @@ export async function runProxyless(ctx: OneShotContext): Promise<OneShotResult> 
 
   try {
     const loop = runEpochs({
-      method: NAME, ctx, epochs: o.epochs, rng: new Rng(ctx.seed, 0x9a7e), extra: { valStep: 0 },
+      method: NAME,
+      ctx,
+      epochs: o.epochs,
+      rng: new Rng(ctx.seed, 0x9a7e),
+      extra: { valStep: 0 },
       ck: { model: net, arch: archRecord('alpha', alphas), optimizers: { weights: wOpt, alpha: aOpt } },
       epoch: (e, st): Metrics | null => {
         const extra = st.extra as { valStep: number };
@@ -286,7 +353,9 @@ export async function runProxyless(ctx: OneShotContext): Promise<OneShotResult> 
         const probs = archProbabilities(alphas);
         const m: Record<string, number> = {
           // accuracy in percent, as the study's
-          trainLoss: ce / Math.max(seen, 1), trainAccuracy: (100 * correct) / Math.max(seen, 1), archSteps,
+          trainLoss: ce / Math.max(seen, 1),
+          trainAccuracy: (100 * correct) / Math.max(seen, 1),
+          archSteps,
           expectedLatencyMs: term.fixedMs + probs.reduce((a, p, l) => a + p.reduce((s, pk, k) => s + pk * rows[l]![k]!, 0), 0),
           derivedLatencyMs: predictLatency(table, names(archArgmax(alphas))),
         };
@@ -298,7 +367,9 @@ export async function runProxyless(ctx: OneShotContext): Promise<OneShotResult> 
     return {
       genotype: ctx.space.fromDecisions(path),
       metrics: {
-        epochs: loop.epochs, searchSeconds: loop.seconds, stoppedEarly: loop.stoppedEarly ? 1 : 0,
+        epochs: loop.epochs,
+        searchSeconds: loop.seconds,
+        stoppedEarly: loop.stoppedEarly ? 1 : 0,
         latencyMs: predictLatency(table, names(path)),
       },
       details: {
@@ -321,7 +392,8 @@ export async function runProxyless(ctx: OneShotContext): Promise<OneShotResult> 
 
 export const proxylessMethod: OneShotMethod = {
   name: NAME,
-  description: 'ProxylessNAS (Cai et al., ICLR 2019): binarized paths (one active path per step), α learned through the binary gates, expected-latency loss from a table measured on this machine',
+  description:
+    'ProxylessNAS (Cai et al., ICLR 2019): binarized paths (one active path per step), α learned through the binary gates, expected-latency loss from a table measured on this machine',
   defaults: PROXYLESS_DEFAULTS,
   spaces: LAYERWISE_SPACES,
   run: runProxyless,

@@ -10,14 +10,7 @@ import { fbnetMethod } from './fbnet.js';
 import { proxylessMethod } from './proxylessnas.js';
 import { enasMethod } from './enas.js';
 
-export const ONESHOT_METHODS: readonly OneShotMethod[] = [
-  dartsMethod,
-  gdasMethod,
-  oneshotMethod,
-  fbnetMethod,
-  proxylessMethod,
-  enasMethod,
-];
+export const ONESHOT_METHODS: readonly OneShotMethod[] = [dartsMethod, gdasMethod, oneshotMethod, fbnetMethod, proxylessMethod, enasMethod];
 
 /** The registered methods' names, in registry order. */
 export function oneshotMethodNames(): string[] {
@@ -37,8 +30,12 @@ export function getOneShotMethod(name: string): OneShotMethod {
  * them (unknown names, types; `seed` is passed through). `fail(field, detail)` builds the error:
  * field '' when the space is not one the method has a supernet of, else the option's name.
  */
-export function resolveOneShotOptions(method: OneShotMethod, space: string, options: Readonly<Record<string, Json>>,
-  fail: (field: string, detail: string) => Error): Record<string, Json> {
+export function resolveOneShotOptions(
+  method: OneShotMethod,
+  space: string,
+  options: Readonly<Record<string, Json>>,
+  fail: (field: string, detail: string) => Error,
+): Record<string, Json> {
   if (!method.spaces.includes(space)) {
     throw fail('', `'${method.name}' builds supernets of the spaces ${method.spaces.join(', ')}, not '${space}'; set space to one of them`);
   }

@@ -82,7 +82,10 @@ function cellNetwork(ctx: OneShotContext): OneShotSupernet {
 
 function enasNetwork(ctx: OneShotContext, training: OneShotTraining): OneShotSupernet {
   if (training === 'path-dropout') {
-    throw new OneShotError(`oneshot: training 'path-dropout' needs a supernet that runs every candidate at once; the ENAS supernet of '${ctx.space.name}' runs one child at a time. Use training: single-path`, 'invalid-option');
+    throw new OneShotError(
+      `oneshot: training 'path-dropout' needs a supernet that runs every candidate at once; the ENAS supernet of '${ctx.space.name}' runs one child at a time. Use training: single-path`,
+      'invalid-option',
+    );
   }
   const { net, inChannels } = enasSearchSupernet(ctx, 2);
   return {

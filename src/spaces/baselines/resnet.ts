@@ -17,9 +17,8 @@ class BasicBlock extends Module {
     this.bn1 = this.child('bn1', new BatchNorm2d(cout));
     this.conv2 = this.child('conv2', new Conv2d(cout, cout, 3, { padding: 1, bias: false }));
     this.bn2 = this.child('bn2', new BatchNorm2d(cout));
-    this.shortcut = stride !== 1 || cin !== cout
-      ? this.child('shortcut', new Sequential(new Conv2d(cin, cout, 1, { stride, bias: false }), new BatchNorm2d(cout)))
-      : null;
+    this.shortcut =
+      stride !== 1 || cin !== cout ? this.child('shortcut', new Sequential(new Conv2d(cin, cout, 1, { stride, bias: false }), new BatchNorm2d(cout))) : null;
   }
 
   forward(x: Tensor): Tensor {

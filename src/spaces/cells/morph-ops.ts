@@ -6,9 +6,7 @@
 // in its first step. Opening and closing learn two elements (untied), because a strided first
 // step cannot share its element with the second (nn/morph.ts's `tied` needs stride 1).
 import { type Tensor } from '../../torch/index.js';
-import {
-  BatchNorm2d, Closing2d, Dilation2d, Erosion2d, Module, Opening2d, ReLU, Sequential, type Layer, type LayerModule,
-} from '../../nn/index.js';
+import { BatchNorm2d, Closing2d, Dilation2d, Erosion2d, Module, Opening2d, ReLU, Sequential, type Layer, type LayerModule } from '../../nn/index.js';
 
 export const MORPH_OP_NAMES = ['dilation_3x3', 'erosion_3x3', 'opening_3x3', 'closing_3x3'] as const;
 export type MorphOpName = (typeof MORPH_OP_NAMES)[number];
@@ -28,10 +26,17 @@ export function isMorphOpName(name: string): name is MorphOpName {
 export class MorphCellOp extends Module implements Layer {
   readonly op: Sequential;
 
-  constructor(readonly kind: MorphOpName, channels: number, stride: number, affine = true) {
+  constructor(
+    readonly kind: MorphOpName,
+    channels: number,
+    stride: number,
+    affine = true,
+  ) {
     super();
     this.op = this.child('op', new Sequential(new ReLU(), LAYERS[kind](channels, stride), new BatchNorm2d(channels, { affine })));
   }
 
-  forward(x: Tensor): Tensor { return this.op.forward(x); }
+  forward(x: Tensor): Tensor {
+    return this.op.forward(x);
+  }
 }

@@ -32,18 +32,32 @@ export function inputOfRank(rank: number, first: number): number {
  * Checks an op list given to a space constructor: non-empty, no repeats, every name known
  * (`known`), none of `forbidden` (with the reason). Returns a frozen copy.
  */
-export function checkOpList(space: string, ops: readonly string[], known: readonly string[], forbidden: Readonly<Record<string, string>> = {}): readonly string[] {
+export function checkOpList(
+  space: string,
+  ops: readonly string[],
+  known: readonly string[],
+  forbidden: Readonly<Record<string, string>> = {},
+): readonly string[] {
   if (!Array.isArray(ops) || ops.length === 0) {
     throw new SpaceError(`${space}: the op list must name at least one operation; known: ${known.join(', ')}`, 'invalid-stack', 'ops', known.join(', '));
   }
   const seen = new Set<string>();
   ops.forEach((op, i) => {
-    if (typeof op === 'string' && Object.prototype.hasOwnProperty.call(forbidden, op)) {
-      throw new SpaceError(`${space}: ops[${i}] is '${op}', which a cell of this space cannot use: ${forbidden[op]}`, 'invalid-stack', `ops[${i}]`, known.join(', '));
+    if (typeof op === 'string' && Object.hasOwn(forbidden, op)) {
+      throw new SpaceError(
+        `${space}: ops[${i}] is '${op}', which a cell of this space cannot use: ${forbidden[op]}`,
+        'invalid-stack',
+        `ops[${i}]`,
+        known.join(', '),
+      );
     }
     if (typeof op !== 'string' || !known.includes(op)) {
-      throw new SpaceError(`${space}: ops[${i}] is ${JSON.stringify(op)}, not an operation of this space.${didYouMean(String(op), known)} Known: ${known.join(', ')}`,
-        'invalid-stack', `ops[${i}]`, known.join(', '));
+      throw new SpaceError(
+        `${space}: ops[${i}] is ${JSON.stringify(op)}, not an operation of this space.${didYouMean(String(op), known)} Known: ${known.join(', ')}`,
+        'invalid-stack',
+        `ops[${i}]`,
+        known.join(', '),
+      );
     }
     if (seen.has(op)) throw new SpaceError(`${space}: ops[${i}] repeats '${op}'; list each operation once`, 'invalid-stack', `ops[${i}]`, 'distinct names');
     seen.add(op);

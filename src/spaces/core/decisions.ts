@@ -18,14 +18,16 @@ export function checkDecisionValues(space: string, decisions: readonly Decision[
   if (!Array.isArray(values) || values.length !== decisions.length) {
     throw new SpaceError(
       `${space}: expected ${decisions.length} decision values, got ${Array.isArray(values) ? values.length : typeof values}`,
-      'invalid-decisions', '', `${decisions.length} integers`);
+      'invalid-decisions',
+      '',
+      `${decisions.length} integers`,
+    );
   }
   decisions.forEach((d, i) => {
     const v = values[i];
     if (!Number.isInteger(v) || v! < 0 || v! >= d.choices.length) {
       const allowed = `0..${d.choices.length - 1} (${d.choices.join(', ')})`;
-      throw new SpaceError(`${space}: decision ${i} (${d.name}) is ${JSON.stringify(v)}; allowed: ${allowed}`,
-        'invalid-decisions', `[${i}]`, allowed);
+      throw new SpaceError(`${space}: decision ${i} (${d.name}) is ${JSON.stringify(v)}; allowed: ${allowed}`, 'invalid-decisions', `[${i}]`, allowed);
     }
   });
 }

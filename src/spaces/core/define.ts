@@ -3,16 +3,12 @@
 // keys, stack merging and cost for free, all through the decisions, so every space obeys the
 // same contract.
 import { countBuilt } from './cost.js';
-import {
-  type Decision, checkDecisionValues, mutateDecisionValues, oneHot, sampleDecisionValues,
-} from './decisions.js';
+import { type Decision, checkDecisionValues, mutateDecisionValues, oneHot, sampleDecisionValues } from './decisions.js';
 import { SpaceError, genotypeError, stackError } from './errors.js';
 import { checkPlainJson } from './json.js';
 import { canonicalJson } from '../../util/index.js';
 import { type RandomSource } from '../../util/index.js';
-import {
-  type ArchGraph, type Cost, type InputSpec, type Preset, type SearchSpace, type SpaceNetwork, type Stack,
-} from './space.js';
+import { type ArchGraph, type Cost, type InputSpec, type Preset, type SearchSpace, type SpaceNetwork, type Stack } from './space.js';
 
 export interface SpaceSpec<G extends object, S extends Stack> {
   name: string;
@@ -87,9 +83,7 @@ export function defineSpace<G extends object, S extends Stack>(spec: SpaceSpec<G
     fromDecisions,
     toDecisions,
     sample: (rng) => spec.fromDecisions(sampleDecisionValues(decisions, rng)),
-    mutate: (g, rng) => (spec.mutate
-      ? spec.mutate(validate(g), rng)
-      : spec.fromDecisions(mutateDecisionValues(name, decisions, toDecisions(g), rng))),
+    mutate: (g, rng) => (spec.mutate ? spec.mutate(validate(g), rng) : spec.fromDecisions(mutateDecisionValues(name, decisions, toDecisions(g), rng))),
     key: (g) => {
       const v = validate(g);
       return spec.key ? spec.key(v) : canonicalJson(v);

@@ -2,13 +2,7 @@
 // Each says where the bad value is (a path such as "normal[3][1]"), what it was and what is allowed.
 import { NasforgeError } from '../../util/index.js';
 
-export type SpaceErrorCode =
-  | 'unknown-space'
-  | 'unknown-preset'
-  | 'ambiguous-preset'
-  | 'invalid-genotype'
-  | 'invalid-decisions'
-  | 'invalid-stack';
+export type SpaceErrorCode = 'unknown-space' | 'unknown-preset' | 'ambiguous-preset' | 'invalid-genotype' | 'invalid-decisions' | 'invalid-stack';
 
 export class SpaceError extends NasforgeError {
   constructor(

@@ -1,11 +1,29 @@
 // The search-space core: the SearchSpace interface every space implements, categorical
 // decisions, canonical genotype JSON, typed errors and `defineSpace` (JSON, random numbers and names come from src/util).
 export {
-  type Genotype, type SearchSpace, type AnySearchSpace, type Stack, type InputSpec, type Cost, type Preset, type SpaceNetwork,
-  type AuxiliaryHeadNetwork, auxiliaryHeadOf, type ArchGraph, type ArchGraphPart, type ArchGraphNode, type ArchGraphEdge,
+  type Genotype,
+  type SearchSpace,
+  type AnySearchSpace,
+  type Stack,
+  type InputSpec,
+  type Cost,
+  type Preset,
+  type SpaceNetwork,
+  type AuxiliaryHeadNetwork,
+  auxiliaryHeadOf,
+  type ArchGraph,
+  type ArchGraphPart,
+  type ArchGraphNode,
+  type ArchGraphEdge,
 } from './space.js';
 export {
-  type Decision, type Choice, checkDecisionValues, sampleDecisionValues, mutateDecisionValues, oneHot, oneHotLength,
+  type Decision,
+  type Choice,
+  checkDecisionValues,
+  sampleDecisionValues,
+  mutateDecisionValues,
+  oneHot,
+  oneHotLength,
   decisionSpaceSize,
 } from './decisions.js';
 export { SpaceError, type SpaceErrorCode, genotypeError, stackError } from './errors.js';

@@ -8,18 +8,16 @@ export function findSpace(spaces: readonly AnySearchSpace[], name: string): AnyS
   const hit = spaces.find((s) => s.name === name);
   if (hit) return hit;
   const names = spaces.map((s) => s.name);
-  throw new SpaceError(`unknown search space '${name}'.${didYouMean(name, names)} Known spaces: ${names.join(', ')}`,
-    'unknown-space', '', names.join(', '));
+  throw new SpaceError(`unknown search space '${name}'.${didYouMean(name, names)} Known spaces: ${names.join(', ')}`, 'unknown-space', '', names.join(', '));
 }
 
 /** A space's preset by name; throws SpaceError('unknown-preset') with suggestions. */
 export function findPreset<G extends object, S extends Stack>(space: SearchSpace<G, S>, name: string): Preset<G, S> {
-  const hit = Object.prototype.hasOwnProperty.call(space.presets, name) ? space.presets[name] : undefined;
+  const hit = Object.hasOwn(space.presets, name) ? space.presets[name] : undefined;
   if (hit) return hit;
   const names = Object.keys(space.presets);
   const known = names.length ? `Its presets: ${names.join(', ')}` : 'It has no presets';
-  throw new SpaceError(`space '${space.name}' has no preset '${name}'.${didYouMean(name, names)} ${known}`,
-    'unknown-preset', '', names.join(', '));
+  throw new SpaceError(`space '${space.name}' has no preset '${name}'.${didYouMean(name, names)} ${known}`, 'unknown-preset', '', names.join(', '));
 }
 
 export interface PresetHit {
@@ -35,7 +33,7 @@ export interface PresetHit {
  * SpaceError('unknown-preset') with suggestions.
  */
 export function findPresetAmong(spaces: readonly AnySearchSpace[], name: string, spaceName?: string): PresetHit {
-  const holders = spaces.filter((s) => Object.prototype.hasOwnProperty.call(s.presets, name));
+  const holders = spaces.filter((s) => Object.hasOwn(s.presets, name));
   if (spaceName !== undefined) {
     const space = findSpace(spaces, spaceName);
     try {
@@ -48,11 +46,21 @@ export function findPresetAmong(spaces: readonly AnySearchSpace[], name: string,
   if (holders.length === 1) return { space: holders[0]!, preset: holders[0]!.presets[name]! };
   if (holders.length > 1) {
     const names = holders.map((s) => s.name);
-    throw new SpaceError(`preset '${name}' belongs to several search spaces: ${names.join(', ')}; name the space too`,
-      'ambiguous-preset', '', names.join(', '));
+    throw new SpaceError(
+      `preset '${name}' belongs to several search spaces: ${names.join(', ')}; name the space too`,
+      'ambiguous-preset',
+      '',
+      names.join(', '),
+    );
   }
   const all = [...new Set(spaces.flatMap((s) => Object.keys(s.presets)))];
-  throw new SpaceError(`no search space has a preset '${name}'.${didYouMean(name, all)} Presets: ${
-    spaces.filter((s) => Object.keys(s.presets).length).map((s) => `${Object.keys(s.presets).join(', ')} (${s.name})`).join('; ')}`,
-  'unknown-preset', '', all.join(', '));
+  throw new SpaceError(
+    `no search space has a preset '${name}'.${didYouMean(name, all)} Presets: ${spaces
+      .filter((s) => Object.keys(s.presets).length)
+      .map((s) => `${Object.keys(s.presets).join(', ')} (${s.name})`)
+      .join('; ')}`,
+    'unknown-preset',
+    '',
+    all.join(', '),
+  );
 }

@@ -9,8 +9,21 @@
 // Children carry the released code's names so weights map one-to-one onto it.
 import { type Tensor, F, tidy } from '../../torch/index.js';
 import {
-  AuxiliaryHeadCIFAR, AuxiliaryHeadImageNet, BatchNorm2d, Conv2d, FactorizedReduce, Identity, Linear, Module, ReLU,
-  ReLUConvBN, Sequential, dropPath, dropPath_, type Layer, type LayerModule,
+  AuxiliaryHeadCIFAR,
+  AuxiliaryHeadImageNet,
+  BatchNorm2d,
+  Conv2d,
+  FactorizedReduce,
+  Identity,
+  Linear,
+  Module,
+  ReLU,
+  ReLUConvBN,
+  Sequential,
+  dropPath,
+  dropPath_,
+  type Layer,
+  type LayerModule,
 } from '../../nn/index.js';
 import { ModuleList, buildCellOp } from '../cells/index.js';
 import { type CellEdge, type DartsGenotype, validateGenotype } from './genotypes.js';
@@ -38,7 +51,14 @@ export class DartsCell extends Module {
   private readonly concat: number[];
   readonly multiplier: number;
 
-  constructor(genotype: DartsGenotype, cPrevPrev: number, cPrev: number, c: number, readonly reduction: boolean, reductionPrev: boolean) {
+  constructor(
+    genotype: DartsGenotype,
+    cPrevPrev: number,
+    cPrev: number,
+    c: number,
+    readonly reduction: boolean,
+    reductionPrev: boolean,
+  ) {
     super();
     // after a reduction the cell two back is twice as large: halve it to match
     this.preprocess0 = this.child('preprocess0', reductionPrev ? new FactorizedReduce(cPrevPrev, c) : new ReLUConvBN(cPrevPrev, c, 1, 1, 0));
@@ -63,7 +83,10 @@ export class DartsCell extends Module {
         if (!states.includes(h1)) h1.dispose();
         if (!states.includes(h2)) h2.dispose();
       }
-      return F.cat(this.concat.map((k) => states[k]!), 1);
+      return F.cat(
+        this.concat.map((k) => states[k]!),
+        1,
+      );
     });
   }
 
@@ -87,7 +110,8 @@ function checkStack(s: DartsStack): void {
   if (!(p >= 0 && p < 1)) throw new RangeError(`DARTS stack: dropPath must be in [0, 1), got ${p}`);
   const input = s.input ?? 32;
   if (input !== 32 && input !== 224) throw new RangeError(`DARTS stack: input must be 32 (CIFAR stem) or 224 (ImageNet stem), got ${String(input)}`);
-  if (input === 224 && s.channels % 2 !== 0) throw new RangeError(`DARTS stack: the ImageNet stem halves the channels first, so channels must be even, got ${s.channels}`);
+  if (input === 224 && s.channels % 2 !== 0)
+    throw new RangeError(`DARTS stack: the ImageNet stem halves the channels first, so channels must be even, got ${s.channels}`);
 }
 
 export class DartsNetwork extends Module implements Layer {
@@ -103,7 +127,10 @@ export class DartsNetwork extends Module implements Layer {
   dropPathProb: number;
   private readonly auxAt: number;
 
-  constructor(genotype: DartsGenotype, readonly stack: DartsStack) {
+  constructor(
+    genotype: DartsGenotype,
+    readonly stack: DartsStack,
+  ) {
     super();
     validateGenotype(genotype);
     checkStack(stack);
@@ -113,13 +140,20 @@ export class DartsNetwork extends Module implements Layer {
     let [cPrevPrev, cPrev, c] = [3 * channels, 3 * channels, channels];
     let reductionPrev = false;
     if (imagenet) {
-      this.stem0 = this.child('stem0', new Sequential(
-        new Conv2d(3, channels / 2, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(channels / 2), new ReLU(),
-        new Conv2d(channels / 2, channels, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(channels),
-      ));
-      this.stem1 = this.child('stem1', new Sequential(
-        new ReLU(), new Conv2d(channels, channels, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(channels),
-      ));
+      this.stem0 = this.child(
+        'stem0',
+        new Sequential(
+          new Conv2d(3, channels / 2, 3, { stride: 2, padding: 1, bias: false }),
+          new BatchNorm2d(channels / 2),
+          new ReLU(),
+          new Conv2d(channels / 2, channels, 3, { stride: 2, padding: 1, bias: false }),
+          new BatchNorm2d(channels),
+        ),
+      );
+      this.stem1 = this.child(
+        'stem1',
+        new Sequential(new ReLU(), new Conv2d(channels, channels, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(channels)),
+      );
       [cPrevPrev, cPrev] = [channels, channels];
       reductionPrev = true;
     } else {

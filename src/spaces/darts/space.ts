@@ -49,12 +49,12 @@ const PRESETS: Record<string, Preset<DartsGenotype, DartsSpaceStack>> = {
   'darts-v1': {
     genotype: DARTS_V1,
     stack: { cells: 20, channels: 36, auxiliary: true, dropPath: 0.2 },
-    description: 'DARTS\' first released CIFAR-10 cells (DARTS_V1: the June 2018 release, not the paper\'s first-order row; 3.2M params)',
+    description: "DARTS' first released CIFAR-10 cells (DARTS_V1: the June 2018 release, not the paper's first-order row; 3.2M params)",
   },
   'darts-v2': {
     genotype: DARTS_V2,
     stack: { cells: 20, channels: 36, auxiliary: true, dropPath: 0.2 },
-    description: 'second-order DARTS\' CIFAR-10 cells, the paper\'s headline (2.76% test error, 3.3M params)',
+    description: "second-order DARTS' CIFAR-10 cells, the paper's headline (2.76% test error, 3.3M params)",
   },
   'darts-v2-imagenet': {
     genotype: DARTS_V2,
@@ -65,7 +65,7 @@ const PRESETS: Record<string, Preset<DartsGenotype, DartsSpaceStack>> = {
   gdas: {
     genotype: GDAS_V1,
     stack: { cells: 20, channels: 36, auxiliary: true, dropPath: 0.2 },
-    description: 'GDAS\' CIFAR-10 cells (Dong and Yang, CVPR 2019; 2.93% test error, 3.4M params) in DARTS\' network',
+    description: "GDAS' CIFAR-10 cells (Dong and Yang, CVPR 2019; 2.93% test error, 3.4M params) in DARTS' network",
   },
 };
 
@@ -93,9 +93,14 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
   if (!Number.isInteger(nodes) || nodes < 1) {
     throw new SpaceError(`${name}: nodes must be a positive integer, got ${String(nodes)}`, 'invalid-stack', 'nodes', 'a positive integer');
   }
-  const ops = checkOpList(name, o.ops ?? DARTS_OPS, cellOpNames().filter((n) => n !== 'none'), {
-    none: 'it is the supernet\'s "no edge" candidate and never part of a derived cell (DARTS keeps each node\'s two strongest non-none edges)',
-  });
+  const ops = checkOpList(
+    name,
+    o.ops ?? DARTS_OPS,
+    cellOpNames().filter((n) => n !== 'none'),
+    {
+      none: 'it is the supernet\'s "no edge" candidate and never part of a derived cell (DARTS keeps each node\'s two strongest non-none edges)',
+    },
+  );
   const opIndex = new Map(ops.map((op, i) => [op, i]));
   const concat = Array.from({ length: nodes }, (_, i) => i + 2);
   const decisions = decisionsOf(ops, nodes);
@@ -112,15 +117,16 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
     return { normal: cells[0]!, normal_concat: [...concat], reduce: cells[1]!, reduce_concat: [...concat] };
   };
 
-  const toDecisions = (g: DartsGenotype): number[] => KINDS.flatMap((kind) => {
-    const edges = g[kind];
-    const out: number[] = [];
-    for (let k = 0; k < nodes; k++) {
-      const [[op1, in1], [op2, in2]] = [edges[2 * k]!, edges[2 * k + 1]!];
-      out.push(in1, opIndex.get(op1)!, inputRank(in2, in1), opIndex.get(op2)!);
-    }
-    return out;
-  });
+  const toDecisions = (g: DartsGenotype): number[] =>
+    KINDS.flatMap((kind) => {
+      const edges = g[kind];
+      const out: number[] = [];
+      for (let k = 0; k < nodes; k++) {
+        const [[op1, in1], [op2, in2]] = [edges[2 * k]!, edges[2 * k + 1]!];
+        out.push(in1, opIndex.get(op1)!, inputRank(in2, in1), opIndex.get(op2)!);
+      }
+      return out;
+    });
 
   const validate = (g: object): DartsGenotype => {
     const rec = g as Record<string, unknown>;
@@ -130,7 +136,11 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
     for (const kind of KINDS) {
       const edges = rec[kind];
       checkCellEdges(kind, edges, {
-        space: name, units: nodes, unit: 'node', ops, opsAllowed: `one of this space's ops: ${ops.join(', ')}`,
+        space: name,
+        units: nodes,
+        unit: 'node',
+        ops,
+        opsAllowed: `one of this space's ops: ${ops.join(', ')}`,
         statesAllowed: 'the two cell inputs and earlier nodes',
       });
       for (let k = 0; k < nodes; k++) {
@@ -157,8 +167,9 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
           const [own, other] = slot === 0 ? [a, b] : [b, a];
           const ownOps = ops.filter((op) => op !== own[0]);
           if (ownOps.length) moves.push({ kind, edge: 2 * k + slot, field: 0, values: ownOps });
-          const states = Array.from({ length: k + 2 }, (_, i) => i).filter((s) => s !== own[1] && s !== other[1]
-            && (slot === 1 || (s < other[1]) === (own[1] < other[1])));
+          const states = Array.from({ length: k + 2 }, (_, i) => i).filter(
+            (s) => s !== own[1] && s !== other[1] && (slot === 1 || s < other[1] === own[1] < other[1]),
+          );
           if (states.length) moves.push({ kind, edge: 2 * k + slot, field: 1, values: states });
         }
       }
@@ -173,9 +184,13 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
     return out;
   };
 
-  const key = (g: DartsGenotype): string => JSON.stringify({
-    normal: sortPairs(g.normal), normal_concat: g.normal_concat, reduce: sortPairs(g.reduce), reduce_concat: g.reduce_concat,
-  });
+  const key = (g: DartsGenotype): string =>
+    JSON.stringify({
+      normal: sortPairs(g.normal),
+      normal_concat: g.normal_concat,
+      reduce: sortPairs(g.reduce),
+      reduce_concat: g.reduce_concat,
+    });
 
   const expressible = (g: DartsGenotype): boolean => {
     try {
@@ -194,7 +209,8 @@ export function createDartsSpace(o: DartsSpaceOptions = {}): SearchSpace<DartsGe
     if (typeof stack.auxiliary !== 'boolean') throw stackError(name, 'auxiliary', stack.auxiliary, 'true or false');
     if (!(stack.dropPath >= 0 && stack.dropPath < 1)) throw stackError(name, 'dropPath', stack.dropPath, 'a probability in [0, 1)');
     if (stack.input !== 32 && stack.input !== 224) throw stackError(name, 'input', stack.input, '32 (CIFAR stem) or 224 (ImageNet stem)');
-    if (stack.input === 224 && stack.channels % 2 !== 0) throw stackError(name, 'channels', stack.channels, 'an even number (the ImageNet stem starts at half of it)');
+    if (stack.input === 224 && stack.channels % 2 !== 0)
+      throw stackError(name, 'channels', stack.channels, 'an even number (the ImageNet stem starts at half of it)');
     return new DartsNetwork(g, stack);
   };
 

@@ -12,7 +12,18 @@
 // window's pixels inside the image).
 import { type Tensor, F, tidy } from '../../torch/index.js';
 import {
-  AvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, MaxPool2d, Module, ReLU, ReLUConvBN, Sequential, type Layer, type LayerModule,
+  AvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  ReLUConvBN,
+  Sequential,
+  type Layer,
+  type LayerModule,
 } from '../../nn/index.js';
 import { ModuleList } from '../cells/index.js';
 import { FactorizedReduction } from '../nasnet/index.js';
@@ -38,7 +49,9 @@ export function enasPoolLayers(layers: number): number[] {
 function macroOp(op: EnasMacroOp, cIn: number, f: number): LayerModule {
   if (op === 'avg_pool_3x3' || op === 'max_pool_3x3') {
     return new Sequential(
-      new Conv2d(cIn, f, 1, { bias: false }), new BatchNorm2d(f), new ReLU(),
+      new Conv2d(cIn, f, 1, { bias: false }),
+      new BatchNorm2d(f),
+      new ReLU(),
       op === 'avg_pool_3x3' ? new AvgPool2d(3, 1, 1, false) : new MaxPool2d(3, 1, 1),
     );
   }
@@ -54,7 +67,13 @@ export class EnasMacroLayer extends Module {
   /** null in layer 0, which has no skip decisions */
   readonly skip: ReLUConvBN | null = null;
 
-  constructor(op: EnasMacroOp, readonly skips: readonly number[], cIn: number, f: number, layer: number) {
+  constructor(
+    op: EnasMacroOp,
+    readonly skips: readonly number[],
+    cIn: number,
+    f: number,
+    layer: number,
+  ) {
     super();
     this.op = this.child('op', macroOp(op, cIn, f));
     if (layer > 0) this.skip = this.child('skip', new ReLUConvBN((skips.length + 1) * f, f, 1, 1, 0));
@@ -83,7 +102,11 @@ export class EnasMacroNetwork extends Module implements Layer {
    * `skips[l]` lists the states layer l also reads, as general_child.py indexes them: 0 is the
    * stem, k ≥ 1 is layer k - 1 (layer l - 1, the op's input, is never a skip).
    */
-  constructor(ops: readonly EnasMacroOp[], skips: readonly (readonly number[])[], readonly stack: EnasMacroStack) {
+  constructor(
+    ops: readonly EnasMacroOp[],
+    skips: readonly (readonly number[])[],
+    readonly stack: EnasMacroStack,
+  ) {
     super();
     let f = stack.channels;
     this.stem = this.child('stem', new Sequential(new Conv2d(3, f, 3, { padding: 1, bias: false }), new BatchNorm2d(f)));

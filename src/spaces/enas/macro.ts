@@ -8,9 +8,7 @@
 // The registered space has ENAS' 12 search layers and no preset: the released macro
 // architecture (scripts/cifar10_macro_final.sh) has 24 layers; `createEnasMacroSpace({layers: 24})`
 // is that space, with it as preset `enas`.
-import {
-  type Decision, type Preset, type SearchSpace, SpaceError, checkDecisionValues, defineSpace, genotypeError, stackError,
-} from '../core/index.js';
+import { type Decision, type Preset, type SearchSpace, SpaceError, checkDecisionValues, defineSpace, genotypeError, stackError } from '../core/index.js';
 import { layerGraph } from '../graph/index.js';
 import { ENAS_MACRO_OPS, type EnasMacroOp, EnasMacroNetwork, type EnasMacroStack } from './macro-network.js';
 
@@ -35,12 +33,29 @@ const OPS: readonly string[] = ENAS_MACRO_OPS;
 
 /** The released 24-layer macro architecture (scripts/cifar10_macro_final.sh), one row per layer: op, then skip bits. */
 const ENAS_MACRO_ARC = [
-  '0', '3 0', '0 1 0', '2 0 0 1', '2 0 0 0 0', '3 1 1 0 1 0', '2 0 0 0 0 0 1', '2 0 1 1 0 1 1 1', '1 0 1 1 1 0 1 0 1',
-  '0 0 0 0 0 0 0 0 0 0', '2 0 0 0 0 0 1 0 0 0 0', '0 1 0 0 1 1 0 0 0 0 1 1', '2 0 1 0 0 0 0 0 1 0 1 1 0',
-  '1 0 0 1 0 0 0 1 1 1 0 1 0 1', '0 1 1 0 1 0 1 0 0 0 0 0 1 0 0', '2 0 0 1 0 0 0 0 0 0 0 1 0 1 0 1',
-  '2 0 1 0 0 0 1 0 0 1 1 1 1 0 0 1 0', '2 0 0 0 0 1 0 1 0 1 0 0 1 0 1 0 0 1', '3 0 1 1 0 1 0 0 0 0 0 1 0 1 0 1 0 0 0',
-  '3 0 1 1 0 0 0 0 0 0 0 0 0 1 1 0 0 0 0 1', '0 1 0 0 1 0 1 1 0 0 0 1 0 0 0 0 0 1 1 0 0',
-  '3 0 1 0 1 1 0 0 1 0 1 1 0 1 1 0 1 0 0 1 0 0', '0 1 0 1 0 1 0 0 0 0 0 0 0 0 1 0 1 0 0 1 0 0 0',
+  '0',
+  '3 0',
+  '0 1 0',
+  '2 0 0 1',
+  '2 0 0 0 0',
+  '3 1 1 0 1 0',
+  '2 0 0 0 0 0 1',
+  '2 0 1 1 0 1 1 1',
+  '1 0 1 1 1 0 1 0 1',
+  '0 0 0 0 0 0 0 0 0 0',
+  '2 0 0 0 0 0 1 0 0 0 0',
+  '0 1 0 0 1 1 0 0 0 0 1 1',
+  '2 0 1 0 0 0 0 0 1 0 1 1 0',
+  '1 0 0 1 0 0 0 1 1 1 0 1 0 1',
+  '0 1 1 0 1 0 1 0 0 0 0 0 1 0 0',
+  '2 0 0 1 0 0 0 0 0 0 0 1 0 1 0 1',
+  '2 0 1 0 0 0 1 0 0 1 1 1 1 0 0 1 0',
+  '2 0 0 0 0 1 0 1 0 1 0 0 1 0 1 0 0 1',
+  '3 0 1 1 0 1 0 0 0 0 0 1 0 1 0 1 0 0 0',
+  '3 0 1 1 0 0 0 0 0 0 0 0 0 1 1 0 0 0 0 1',
+  '0 1 0 0 1 0 1 1 0 0 0 1 0 0 0 0 0 1 1 0 0',
+  '3 0 1 0 1 1 0 0 1 0 1 1 0 1 1 0 1 0 0 1 0 0',
+  '0 1 0 1 0 1 0 0 0 0 0 0 0 0 1 0 1 0 0 1 0 0 0',
   '0 1 1 0 0 0 1 1 1 0 1 0 0 0 1 0 1 0 0 1 1 0 0 0',
 ].join(' ');
 
@@ -49,7 +64,12 @@ export function createEnasMacroSpace(o: EnasMacroSpaceOptions = {}): SearchSpace
   const L = o.layers ?? 12;
   const name = L === 12 ? 'enas-macro' : `enas-macro-${L}`;
   if (!Number.isInteger(L) || L < 3) {
-    throw new SpaceError(`enas-macro: layers must be an integer of at least 3 (two reductions need three stages), got ${String(L)}`, 'invalid-stack', 'layers', 'an integer ≥ 3');
+    throw new SpaceError(
+      `enas-macro: layers must be an integer of at least 3 (two reductions need three stages), got ${String(L)}`,
+      'invalid-stack',
+      'layers',
+      'an integer ≥ 3',
+    );
   }
   const decisions: Decision[] = Array.from({ length: L }, (_, l) => [
     { name: `layer${l}.op`, choices: OPS },
@@ -89,10 +109,18 @@ export function createEnasMacroSpace(o: EnasMacroSpaceOptions = {}): SearchSpace
   };
 
   const parse = (text: string): EnasMacroGenotype => {
-    const nums = text.trim().split(/[\s,]+/).filter((t) => t !== '').map(Number);
+    const nums = text
+      .trim()
+      .split(/[\s,]+/)
+      .filter((t) => t !== '')
+      .map(Number);
     if (nums.length !== decisions.length) {
-      throw new SpaceError(`${name}: an ENAS macro arc of ${L} layers is ${decisions.length} integers (per layer l: op 0-5, then l skip bits), got ${nums.length}`,
-        'invalid-genotype', '', `${decisions.length} integers`);
+      throw new SpaceError(
+        `${name}: an ENAS macro arc of ${L} layers is ${decisions.length} integers (per layer l: op 0-5, then l skip bits), got ${nums.length}`,
+        'invalid-genotype',
+        '',
+        `${decisions.length} integers`,
+      );
     }
     checkDecisionValues(name, decisions, nums);
     return fromDecisions(nums);
@@ -100,13 +128,16 @@ export function createEnasMacroSpace(o: EnasMacroSpaceOptions = {}): SearchSpace
 
   const skipLists = (g: EnasMacroGenotype): number[][] => g.layers.map((x) => x.skips.flatMap((b, i) => (b ? [i] : [])));
 
-  const presets: Record<string, Preset<EnasMacroGenotype, EnasMacroSpaceStack>> = L === 24 ? {
-    enas: {
-      genotype: parse(ENAS_MACRO_ARC),
-      stack: { channels: 96, dropout: 0.5 },
-      description: 'the 24-layer arc that ENAS\' released scripts/cifar10_macro_final.sh trains at F=96 on CIFAR-10: 30.9M params with separable convs as depthwise + pointwise (the released code builds them as full convs: 42.6M). The paper\'s 21.3M network (Figure 7, 12 layers) was not released as an arc',
-    },
-  } : {};
+  const presets: Record<string, Preset<EnasMacroGenotype, EnasMacroSpaceStack>> = L === 24
+    ? {
+        enas: {
+          genotype: parse(ENAS_MACRO_ARC),
+          stack: { channels: 96, dropout: 0.5 },
+          description:
+            "the 24-layer arc that ENAS' released scripts/cifar10_macro_final.sh trains at F=96 on CIFAR-10: 30.9M params with separable convs as depthwise + pointwise (the released code builds them as full convs: 42.6M). The paper's 21.3M network (Figure 7, 12 layers) was not released as an arc",
+        },
+      }
+    : {};
 
   return defineSpace<EnasMacroGenotype, EnasMacroSpaceStack>({
     name,
@@ -126,10 +157,22 @@ export function createEnasMacroSpace(o: EnasMacroSpaceOptions = {}): SearchSpace
       }
       if (!Number.isInteger(stack.classes) || stack.classes < 1) throw stackError(name, 'classes', stack.classes, 'a positive integer');
       if (!(stack.dropout >= 0 && stack.dropout < 1)) throw stackError(name, 'dropout', stack.dropout, 'a probability in [0, 1)');
-      return new EnasMacroNetwork(g.layers.map((x) => x.op), skipLists(g), stack);
+      return new EnasMacroNetwork(
+        g.layers.map((x) => x.op),
+        skipLists(g),
+        stack,
+      );
     },
     parse,
-    graph: (g) => ({ parts: [layerGraph('layers', g.layers.map((x) => x.op), skipLists(g))] }),
+    graph: (g) => ({
+      parts: [
+        layerGraph(
+          'layers',
+          g.layers.map((x) => x.op),
+          skipLists(g),
+        ),
+      ],
+    }),
   });
 }
 

@@ -9,9 +9,7 @@
 // Genotypes are DARTS' form ({normal, normal_concat, reduce, reduce_concat}); the concat lists
 // are not decisions and must follow the rule. The network is the nasnet space's ENAS skeleton
 // (micro_child.py's fixed-arc child), built through a NASNet space over the same 5 ops.
-import {
-  type Decision, type Preset, type SearchSpace, SpaceError, checkDecisionValues, defineSpace, genotypeError,
-} from '../core/index.js';
+import { type Decision, type Preset, type SearchSpace, SpaceError, checkDecisionValues, defineSpace, genotypeError } from '../core/index.js';
 import { checkCellEdges, sortPairs } from '../cells/index.js';
 import { cellGraph } from '../graph/index.js';
 import { ENAS_MICRO, type NasnetGenotype, createNasnetSpace, type NasnetSpaceStack } from '../nasnet/index.js';
@@ -43,15 +41,17 @@ export function enasUnusedStates(edges: readonly EnasCellEdge[]): number[] {
   return Array.from({ length: edges.length / 2 + 2 }, (_, s) => s).filter((s) => !used.has(s));
 }
 
-const DECISIONS: readonly Decision[] = KINDS.flatMap((kind) => Array.from({ length: NODES }, (_, b) => {
-  const states = Array.from({ length: b + 2 }, (_, i) => i);
-  return [
-    { name: `${kind}.node${b}.input1`, choices: states },
-    { name: `${kind}.node${b}.op1`, choices: OPS },
-    { name: `${kind}.node${b}.input2`, choices: states },
-    { name: `${kind}.node${b}.op2`, choices: OPS },
-  ];
-}).flat());
+const DECISIONS: readonly Decision[] = KINDS.flatMap((kind) =>
+  Array.from({ length: NODES }, (_, b) => {
+    const states = Array.from({ length: b + 2 }, (_, i) => i);
+    return [
+      { name: `${kind}.node${b}.input1`, choices: states },
+      { name: `${kind}.node${b}.op1`, choices: OPS },
+      { name: `${kind}.node${b}.input2`, choices: states },
+      { name: `${kind}.node${b}.op2`, choices: OPS },
+    ];
+  }).flat(),
+);
 
 function fromDecisions(v: readonly number[]): EnasMicroGenotype {
   const [normal, reduce] = KINDS.map((_, c) => {
@@ -76,7 +76,11 @@ function validate(g: object): EnasMicroGenotype {
   for (const kind of KINDS) {
     const edges = rec[kind];
     checkCellEdges(kind, edges, {
-      space: NAME, units: NODES, unit: 'node', ops: OPS, opsAllowed: `one of ENAS' micro ops: ${OPS.join(', ')}`,
+      space: NAME,
+      units: NODES,
+      unit: 'node',
+      ops: OPS,
+      opsAllowed: `one of ENAS' micro ops: ${OPS.join(', ')}`,
       statesAllowed: 'the two cell inputs and earlier nodes',
     });
     const concat = rec[`${kind}_concat`];
@@ -96,10 +100,18 @@ function asNasnet(g: EnasMicroGenotype): NasnetGenotype {
 
 /** A released ENAS fixed_arc: 40 integers, per node "input1 op1 input2 op2", normal cell first. */
 function parse(text: string): EnasMicroGenotype {
-  const nums = text.trim().split(/[\s,]+/).filter((t) => t !== '').map(Number);
+  const nums = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter((t) => t !== '')
+    .map(Number);
   if (nums.length !== DECISIONS.length || nums.some((n) => !Number.isInteger(n))) {
-    throw new SpaceError(`${NAME}: an ENAS micro arc is ${DECISIONS.length} integers (per node: input1 op1 input2 op2; normal cell, then reduction cell), got '${text}'`,
-      'invalid-genotype', '', `${DECISIONS.length} integers`);
+    throw new SpaceError(
+      `${NAME}: an ENAS micro arc is ${DECISIONS.length} integers (per node: input1 op1 input2 op2; normal cell, then reduction cell), got '${text}'`,
+      'invalid-genotype',
+      '',
+      `${DECISIONS.length} integers`,
+    );
   }
   checkDecisionValues(NAME, DECISIONS, nums);
   return fromDecisions(nums);
@@ -110,11 +122,13 @@ const builder = createNasnetSpace({ name: 'enas-micro-network', ops: OPS, combin
 const PRESETS: Record<string, Preset<EnasMicroGenotype, EnasMicroStack>> = {
   enas: {
     genotype: {
-      normal: ENAS_MICRO.normal, normal_concat: ENAS_MICRO.normal_concat,
-      reduce: ENAS_MICRO.reduce, reduce_concat: ENAS_MICRO.reduce_concat,
+      normal: ENAS_MICRO.normal,
+      normal_concat: ENAS_MICRO.normal_concat,
+      reduce: ENAS_MICRO.reduce,
+      reduce_concat: ENAS_MICRO.reduce_concat,
     },
     stack: { cellsPerStage: 6, channels: 36, auxiliary: true, dropPath: 0.4, dropout: 0.2 },
-    description: 'ENAS\' micro-space cells (N=6, F=36) on CIFAR-10: 2.89% test error with cutout, 4.6M params (scripts/cifar10_micro_final.sh)',
+    description: "ENAS' micro-space cells (N=6, F=36) on CIFAR-10: 2.89% test error with cutout, 4.6M params (scripts/cifar10_micro_final.sh)",
   },
 };
 
@@ -131,11 +145,14 @@ export const enasMicroSpace: SearchSpace<EnasMicroGenotype, EnasMicroStack> = de
   fromDecisions,
   toDecisions,
   validate,
-  key: (g) => JSON.stringify({
-    normal: sortPairs(g.normal), normal_concat: g.normal_concat, reduce: sortPairs(g.reduce), reduce_concat: g.reduce_concat,
-  }),
+  key: (g) =>
+    JSON.stringify({
+      normal: sortPairs(g.normal),
+      normal_concat: g.normal_concat,
+      reduce: sortPairs(g.reduce),
+      reduce_concat: g.reduce_concat,
+    }),
   build: (g, stack) => builder.build(asNasnet(g), { ...stack, skeleton: 'enas' }),
   parse,
   graph: (g) => ({ parts: KINDS.map((kind) => cellGraph(kind, g[kind], g[`${kind}_concat`])) }),
 });
-

@@ -8,9 +8,7 @@
 //   groups, and a channel shuffle after the first one;
 // - `skip` is the identity, or 1x1 conv → BN → ReLU where the stride or the channels change.
 import { type Tensor } from '../../torch/index.js';
-import {
-  BatchNorm2d, Conv2d, Identity, Module, ReLU, Sequential, type Layer, type LayerModule,
-} from '../../nn/index.js';
+import { BatchNorm2d, Conv2d, Identity, Module, ReLU, Sequential, type Layer, type LayerModule } from '../../nn/index.js';
 
 /** Table 2's nine candidates, in the paper's order. */
 export const FBNET_BLOCKS = ['k3_e1', 'k3_e1_g2', 'k3_e3', 'k3_e6', 'k5_e1', 'k5_e1_g2', 'k5_e3', 'k5_e6', 'skip'] as const;
@@ -70,7 +68,12 @@ export class FBNetBlock extends Module implements Layer {
   readonly hidden: number;
   readonly residual: boolean;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, spec: FBNetBlockSpec, stride: number) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    spec: FBNetBlockSpec,
+    stride: number,
+  ) {
     super();
     const { kernel, expansion, groups } = spec;
     this.hidden = inChannels * expansion;

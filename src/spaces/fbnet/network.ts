@@ -44,7 +44,10 @@ export class FBNetNetwork extends Module implements Layer {
   readonly out: Sequential;
   readonly classifier: Linear;
 
-  constructor(readonly blocks: readonly FBNetBlockName[], stack: Required<FBNetStack>) {
+  constructor(
+    readonly blocks: readonly FBNetBlockName[],
+    stack: Required<FBNetStack>,
+  ) {
     super();
     const { classes, channels, widths, head } = stack;
     this.stem = this.child('stem', convBnAct(3, channels, 3, 2, 'relu'));

@@ -46,7 +46,10 @@ export function canonicalFBNetBlocks(blocks: readonly FBNetBlockName[], stack: F
 
 /** Block names as the released code writes them: `ir_k3_e1`, `ir_k5_s2` (g2), `skip`. */
 function blockFromText(word: string, i: number): FBNetBlockName {
-  const w = word.replace(/^ir_/, '').replace(/^(k\d)_s2$/, '$1_e1_g2').replace(/^(k\d)_g2$/, '$1_e1_g2');
+  const w = word
+    .replace(/^ir_/, '')
+    .replace(/^(k\d)_s2$/, '$1_e1_g2')
+    .replace(/^(k\d)_g2$/, '$1_e1_g2');
   if (!(FBNET_BLOCKS as readonly string[]).includes(w)) throw genotypeError(NAME, `blocks[${i}]`, word, ALLOWED_BLOCK);
   return w as FBNetBlockName;
 }
@@ -69,7 +72,8 @@ const DEFAULT_STACK: FBNetSpaceStack = { classes: 1000, channels: 16, widths: FB
 
 export const fbnetSpace: SearchSpace<FBNetGenotype, FBNetSpaceStack> = defineSpace<FBNetGenotype, FBNetSpaceStack>({
   name: NAME,
-  description: 'FBNet (Wu et al., CVPR 2019): 22 layers of Table 1\'s ImageNet macro-architecture × Table 2\'s 9 blocks (k3/k5, expansion 1/3/6, grouped-shuffle g2, skip)',
+  description:
+    "FBNet (Wu et al., CVPR 2019): 22 layers of Table 1's ImageNet macro-architecture × Table 2's 9 blocks (k3/k5, expansion 1/3/6, grouped-shuffle g2, skip)",
   defaultStack: DEFAULT_STACK,
   graph: (g) => ({ parts: [layerGraph('layers', [...g.blocks])] }),
   defaultInput: { size: 224, channels: 3 },
@@ -92,5 +96,11 @@ export const fbnetSpace: SearchSpace<FBNetGenotype, FBNetSpaceStack> = defineSpa
     checkStack(stack, g);
     return new FBNetNetwork(g.blocks, stack);
   },
-  parse: (text) => validate({ blocks: text.split(/[\s,]+/).filter(Boolean).map(blockFromText) }),
+  parse: (text) =>
+    validate({
+      blocks: text
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(blockFromText),
+    }),
 });

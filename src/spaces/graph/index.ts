@@ -31,9 +31,14 @@ export function cellGraph(name: string, edges: readonly (readonly [string, numbe
 export function denseCellGraph(name: string, nodes: number, edges: readonly (readonly [to: number, from: number, op: string])[]): ArchGraphPart {
   return {
     name,
-    nodes: Array.from({ length: nodes }, (_, i): ArchGraphNode => ({
-      id: `n${i}`, label: String(i), kind: i === 0 ? 'input' : i === nodes - 1 ? 'output' : 'node',
-    })),
+    nodes: Array.from(
+      { length: nodes },
+      (_, i): ArchGraphNode => ({
+        id: `n${i}`,
+        label: String(i),
+        kind: i === 0 ? 'input' : i === nodes - 1 ? 'output' : 'node',
+      }),
+    ),
     edges: edges.filter(([, , op]) => op !== 'none').map(([to, from, op]) => ({ from: `n${from}`, to: `n${to}`, label: op })),
   };
 }

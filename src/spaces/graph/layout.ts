@@ -122,18 +122,26 @@ export function layoutPart(part: ArchGraphPart): PlacedPart {
       const [w, z] = [3 * (1 - t) * t * t, t ** 3];
       return [u * x0 + v * x1 + w * x2 + z * x3, u * y0 + v * y1 + w * y2 + z * y3];
     };
-    const path = bend === 0
-      ? `M${f(x0)},${f(y0)} L${f(x3)},${f(y3)}`
-      : `M${f(x0)},${f(y0)} C${f(x1)},${f(y1)} ${f(x2)},${f(y2)} ${f(x3)},${f(y3)}`;
+    const path = bend === 0 ? `M${f(x0)},${f(y0)} L${f(x3)},${f(y3)}` : `M${f(x0)},${f(y0)} C${f(x1)},${f(y1)} ${f(x2)},${f(y2)} ${f(x3)},${f(y3)}`;
     return { e, path, at, straight: bend === 0 };
   });
   const edges = placeLabels(curves, nodes);
   // the extent of everything drawn: nodes, arcs (their control points bound them) and labels
-  const ys = [0, height, ...curves.flatMap((c) => [0.25, 0.5, 0.75].map((t) => c.at(t)[1])), ...edges.flatMap((e) => (e.label === undefined ? [] : [e.labelY - 12, e.labelY + 4]))];
+  const ys = [
+    0,
+    height,
+    ...curves.flatMap((c) => [0.25, 0.5, 0.75].map((t) => c.at(t)[1])),
+    ...edges.flatMap((e) => (e.label === undefined ? [] : [e.labelY - 12, e.labelY + 4])),
+  ];
   return { name: part.name, nodes, edges, width: x - gap, height, minY: Math.min(...ys), maxY: Math.max(...ys) };
 }
 
-interface Box { x0: number; y0: number; x1: number; y1: number }
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 /**
@@ -141,7 +149,10 @@ const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0
  * the target (edges fan out from a shared source, and a node has few inputs), then sliding along
  * the edge, then a little above or below it.
  */
-function placeLabels(curves: ReadonlyArray<{ e: ArchGraphPart['edges'][number]; path: string; at: (t: number) => [number, number]; straight: boolean }>, nodes: readonly PlacedNode[]): PlacedEdge[] {
+function placeLabels(
+  curves: ReadonlyArray<{ e: ArchGraphPart['edges'][number]; path: string; at: (t: number) => [number, number]; straight: boolean }>,
+  nodes: readonly PlacedNode[],
+): PlacedEdge[] {
   const taken: Box[] = nodes.map((n) => ({ x0: n.x, y0: n.y, x1: n.x + n.w, y1: n.y + n.h }));
   const ts = [0.66, 0.58, 0.74, 0.5, 0.82, 0.42, 0.34];
   const lifts = [-4, 10, -14, 22, -26, 34, -38];

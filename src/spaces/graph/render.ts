@@ -9,7 +9,12 @@ const dotId = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, 
 
 /** Graphviz DOT: one cluster per part, left to right. */
 export function toDot(graph: ArchGraph, title: string): string {
-  const lines = [`digraph ${dotId(title)} {`, '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const lines = [
+    `digraph ${dotId(title)} {`,
+    '  rankdir=LR;',
+    '  node [shape=box, style="rounded,filled", fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
   graph.parts.forEach((part, p) => {
     lines.push(`  subgraph ${dotId(`cluster_${p}`)} {`, `    label=${dotId(part.name)};`);
     for (const n of part.nodes) lines.push(`    ${dotId(`${part.name}/${n.id}`)} [label=${dotId(n.label)}, fillcolor=${dotId(FILL[n.kind]!)}];`);

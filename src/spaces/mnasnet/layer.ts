@@ -5,8 +5,18 @@
 // included): expand 1x1 → BN → act → kxk depthwise → BN → act → SE → 1x1 project → BN.
 import { type Tensor, tidy } from '../../torch/index.js';
 import {
-  AvgPool2d, BatchNorm2d, type BatchNormOptions, Conv2d, HSwish, type Layer, type LayerModule, Module, ReLU, ReLU6,
-  Sequential, SqueezeExcite,
+  AvgPool2d,
+  BatchNorm2d,
+  type BatchNormOptions,
+  Conv2d,
+  HSwish,
+  type Layer,
+  type LayerModule,
+  Module,
+  ReLU,
+  ReLU6,
+  Sequential,
+  SqueezeExcite,
 } from '../../nn/index.js';
 
 export type ConvOp = 'conv' | 'dconv' | 'mbconv';
@@ -58,19 +68,21 @@ export class MobileLayer extends Module implements Layer {
       return spec.se === 'mnasnet' ? SqueezeExcite.mnasnet(c, cIn) : SqueezeExcite.mobilenetV3(c);
     };
     if (op === 'conv') {
-      this.spatial = this.child('spatial', new Sequential(
-        new Conv2d(cIn, cOut, k, { stride, padding: pad, bias: false }), new BatchNorm2d(cOut, bn), act(spec.activation)));
+      this.spatial = this.child(
+        'spatial',
+        new Sequential(new Conv2d(cIn, cOut, k, { stride, padding: pad, bias: false }), new BatchNorm2d(cOut, bn), act(spec.activation)),
+      );
       const se = seOn(cOut);
       if (se) this.se = this.child('se', se);
     } else {
       const hidden = op === 'mbconv' ? spec.hidden : cIn;
       if (hidden !== cIn) {
-        this.expand = this.child('expand', new Sequential(
-          new Conv2d(cIn, hidden, 1, { bias: false }), new BatchNorm2d(hidden, bn), act(spec.activation)));
+        this.expand = this.child('expand', new Sequential(new Conv2d(cIn, hidden, 1, { bias: false }), new BatchNorm2d(hidden, bn), act(spec.activation)));
       }
-      this.spatial = this.child('spatial', new Sequential(
-        new Conv2d(hidden, hidden, k, { stride, padding: pad, groups: hidden, bias: false }),
-        new BatchNorm2d(hidden, bn), act(spec.activation)));
+      this.spatial = this.child(
+        'spatial',
+        new Sequential(new Conv2d(hidden, hidden, k, { stride, padding: pad, groups: hidden, bias: false }), new BatchNorm2d(hidden, bn), act(spec.activation)),
+      );
       const se = seOn(hidden);
       if (se) this.se = this.child('se', se);
       this.project = this.child('project', new Sequential(new Conv2d(hidden, cOut, 1, { bias: false }), new BatchNorm2d(cOut, bn)));

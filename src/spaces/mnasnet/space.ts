@@ -74,7 +74,12 @@ export const MNASNET_LAYERS: readonly (readonly number[])[] = MOBILENETV2_LAYERS
 
 const FIELDS = ['op', 'kernel', 'se', 'skip', 'filters', 'layers'] as const;
 const choicesOf = (i: number): Record<(typeof FIELDS)[number], readonly (string | number)[]> => ({
-  op: MNASNET_OPS, kernel: [3, 5], se: [0, 0.25], skip: MNASNET_SKIPS, filters: MNASNET_FILTERS[i]!, layers: MNASNET_LAYERS[i]!,
+  op: MNASNET_OPS,
+  kernel: [3, 5],
+  se: [0, 0.25],
+  skip: MNASNET_SKIPS,
+  filters: MNASNET_FILTERS[i]!,
+  layers: MNASNET_LAYERS[i]!,
 });
 
 const DECISIONS: readonly Decision[] = MOBILENETV2_FILTERS.flatMap((_, i) => {
@@ -114,9 +119,14 @@ export function mnasnetLayers(g: MnasnetGenotype, stem: number, width: number, s
       const e = b.op === 'mbconv3' ? 3 : b.op === 'mbconv6' ? 6 : 1;
       out.push({
         op: b.op === 'conv' ? 'conv' : b.op === 'dconv' ? 'dconv' : 'mbconv',
-        inChannels: cIn, outChannels: cOut, hidden: cIn * e, kernel: b.kernel,
+        inChannels: cIn,
+        outChannels: cOut,
+        hidden: cIn * e,
+        kernel: b.kernel,
         stride: j === 0 ? STRIDES[strides].blocks[i]! : 1,
-        se: b.se > 0 ? 'mnasnet' : 'none', activation, skip: b.skip,
+        se: b.se > 0 ? 'mnasnet' : 'none',
+        activation,
+        skip: b.skip,
       });
       cIn = cOut;
     }
@@ -142,14 +152,26 @@ function checkStack(s: MnasnetStack): void {
 export function buildMnasnet(g: MnasnetGenotype, s: MnasnetStack): MobileNetwork {
   checkStack(s);
   return new MobileNetwork({
-    classes: s.classes, stemChannels: s.channels, stemStride: STRIDES[s.strides].stem, stemActivation: s.activation,
+    classes: s.classes,
+    stemChannels: s.channels,
+    stemStride: STRIDES[s.strides].stem,
+    stemActivation: s.activation,
     layers: mnasnetLayers(g, s.channels, s.width, s.strides, s.activation),
-    lastConv: s.head, lastActivation: s.activation, hiddenLinear: 0, dropout: s.dropout,
+    lastConv: s.head,
+    lastActivation: s.activation,
+    hiddenLinear: 0,
+    dropout: s.dropout,
   });
 }
 
-const block = (op: MnasnetOp, kernel: 3 | 5, se: 0 | 0.25, skip: MnasnetSkip, filters: number, layers: number): MnasnetBlock =>
-  ({ op, kernel, se, skip, filters, layers });
+const block = (op: MnasnetOp, kernel: 3 | 5, se: 0 | 0.25, skip: MnasnetSkip, filters: number, layers: number): MnasnetBlock => ({
+  op,
+  kernel,
+  se,
+  skip,
+  filters,
+  layers,
+});
 
 /** MnasNet-A1 (paper Fig. 7a; TF's mnasnet_a1 block strings). */
 export const MNASNET_A1: MnasnetGenotype = {
@@ -184,9 +206,13 @@ export const MOBILENET_V2: MnasnetGenotype = {
 
 const PRESETS: Record<string, Preset<MnasnetGenotype, MnasnetStack>> = {
   'mnasnet-a1': { genotype: MNASNET_A1, description: 'MnasNet-A1 (Tan et al. 2019, Fig. 7a): 75.2% ImageNet top-1, 3.9M params, 312M MACs' },
-  'mnasnet-b1': { genotype: MNASNET_B1, description: 'MnasNet-B1 (TF tpu mnasnet_b1, no SE) = torchvision\'s mnasnet1_0: 73.5% top-1 there, 4.4M params, 314M MACs' },
+  'mnasnet-b1': {
+    genotype: MNASNET_B1,
+    description: "MnasNet-B1 (TF tpu mnasnet_b1, no SE) = torchvision's mnasnet1_0: 73.5% top-1 there, 4.4M params, 314M MACs",
+  },
   'mobilenet-v2': {
-    genotype: MOBILENET_V2, stack: { activation: 'relu6' },
+    genotype: MOBILENET_V2,
+    stack: { activation: 'relu6' },
     description: 'MobileNetV2 1.0 (Sandler et al. 2018) expressed in this space: 72.0% top-1, 3.5M params, 300M MACs',
   },
 };
@@ -196,7 +222,14 @@ export const mnasnetSpace: SearchSpace<MnasnetGenotype, MnasnetStack> = defineSp
   description: 'MnasNet (Tan et al., CVPR 2019): factorized hierarchical space, 7 MobileNetV2 blocks × {op, kernel, SE, skip, filters, layers}',
   defaultStack: { classes: 1000, channels: 32, width: 1, head: 1280, dropout: 0.2, strides: 'imagenet', activation: 'relu' },
   // one node per block: its op, kernel, SE, skip, width and repeat count
-  graph: (g) => ({ parts: [layerGraph('blocks', g.blocks.map((b) => `${b.op} k${b.kernel}${b.se ? ' SE' : ''} ${b.skip} ${b.filters}×${b.layers}`))] }),
+  graph: (g) => ({
+    parts: [
+      layerGraph(
+        'blocks',
+        g.blocks.map((b) => `${b.op} k${b.kernel}${b.se ? ' SE' : ''} ${b.skip} ${b.filters}×${b.layers}`),
+      ),
+    ],
+  }),
   defaultInput: { size: 224, channels: 3 },
   tiny: { stack: { classes: 10, channels: 4, width: 0.1, head: 16, strides: 'cifar' }, input: { size: 16 } },
   presets: PRESETS,
@@ -208,10 +241,11 @@ export const mnasnetSpace: SearchSpace<MnasnetGenotype, MnasnetStack> = defineSp
       return Object.fromEntries(FIELDS.map((f, j) => [f, c[f][v[j]!]])) as unknown as MnasnetBlock;
     }),
   }),
-  toDecisions: (g) => g.blocks.flatMap((b, i) => {
-    const c = choicesOf(i);
-    return FIELDS.map((f) => c[f].indexOf(b[f] as never));
-  }),
+  toDecisions: (g) =>
+    g.blocks.flatMap((b, i) => {
+      const c = choicesOf(i);
+      return FIELDS.map((f) => c[f].indexOf(b[f] as never));
+    }),
   validate,
   key: (g) => canonicalJson((['imagenet', 'cifar'] as const).map((s) => mnasnetLayers(g, 32, 1, s, 'relu').map(effective))),
   build: (g, stack) => buildMnasnet(g, stack),

@@ -63,19 +63,21 @@ const BN = { eps: 0.001, momentum: 0.01 };
 
 const FIELDS = ['kernel', 'expansion', 'se', 'activation', 'depth'] as const;
 const CHOICES: Record<(typeof FIELDS)[number], readonly (string | number | boolean)[]> = {
-  kernel: [3, 5], expansion: V3_EXPANSIONS, se: [false, true], activation: V3_ACTIVATIONS, depth: [-1, 0, 1],
+  kernel: [3, 5],
+  expansion: V3_EXPANSIONS,
+  se: [false, true],
+  activation: V3_ACTIVATIONS,
+  depth: [-1, 0, 1],
 };
 // decisions name booleans as 'off'/'on' (choices are strings or numbers)
-const shown = (f: (typeof FIELDS)[number]): readonly (string | number)[] =>
-  (f === 'se' ? ['off', 'on'] : CHOICES[f] as readonly (string | number)[]);
+const shown = (f: (typeof FIELDS)[number]): readonly (string | number)[] => (f === 'se' ? ['off', 'on'] : (CHOICES[f] as readonly (string | number)[]));
 
 const DECISIONS: readonly Decision[] = [
   { name: 'size', choices: V3_SIZES },
   ...Array.from({ length: BLOCKS }, (_, i) => FIELDS.map((f) => ({ name: `block${i + 1}.${f}`, choices: shown(f) }))).flat(),
 ];
 
-const layerCount = (size: V3Size, i: number, depth: number): number =>
-  (i < V3_SKELETONS[size].layers.length ? V3_SKELETONS[size].layers[i]! + depth : 0);
+const layerCount = (size: V3Size, i: number, depth: number): number => (i < V3_SKELETONS[size].layers.length ? V3_SKELETONS[size].layers[i]! + depth : 0);
 
 function validate(g: object): MobileNetV3Genotype {
   const rec = g as Record<string, unknown>;
@@ -118,9 +120,16 @@ export function mobilenetV3Layers(g: MobileNetV3Genotype, width: number, strides
     for (let j = 0; j < layerCount(g.size, i, b.depth); j++) {
       const hidden = b.expanded ? scaled(b.expanded[j]!, width) : cIn * b.expansion;
       out.push({
-        op: 'mbconv', inChannels: cIn, outChannels: cOut, hidden, kernel: b.kernel,
+        op: 'mbconv',
+        inChannels: cIn,
+        outChannels: cOut,
+        hidden,
+        kernel: b.kernel,
         stride: j === 0 ? (strides === 'cifar' ? sk.cifarStrides : sk.strides)[i]! : 1,
-        se: b.se ? 'mobilenetv3' : 'none', activation: b.activation, skip: 'identity', bn: BN,
+        se: b.se ? 'mobilenetv3' : 'none',
+        activation: b.activation,
+        skip: 'identity',
+        bn: BN,
       });
       cIn = cOut;
     }
@@ -140,9 +149,16 @@ export function buildMobileNetV3(g: MobileNetV3Genotype, s: MobileNetV3Stack): M
   const layers = mobilenetV3Layers(g, s.width, s.strides);
   const last = layers[layers.length - 1]!.outChannels; // each skeleton's last block keeps ≥ 2 layers
   return new MobileNetwork({
-    classes: s.classes, stemChannels: scaled(16, s.width), stemStride: s.strides === 'cifar' ? 1 : 2, stemActivation: 'hswish',
-    layers, lastConv: 6 * last, lastActivation: 'hswish',
-    hiddenLinear: scaled(V3_SKELETONS[g.size].hiddenLinear, s.width), dropout: s.dropout, bn: BN,
+    classes: s.classes,
+    stemChannels: scaled(16, s.width),
+    stemStride: s.strides === 'cifar' ? 1 : 2,
+    stemActivation: 'hswish',
+    layers,
+    lastConv: 6 * last,
+    lastActivation: 'hswish',
+    hiddenLinear: scaled(V3_SKELETONS[g.size].hiddenLinear, s.width),
+    dropout: s.dropout,
+    bn: BN,
   });
 }
 
@@ -178,8 +194,14 @@ function mutate(g: MobileNetV3Genotype, rng: RandomSource): MobileNetV3Genotype 
   };
 }
 
-const block = (kernel: 3 | 5, se: boolean, activation: 'relu' | 'hswish', expansion: 1 | 3 | 4 | 6, expanded: number[]): V3Block =>
-  ({ kernel, expansion, se, activation, depth: 0, expanded });
+const block = (kernel: 3 | 5, se: boolean, activation: 'relu' | 'hswish', expansion: 1 | 3 | 4 | 6, expanded: number[]): V3Block => ({
+  kernel,
+  expansion,
+  se,
+  activation,
+  depth: 0,
+  expanded,
+});
 
 /** MobileNetV3-Large (paper Table 1; torchvision's mobilenet_v3_large). */
 export const MOBILENET_V3_LARGE: MobileNetV3Genotype = {
@@ -208,16 +230,32 @@ export const MOBILENET_V3_SMALL: MobileNetV3Genotype = {
 };
 
 const PRESETS: Record<string, Preset<MobileNetV3Genotype, MobileNetV3Stack>> = {
-  'mobilenet-v3-large': { genotype: MOBILENET_V3_LARGE, description: 'MobileNetV3-Large 1.0 (Howard et al. 2019): 75.2% ImageNet top-1, 5.4M params, 219M MACs' },
-  'mobilenet-v3-small': { genotype: MOBILENET_V3_SMALL, description: 'MobileNetV3-Small 1.0 (Howard et al. 2019): 67.4% ImageNet top-1, 2.5M params, 56M MACs' },
+  'mobilenet-v3-large': {
+    genotype: MOBILENET_V3_LARGE,
+    description: 'MobileNetV3-Large 1.0 (Howard et al. 2019): 75.2% ImageNet top-1, 5.4M params, 219M MACs',
+  },
+  'mobilenet-v3-small': {
+    genotype: MOBILENET_V3_SMALL,
+    description: 'MobileNetV3-Small 1.0 (Howard et al. 2019): 67.4% ImageNet top-1, 2.5M params, 56M MACs',
+  },
 };
 
 export const mobilenetV3Space: SearchSpace<MobileNetV3Genotype, MobileNetV3Stack> = defineSpace<MobileNetV3Genotype, MobileNetV3Stack>({
   name: NAME,
-  description: 'MobileNetV3 (Howard et al., ICCV 2019) as a MnasNet-style block space: Large/Small skeleton × per block {kernel, expansion, SE, activation, depth}',
+  description:
+    'MobileNetV3 (Howard et al., ICCV 2019) as a MnasNet-style block space: Large/Small skeleton × per block {kernel, expansion, SE, activation, depth}',
   defaultStack: { classes: 1000, width: 1, dropout: 0.2, strides: 'imagenet' },
   // one node per block: kernel, expansion, SE, activation and depth offset
-  graph: (g) => ({ parts: [layerGraph(`mobilenet-v3-${g.size}`, g.blocks.slice(0, V3_SKELETONS[g.size].layers.length).map((b) => `k${b.kernel} e${b.expansion}${b.se ? ' SE' : ''} ${b.activation} d${b.depth >= 0 ? '+' : ''}${b.depth}`))] }),
+  graph: (g) => ({
+    parts: [
+      layerGraph(
+        `mobilenet-v3-${g.size}`,
+        g.blocks
+          .slice(0, V3_SKELETONS[g.size].layers.length)
+          .map((b) => `k${b.kernel} e${b.expansion}${b.se ? ' SE' : ''} ${b.activation} d${b.depth >= 0 ? '+' : ''}${b.depth}`),
+      ),
+    ],
+  }),
   defaultInput: { size: 224, channels: 3 },
   tiny: { stack: { classes: 10, width: 0.25, strides: 'cifar' }, input: { size: 16 } },
   presets: PRESETS,

@@ -5,15 +5,19 @@
 // node. Ops: none (zeros), skip_connect, nor_conv_1x1/3x3 (ReLU-conv-BN), avg_pool_3x3
 // (padding not counted). Children carry the released code's names (cells.3.layers.2.op.1).
 import { type Tensor, F, tidy } from '../../torch/index.js';
-import {
-  AvgPool2d, BatchNorm2d, Conv2d, Identity, Linear, Module, ReLU, ReLUConvBN, Sequential, Zero,
-  type Layer, type LayerModule,
-} from '../../nn/index.js';
+import { AvgPool2d, BatchNorm2d, Conv2d, Identity, Linear, Module, ReLU, ReLUConvBN, Sequential, Zero, type Layer, type LayerModule } from '../../nn/index.js';
 
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
 export type Nb201Op = (typeof NB201_OPS)[number];
 /** the 6 edges as (to node, from node), in the order the arch string writes them */
-export const NB201_EDGES: readonly (readonly [number, number])[] = [[1, 0], [2, 0], [2, 1], [3, 0], [3, 1], [3, 2]];
+export const NB201_EDGES: readonly (readonly [number, number])[] = [
+  [1, 0],
+  [2, 0],
+  [2, 1],
+  [3, 0],
+  [3, 1],
+  [3, 2],
+];
 
 export interface Nb201Stack {
   classes?: number;
@@ -25,11 +29,16 @@ export interface Nb201Stack {
 
 function edgeOp(op: Nb201Op, c: number): LayerModule {
   switch (op) {
-    case 'none': return new Zero(1);
-    case 'skip_connect': return new Identity();
-    case 'nor_conv_1x1': return new ReLUConvBN(c, c, 1, 1, 0);
-    case 'nor_conv_3x3': return new ReLUConvBN(c, c, 3, 1, 1);
-    case 'avg_pool_3x3': return new AvgPool2d(3, 1, 1, false);
+    case 'none':
+      return new Zero(1);
+    case 'skip_connect':
+      return new Identity();
+    case 'nor_conv_1x1':
+      return new ReLUConvBN(c, c, 1, 1, 0);
+    case 'nor_conv_3x3':
+      return new ReLUConvBN(c, c, 3, 1, 1);
+    case 'avg_pool_3x3':
+      return new AvgPool2d(3, 1, 1, false);
   }
 }
 
@@ -37,7 +46,10 @@ function edgeOp(op: Nb201Op, c: number): LayerModule {
 export class Nb201Cell extends Module implements Layer {
   readonly layers: Sequential;
 
-  constructor(readonly ops: readonly Nb201Op[], channels: number) {
+  constructor(
+    readonly ops: readonly Nb201Op[],
+    channels: number,
+  ) {
     super();
     this.layers = this.child('layers', new Sequential(...ops.map((op) => edgeOp(op, channels))));
   }

@@ -68,29 +68,41 @@ const PROGRESSIVE = {
   fill: DECISIONS.map(() => NB201_OPS.indexOf('none')),
 };
 
-export const nb201Space: SearchSpace<Nb201Genotype, Nb201SpaceStack> = { ...defineSpace<Nb201Genotype, Nb201SpaceStack>({
-  name: NAME,
-  description: 'NAS-Bench-201 (Dong & Yang, ICLR 2020): a 4-node cell, 6 edges × {none, skip, conv1x1, conv3x3, avgpool3x3}, 15,625 cells with recorded CIFAR-10 results',
-  defaultStack: { classes: 10, channels: 16, cellsPerStage: 5 },
-  defaultInput: { size: 32, channels: 3 },
-  tiny: { stack: { channels: 4, cellsPerStage: 1 }, input: { size: 8 } },
-  presets: {
-    best: {
-      genotype: { arch: '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|' },
-      description: 'the cell with the best validation accuracy of the cifar10-valid table (91.61% valid, 91.09% test)',
+export const nb201Space: SearchSpace<Nb201Genotype, Nb201SpaceStack> = {
+  ...defineSpace<Nb201Genotype, Nb201SpaceStack>({
+    name: NAME,
+    description:
+      'NAS-Bench-201 (Dong & Yang, ICLR 2020): a 4-node cell, 6 edges × {none, skip, conv1x1, conv3x3, avgpool3x3}, 15,625 cells with recorded CIFAR-10 results',
+    defaultStack: { classes: 10, channels: 16, cellsPerStage: 5 },
+    defaultInput: { size: 32, channels: 3 },
+    tiny: { stack: { channels: 4, cellsPerStage: 1 }, input: { size: 8 } },
+    presets: {
+      best: {
+        genotype: { arch: '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|' },
+        description: 'the cell with the best validation accuracy of the cifar10-valid table (91.61% valid, 91.09% test)',
+      },
     },
-  },
-  decisions: DECISIONS,
-  fromDecisions: (values) => ({ arch: nb201ArchString(values.map((v) => NB201_OPS[v]!)) }),
-  toDecisions: (g) => (parseNb201Arch(g.arch) as Nb201Op[]).map((op) => NB201_OPS.indexOf(op)),
-  validate,
-  build: (g, stack) => {
-    checkStack(stack);
-    return new Nb201Network(parseNb201Arch(g.arch) as Nb201Op[], stack);
-  },
-  parse: (text) => validate({ arch: text.trim() }),
-  graph: (g) => {
-    const ops = parseNb201Arch(g.arch) as Nb201Op[];
-    return { parts: [denseCellGraph('cell', 4, NB201_EDGES.map(([to, from], i) => [to, from, ops[i]!] as const))] };
-  },
-}), progressive: PROGRESSIVE };
+    decisions: DECISIONS,
+    fromDecisions: (values) => ({ arch: nb201ArchString(values.map((v) => NB201_OPS[v]!)) }),
+    toDecisions: (g) => (parseNb201Arch(g.arch) as Nb201Op[]).map((op) => NB201_OPS.indexOf(op)),
+    validate,
+    build: (g, stack) => {
+      checkStack(stack);
+      return new Nb201Network(parseNb201Arch(g.arch) as Nb201Op[], stack);
+    },
+    parse: (text) => validate({ arch: text.trim() }),
+    graph: (g) => {
+      const ops = parseNb201Arch(g.arch) as Nb201Op[];
+      return {
+        parts: [
+          denseCellGraph(
+            'cell',
+            4,
+            NB201_EDGES.map(([to, from], i) => [to, from, ops[i]!] as const),
+          ),
+        ],
+      };
+    },
+  }),
+  progressive: PROGRESSIVE,
+};

@@ -5,9 +5,7 @@
 // benchmark's code uses (in place after batch norm, as there). Parameter counts equal the
 // benchmark file's `params`.
 import { type Tensor, F } from '../../torch/index.js';
-import {
-  BatchNorm2d, Conv2d, Identity, InplaceReLU, Linear, MBConv, Module, Sequential, type Layer, type LayerModule,
-} from '../../nn/index.js';
+import { BatchNorm2d, Conv2d, Identity, InplaceReLU, Linear, MBConv, Module, Sequential, type Layer, type LayerModule } from '../../nn/index.js';
 
 export const MACRO_LAYERS = 8;
 export const MACRO_STAGES: readonly number[] = [2, 3, 3];
@@ -23,7 +21,9 @@ export interface MacroStack {
 /** Throws a RangeError unless `arch` is 8 digits of 0, 1 or 2 (e.g. "22212220"). */
 export function checkMacroArch(arch: string): void {
   if (typeof arch !== 'string' || !/^[012]{8}$/.test(arch)) {
-    throw new RangeError(`NAS-Bench-Macro arch must be 8 digits, each 0 (identity), 1 (MB k3 e3) or 2 (MB k5 e6), e.g. "22212220"; got ${JSON.stringify(arch)}`);
+    throw new RangeError(
+      `NAS-Bench-Macro arch must be 8 digits, each 0 (identity), 1 (MB k3 e3) or 2 (MB k5 e6), e.g. "22212220"; got ${JSON.stringify(arch)}`,
+    );
   }
 }
 
@@ -40,7 +40,10 @@ export class MacroNetwork extends Module implements Layer {
   readonly out: Sequential;
   readonly classifier: Linear;
 
-  constructor(readonly arch: string, stack: MacroStack = {}) {
+  constructor(
+    readonly arch: string,
+    stack: MacroStack = {},
+  ) {
     super();
     checkMacroArch(arch);
     const classes = stack.classes ?? 10;

@@ -4,9 +4,7 @@
 // on, so within a stage its place among the other stride-1 layers does not change the network:
 // the key moves such identities to the end of their stage (the benchmark agrees: its 6,561
 // entries hold 3,969 distinct networks, and equivalent entries carry identical results).
-import {
-  type Decision, type SearchSpace, defineSpace, genotypeError, stackError,
-} from '../core/index.js';
+import { type Decision, type SearchSpace, defineSpace, genotypeError, stackError } from '../core/index.js';
 import { MACRO_CHOICES, MACRO_LAYERS, MACRO_STAGES, MacroNetwork, type MacroStack } from './network.js';
 import { layerGraph } from '../graph/index.js';
 
@@ -60,29 +58,40 @@ const PROGRESSIVE = {
   fill: DECISIONS.map(() => MACRO_CHOICES.indexOf('id')),
 };
 
-export const nasBenchMacroSpace: SearchSpace<MacroGenotype, MacroSpaceStack> = { ...defineSpace<MacroGenotype, MacroSpaceStack>({
-  name: NAME,
-  description: 'NAS-Bench-Macro (Su et al., CVPR 2021): 8 MobileNetV2-style layers × {identity, MB k3 e3, MB k5 e6} on CIFAR-10, 6,561 archs with trained accuracies',
-  defaultStack: { classes: 10, channels: 32 },
-  defaultInput: { size: 32, channels: 3 },
-  tiny: { stack: { channels: 4 }, input: { size: 16 } },
-  presets: {
-    best: {
-      genotype: { arch: '22212220' },
-      description: 'the benchmark\'s most accurate architecture (93.13% mean CIFAR-10 test accuracy over 3 runs)',
+export const nasBenchMacroSpace: SearchSpace<MacroGenotype, MacroSpaceStack> = {
+  ...defineSpace<MacroGenotype, MacroSpaceStack>({
+    name: NAME,
+    description:
+      'NAS-Bench-Macro (Su et al., CVPR 2021): 8 MobileNetV2-style layers × {identity, MB k3 e3, MB k5 e6} on CIFAR-10, 6,561 archs with trained accuracies',
+    defaultStack: { classes: 10, channels: 32 },
+    defaultInput: { size: 32, channels: 3 },
+    tiny: { stack: { channels: 4 }, input: { size: 16 } },
+    presets: {
+      best: {
+        genotype: { arch: '22212220' },
+        description: "the benchmark's most accurate architecture (93.13% mean CIFAR-10 test accuracy over 3 runs)",
+      },
+      largest: { genotype: { arch: '22222222' }, description: 'MB k5 e6 in every layer' },
+      smallest: { genotype: { arch: '00000000' }, description: 'identity in every layer (only the strided 1x1 convs remain)' },
     },
-    largest: { genotype: { arch: '22222222' }, description: 'MB k5 e6 in every layer' },
-    smallest: { genotype: { arch: '00000000' }, description: 'identity in every layer (only the strided 1x1 convs remain)' },
-  },
-  decisions: DECISIONS,
-  fromDecisions: (values) => ({ arch: values.join('') }),
-  toDecisions: (g) => [...g.arch].map(Number),
-  validate,
-  key: (g) => canonicalMacroArch(g.arch),
-  build: (g, stack) => {
-    checkStack(stack);
-    return new MacroNetwork(g.arch, stack);
-  },
-  parse: (text) => validate({ arch: text.trim() }),
-  graph: (g) => ({ parts: [layerGraph('layers', [...g.arch].map((c) => MACRO_CHOICES[Number(c)]!))] }),
-}), progressive: PROGRESSIVE };
+    decisions: DECISIONS,
+    fromDecisions: (values) => ({ arch: values.join('') }),
+    toDecisions: (g) => [...g.arch].map(Number),
+    validate,
+    key: (g) => canonicalMacroArch(g.arch),
+    build: (g, stack) => {
+      checkStack(stack);
+      return new MacroNetwork(g.arch, stack);
+    },
+    parse: (text) => validate({ arch: text.trim() }),
+    graph: (g) => ({
+      parts: [
+        layerGraph(
+          'layers',
+          [...g.arch].map((c) => MACRO_CHOICES[Number(c)]!),
+        ),
+      ],
+    }),
+  }),
+  progressive: PROGRESSIVE,
+};

@@ -45,7 +45,14 @@ export class NasnetCell extends Module {
    * `cur` is h_i's shape, `prev` h_{i-1}'s (null in a NASNet network's first cell, where
    * h_{i-1} is h_i); `stride` 2 makes a reduction cell (only ops on h_i, h_{i-1} stride).
    */
-  constructor(readonly spec: CellSpec, f: number, readonly stride: 1 | 2, cur: StateShape, prev: StateShape | null, readonly skeleton: NasnetSkeleton) {
+  constructor(
+    readonly spec: CellSpec,
+    f: number,
+    readonly stride: 1 | 2,
+    cur: StateShape,
+    prev: StateShape | null,
+    readonly skeleton: NasnetSkeleton,
+  ) {
     super();
     let p = prev ?? cur;
     if (prev !== null && prev.size !== cur.size) {
@@ -91,7 +98,10 @@ export class NasnetCell extends Module {
         states.push(this.spec.combine[i / 2] === 'concat' ? F.cat([a, b], 1) : a.add(b));
       }
       // cat even of one state: the output must be a new tensor, never an input
-      return F.cat(this.spec.concat.map((s) => this.combine.get(s)?.forward(states[s]!) ?? states[s]!), 1);
+      return F.cat(
+        this.spec.concat.map((s) => this.combine.get(s)?.forward(states[s]!) ?? states[s]!),
+        1,
+      );
     });
   }
 

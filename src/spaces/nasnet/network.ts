@@ -13,9 +13,7 @@
 // Drop path: each cell's probability is `dropPath` scaled by its depth, (i + 1) / cells, as both
 // released codes do (they also ramp it over training time; that schedule is the trainer's).
 import { type Tensor, F, tidy } from '../../torch/index.js';
-import {
-  AvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, Module, ReLU, Sequential, type Layer,
-} from '../../nn/index.js';
+import { AvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, Module, ReLU, Sequential, type Layer } from '../../nn/index.js';
 import { ModuleList } from '../cells/index.js';
 import { NasnetCell, type StateShape } from './cell.js';
 import { type NasnetGenotype } from './genotypes.js';
@@ -54,10 +52,19 @@ export class NasnetAuxHead extends Module implements Layer {
     super();
     const k = Math.floor((size - 5) / 3) + 1;
     if (size < 5) throw new RangeError(`NASNet auxiliary head: needs a map of at least 5x5, got ${size}x${size}; use a larger input or no auxiliary head`);
-    this.features = this.child('features', new Sequential(
-      new ReLU(), new AvgPool2d(5, 3), new Conv2d(channels, 128, 1, { bias: false }), new BatchNorm2d(128),
-      new ReLU(), new Conv2d(128, 768, k, { bias: false }), new BatchNorm2d(768), new ReLU(),
-    ));
+    this.features = this.child(
+      'features',
+      new Sequential(
+        new ReLU(),
+        new AvgPool2d(5, 3),
+        new Conv2d(channels, 128, 1, { bias: false }),
+        new BatchNorm2d(128),
+        new ReLU(),
+        new Conv2d(128, 768, k, { bias: false }),
+        new BatchNorm2d(768),
+        new ReLU(),
+      ),
+    );
     this.classifier = this.child('classifier', new Linear(768, classes));
   }
 
@@ -78,9 +85,10 @@ export class EnasAuxHead extends Module implements Layer {
     super();
     if (size < 5) throw new RangeError(`ENAS auxiliary head: needs a map of at least 5x5, got ${size}x${size}; use a larger input or no auxiliary head`);
     this.k = Math.floor((size - 5) / 3) + 1;
-    this.features = this.child('features', new Sequential(
-      new ReLU(), new AvgPool2d(5, 3), new Conv2d(channels, 128, 1, { bias: false }), new BatchNorm2d(128), new ReLU(),
-    ));
+    this.features = this.child(
+      'features',
+      new Sequential(new ReLU(), new AvgPool2d(5, 3), new Conv2d(channels, 128, 1, { bias: false }), new BatchNorm2d(128), new ReLU()),
+    );
     this.conv = this.child('conv', new Conv2d(128, 768, this.k, { bias: false }));
     this.bn = this.child('bn', new BatchNorm2d(768));
     this.classifier = this.child('classifier', new Linear(768, classes, { bias: false }));
@@ -106,7 +114,10 @@ export class NasnetNetwork extends Module implements Layer {
   dropPathProb: number;
   private readonly auxAt: number;
 
-  constructor(genotype: NasnetGenotype, readonly stack: NasnetStack) {
+  constructor(
+    genotype: NasnetGenotype,
+    readonly stack: NasnetStack,
+  ) {
     super();
     const { channels: f, classes, skeleton } = stack;
     const stemC = Math.floor(f * stack.stemMultiplier);
@@ -136,9 +147,10 @@ export class NasnetNetwork extends Module implements Layer {
     this.auxAt = auxAt;
     if (stack.auxiliary) {
       const at = cells[auxAt]!.out;
-      this.aux_head = this.child('aux_head', skeleton === 'enas'
-        ? new EnasAuxHead(at.channels, at.size, classes)
-        : new NasnetAuxHead(at.channels, at.size, classes));
+      this.aux_head = this.child(
+        'aux_head',
+        skeleton === 'enas' ? new EnasAuxHead(at.channels, at.size, classes) : new NasnetAuxHead(at.channels, at.size, classes),
+      );
     }
     this.dropout = this.child('dropout', new Dropout(stack.dropout));
     this.classifier = this.child('classifier', new Linear(shapes.at(-1)!.channels, classes, { bias: skeleton === 'nasnet' }));
@@ -175,4 +187,3 @@ export class NasnetNetwork extends Module implements Layer {
     return logits;
   }
 }
-

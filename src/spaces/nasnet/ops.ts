@@ -17,9 +17,7 @@
 // The 'enas' style follows ENAS's micro child (melodyguan/enas micro_child.py) where it differs:
 // a strided identity is a factorized reduction and a pool's channel projection starts with ReLU.
 import { type Tensor, F, tidy } from '../../torch/index.js';
-import {
-  AvgPool2d, BatchNorm2d, Conv2d, MaxPool2d, Module, ReLU, Sequential, type Layer, type LayerModule,
-} from '../../nn/index.js';
+import { AvgPool2d, BatchNorm2d, Conv2d, MaxPool2d, Module, ReLU, Sequential, type Layer, type LayerModule } from '../../nn/index.js';
 import { MORPH_OP_NAMES, MorphCellOp, isMorphOpName } from '../cells/index.js';
 
 /** Whose macro wiring a network follows: TF-slim's NASNet (also AmoebaNet, PNASNet) or ENAS's micro child. */
@@ -27,8 +25,19 @@ export type NasnetSkeleton = 'nasnet' | 'enas';
 
 /** The 13 operations of the NASNet search space, in the paper's order. */
 export const NASNET_OPS: readonly string[] = [
-  'skip_connect', 'conv_3x1_1x3', 'conv_7x1_1x7', 'dil_conv_3x3', 'avg_pool_3x3', 'max_pool_3x3', 'max_pool_5x5',
-  'max_pool_7x7', 'conv_1x1', 'conv_3x3', 'sep_conv_3x3', 'sep_conv_5x5', 'sep_conv_7x7',
+  'skip_connect',
+  'conv_3x1_1x3',
+  'conv_7x1_1x7',
+  'dil_conv_3x3',
+  'avg_pool_3x3',
+  'max_pool_3x3',
+  'max_pool_5x5',
+  'max_pool_7x7',
+  'conv_1x1',
+  'conv_3x3',
+  'sep_conv_3x3',
+  'sep_conv_5x5',
+  'sep_conv_7x7',
 ];
 
 /** Every op name a NASNet-style cell can use: the 13 and the morphological ones. */
@@ -43,7 +52,9 @@ export class NasnetOp extends Module implements Layer {
     this.op = layers.length ? this.child('op', new Sequential(...layers)) : null;
   }
 
-  forward(x: Tensor): Tensor { return this.op ? this.op.forward(x) : x; }
+  forward(x: Tensor): Tensor {
+    return this.op ? this.op.forward(x) : x;
+  }
 }
 
 /**
@@ -58,7 +69,12 @@ export class FactorizedReduction extends Module implements Layer {
   readonly path2: Conv2d | null = null;
   readonly bn: BatchNorm2d;
 
-  constructor(cIn: number, cOut: number, readonly stride: 1 | 2, readonly relu: boolean) {
+  constructor(
+    cIn: number,
+    cOut: number,
+    readonly stride: 1 | 2,
+    readonly relu: boolean,
+  ) {
     super();
     if (stride === 1) {
       this.conv = this.child('conv', new Conv2d(cIn, cOut, 1, { bias: false }));
@@ -80,19 +96,18 @@ export class FactorizedReduction extends Module implements Layer {
   }
 }
 
-const conv = (cIn: number, cOut: number, kernel: number | [number, number], o: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number } = {}): Conv2d =>
-  new Conv2d(cIn, cOut, kernel, { ...o, bias: false });
+const conv = (
+  cIn: number,
+  cOut: number,
+  kernel: number | [number, number],
+  o: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number } = {},
+): Conv2d => new Conv2d(cIn, cOut, kernel, { ...o, bias: false });
 
 function separable(cIn: number, f: number, k: number, stride: number): LayerModule[] {
   const layers: LayerModule[] = [];
   for (let i = 0; i < 2; i++) {
     const c = i === 0 ? cIn : f;
-    layers.push(
-      new ReLU(),
-      new Conv2d(c, c, k, { stride: i === 0 ? stride : 1, padding: k >> 1, groups: c, bias: false }),
-      conv(c, f, 1),
-      new BatchNorm2d(f),
-    );
+    layers.push(new ReLU(), new Conv2d(c, c, k, { stride: i === 0 ? stride : 1, padding: k >> 1, groups: c, bias: false }), conv(c, f, 1), new BatchNorm2d(f));
   }
   return layers;
 }
@@ -103,7 +118,9 @@ function convCore(name: string, cIn: number, cOut: number, stride: number): Laye
   if (name === 'dil_conv_3x3') return [conv(cIn, cOut, 3, { stride, padding: 2, dilation: 2 })];
   const k = name === 'conv_7x1_1x7' ? 7 : 3;
   return [
-    conv(cIn, cOut, [1, k], { stride: [1, stride], padding: [0, k >> 1] }), new BatchNorm2d(cOut), new ReLU(),
+    conv(cIn, cOut, [1, k], { stride: [1, stride], padding: [0, k >> 1] }),
+    new BatchNorm2d(cOut),
+    new ReLU(),
     conv(cOut, cOut, [k, 1], { stride: [stride, 1], padding: [k >> 1, 0] }),
   ];
 }
@@ -134,9 +151,15 @@ export function nasnetOp(name: string, cIn: number, f: number, stride: number, s
     const reduced = Math.floor(name === 'conv_3x1_1x3' ? (3 * f) / 8 : f / 4);
     if (reduced < 1) return new NasnetOp([new ReLU(), ...convCore(name, cIn, f, stride), new BatchNorm2d(f)]);
     return new NasnetOp([
-      new ReLU(), conv(cIn, reduced, 1), new BatchNorm2d(reduced), new ReLU(),
+      new ReLU(),
+      conv(cIn, reduced, 1),
+      new BatchNorm2d(reduced),
+      new ReLU(),
       ...convCore(name, reduced, reduced, stride),
-      new BatchNorm2d(reduced), new ReLU(), conv(reduced, f, 1), new BatchNorm2d(f),
+      new BatchNorm2d(reduced),
+      new ReLU(),
+      conv(reduced, f, 1),
+      new BatchNorm2d(f),
     ]);
   }
   if (isMorphOpName(name)) {

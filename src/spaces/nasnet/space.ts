@@ -20,9 +20,7 @@
 import { type Decision, type Preset, type SearchSpace, SpaceError, defineSpace, genotypeError, stackError } from '../core/index.js';
 import { type RandomSource } from '../../util/index.js';
 import { checkCellEdges, checkOpList, sortPairs } from '../cells/index.js';
-import {
-  AMOEBANET_A, type BlockInput, type Combine, ENAS_MICRO, NASNET_A, type NasnetGenotype, PNASNET_5, unusedBlocks,
-} from './genotypes.js';
+import { AMOEBANET_A, type BlockInput, type Combine, ENAS_MICRO, NASNET_A, type NasnetGenotype, PNASNET_5, unusedBlocks } from './genotypes.js';
 import { NasnetNetwork, type NasnetStack } from './network.js';
 import { NASNET_OPS, NASNET_OP_TABLE } from './ops.js';
 import { cellGraph } from '../graph/index.js';
@@ -58,26 +56,28 @@ const PRESETS: Record<string, Preset<NasnetGenotype, NasnetSpaceStack>> = {
   'pnasnet-5': {
     genotype: PNASNET_5,
     stack: { cellsPerStage: [3, 2, 2], channels: 48, auxiliary: true },
-    description: 'PNASNet-5 (N=3, F=48) on CIFAR-10: 3.41% test error, 3.2M params; PNAS strides the first of each stage\'s N cells',
+    description: "PNASNet-5 (N=3, F=48) on CIFAR-10: 3.41% test error, 3.2M params; PNAS strides the first of each stage's N cells",
   },
   'enas-micro': {
     genotype: ENAS_MICRO,
     stack: { cellsPerStage: 6, channels: 36, skeleton: 'enas', auxiliary: true, dropPath: 0.4, dropout: 0.2 },
-    description: 'ENAS\' micro-space cells (N=6, F=36) on CIFAR-10: 2.89% test error with cutout, 4.6M params',
+    description: "ENAS' micro-space cells (N=6, F=36) on CIFAR-10: 2.89% test error with cutout, 4.6M params",
   },
 };
 
 function decisionsOf(ops: readonly string[], blocks: number, combiners: readonly Combine[]): Decision[] {
-  return KINDS.flatMap((kind) => Array.from({ length: blocks }, (_, b) => {
-    const states = Array.from({ length: b + 2 }, (_, i) => i);
-    return [
-      { name: `${kind}.block${b}.input1`, choices: states },
-      { name: `${kind}.block${b}.input2`, choices: states },
-      { name: `${kind}.block${b}.op1`, choices: ops },
-      { name: `${kind}.block${b}.op2`, choices: ops },
-      { name: `${kind}.block${b}.combine`, choices: combiners },
-    ];
-  }).flat());
+  return KINDS.flatMap((kind) =>
+    Array.from({ length: blocks }, (_, b) => {
+      const states = Array.from({ length: b + 2 }, (_, i) => i);
+      return [
+        { name: `${kind}.block${b}.input1`, choices: states },
+        { name: `${kind}.block${b}.input2`, choices: states },
+        { name: `${kind}.block${b}.op1`, choices: ops },
+        { name: `${kind}.block${b}.op2`, choices: ops },
+        { name: `${kind}.block${b}.combine`, choices: combiners },
+      ];
+    }).flat(),
+  );
 }
 
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -93,7 +93,12 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
   const ops = checkOpList(name, o.ops ?? NASNET_OPS, NASNET_OP_TABLE);
   const combiners = o.combiners ?? COMBINERS;
   if (!Array.isArray(combiners) || combiners.length === 0 || combiners.some((c) => !COMBINERS.includes(c)) || new Set(combiners).size !== combiners.length) {
-    throw new SpaceError(`${name}: combiners must be a non-empty list of distinct 'add' and 'concat', got ${JSON.stringify(combiners)}`, 'invalid-stack', 'combiners', "'add', 'concat'");
+    throw new SpaceError(
+      `${name}: combiners must be a non-empty list of distinct 'add' and 'concat', got ${JSON.stringify(combiners)}`,
+      'invalid-stack',
+      'combiners',
+      "'add', 'concat'",
+    );
   }
   const opIndex = new Map(ops.map((op, i) => [op, i]));
   const decisions = decisionsOf(ops, blocks, combiners);
@@ -110,19 +115,27 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
       return { edges, combine, concat: unusedBlocks(edges) };
     }) as [{ edges: BlockInput[]; combine: Combine[]; concat: number[] }, { edges: BlockInput[]; combine: Combine[]; concat: number[] }];
     return {
-      normal: normal.edges, normal_combine: normal.combine, normal_concat: normal.concat,
-      reduce: reduce.edges, reduce_combine: reduce.combine, reduce_concat: reduce.concat,
+      normal: normal.edges,
+      normal_combine: normal.combine,
+      normal_concat: normal.concat,
+      reduce: reduce.edges,
+      reduce_combine: reduce.combine,
+      reduce_concat: reduce.concat,
     };
   };
 
-  const toDecisions = (g: NasnetGenotype): number[] => KINDS.flatMap((kind) => {
-    const edges = g[kind];
-    const combine = g[`${kind}_combine`];
-    return Array.from({ length: blocks }, (_, b) => [
-      edges[2 * b]![1], edges[2 * b + 1]![1], opIndex.get(edges[2 * b]![0])!, opIndex.get(edges[2 * b + 1]![0])!,
-      combiners.indexOf(combine[b]!),
-    ]).flat();
-  });
+  const toDecisions = (g: NasnetGenotype): number[] =>
+    KINDS.flatMap((kind) => {
+      const edges = g[kind];
+      const combine = g[`${kind}_combine`];
+      return Array.from({ length: blocks }, (_, b) => [
+        edges[2 * b]![1],
+        edges[2 * b + 1]![1],
+        opIndex.get(edges[2 * b]![0])!,
+        opIndex.get(edges[2 * b + 1]![0])!,
+        combiners.indexOf(combine[b]!),
+      ]).flat();
+    });
 
   const validate = (g: object): NasnetGenotype => {
     const rec = g as Record<string, unknown>;
@@ -130,7 +143,11 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
     if (extra.length) throw genotypeError(name, extra[0]!, rec[extra[0]!], `only the fields ${FIELDS.join(', ')}`);
     for (const kind of KINDS) {
       checkCellEdges(kind, rec[kind], {
-        space: name, units: blocks, unit: 'block', ops, opsAllowed: `one of this space's ops: ${ops.join(', ')}`,
+        space: name,
+        units: blocks,
+        unit: 'block',
+        ops,
+        opsAllowed: `one of this space's ops: ${ops.join(', ')}`,
         statesAllowed: 'h_{i-1}, h_i and earlier blocks',
       });
       const combine = rec[`${kind}_combine`];
@@ -143,7 +160,12 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
       const concat = rec[`${kind}_concat`];
       const states = blocks + 2;
       if (!Array.isArray(concat) || concat.length === 0) {
-        throw genotypeError(name, `${kind}_concat`, concat, `a non-empty list of states 0..${states - 1} to concatenate (the paper's rule: the blocks no block reads)`);
+        throw genotypeError(
+          name,
+          `${kind}_concat`,
+          concat,
+          `a non-empty list of states 0..${states - 1} to concatenate (the paper's rule: the blocks no block reads)`,
+        );
       }
       concat.forEach((s: unknown, i) => {
         if (!Number.isInteger(s) || (s as number) < 0 || (s as number) >= states || concat.indexOf(s) !== i) {
@@ -154,11 +176,16 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
     return g as NasnetGenotype;
   };
 
-  const key = (g: NasnetGenotype): string => JSON.stringify(Object.fromEntries(KINDS.flatMap((kind) => [
-    [kind, sortPairs(g[kind])],
-    [`${kind}_combine`, g[`${kind}_combine`]],
-    [`${kind}_concat`, [...g[`${kind}_concat`]].sort((a, b) => a - b)],
-  ])));
+  const key = (g: NasnetGenotype): string =>
+    JSON.stringify(
+      Object.fromEntries(
+        KINDS.flatMap((kind) => [
+          [kind, sortPairs(g[kind])],
+          [`${kind}_combine`, g[`${kind}_combine`]],
+          [`${kind}_concat`, [...g[`${kind}_concat`]].sort((a, b) => a - b)],
+        ]),
+      ),
+    );
 
   const mutate = (g: NasnetGenotype, rng: RandomSource): NasnetGenotype => {
     const open = decisions.flatMap((d, i) => (d.choices.length > 1 ? [i] : []));
@@ -198,7 +225,15 @@ export function createNasnetSpace(o: NasnetSpaceOptions = {}): SearchSpace<Nasne
       ? `NASNet cells (Zoph et al., CVPR 2018) of ${blocks} blocks over ops ${ops.join(', ')}, combined by ${combiners.join(' or ')}`
       : 'NASNet cells (Zoph et al., CVPR 2018): normal and reduction cells of 5 blocks, each two hidden states, two of 13 ops and add or concat',
     defaultStack: {
-      cellsPerStage: 6, channels: 32, classes: 10, auxiliary: false, dropPath: 0, dropout: 0, stemMultiplier: 3, skeleton: 'nasnet', input: 32,
+      cellsPerStage: 6,
+      channels: 32,
+      classes: 10,
+      auxiliary: false,
+      dropPath: 0,
+      dropout: 0,
+      stemMultiplier: 3,
+      skeleton: 'nasnet',
+      input: 32,
     },
     defaultInput: { size: 32, channels: 3 },
     tiny: { stack: { cellsPerStage: 1, channels: 4, input: 16 }, input: { size: 16 } },
@@ -231,12 +266,18 @@ function checkStack(name: string, s: NasnetSpaceStack): void {
   if (!(s.stemMultiplier > 0) || Math.floor(s.channels * s.stemMultiplier) < 1) {
     throw stackError(name, 'stemMultiplier', s.stemMultiplier, 'a positive number giving at least one stem channel');
   }
-  if (s.skeleton !== 'nasnet' && s.skeleton !== 'enas') throw stackError(name, 'skeleton', s.skeleton, "'nasnet' (TF-slim's NASNet) or 'enas' (ENAS' micro child)");
+  if (s.skeleton !== 'nasnet' && s.skeleton !== 'enas')
+    throw stackError(name, 'skeleton', s.skeleton, "'nasnet' (TF-slim's NASNet) or 'enas' (ENAS' micro child)");
   if (!Number.isInteger(s.input) || s.input < 1) throw stackError(name, 'input', s.input, 'the image side in pixels (it sizes the auxiliary head)');
   // the head reads stage 2's map (NASNet) or stage 3's (ENAS) through a 5x5 pool
   const headSide = Math.ceil(s.skeleton === 'enas' ? Math.ceil(s.input / 2) / 2 : s.input / 2);
   if (s.auxiliary && headSide < 5) {
-    throw stackError(name, 'input', s.input, `at least ${s.skeleton === 'enas' ? 17 : 9} with the auxiliary head (it pools the map it reads with a 5x5 window)`);
+    throw stackError(
+      name,
+      'input',
+      s.input,
+      `at least ${s.skeleton === 'enas' ? 17 : 9} with the auxiliary head (it pools the map it reads with a 5x5 window)`,
+    );
   }
 }
 

@@ -66,7 +66,10 @@ export class ProxylessNetwork extends Module implements Layer {
   readonly out: Sequential;
   readonly classifier: Linear;
 
-  constructor(readonly blocks: readonly ProxylessOp[], stack: Required<ProxylessStack>) {
+  constructor(
+    readonly blocks: readonly ProxylessOp[],
+    stack: Required<ProxylessStack>,
+  ) {
     super();
     const { classes, channels, widths, head } = stack;
     this.stem = this.child('stem', convBnAct(3, channels, 3, 2, 'relu6'));

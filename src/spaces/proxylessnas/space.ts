@@ -6,8 +6,14 @@
 import { type Decision, type SearchSpace, defineSpace, genotypeError, stackError } from '../core/index.js';
 import { layerGraph } from '../graph/index.js';
 import {
-  PROXYLESS_GROUP_LAYERS, PROXYLESS_LAYERS, PROXYLESS_MOBILE_WIDTHS, PROXYLESS_OPS, ProxylessNetwork, type ProxylessOp,
-  type ProxylessStack, proxylessLayout,
+  PROXYLESS_GROUP_LAYERS,
+  PROXYLESS_LAYERS,
+  PROXYLESS_MOBILE_WIDTHS,
+  PROXYLESS_OPS,
+  ProxylessNetwork,
+  type ProxylessOp,
+  type ProxylessStack,
+  proxylessLayout,
 } from './network.js';
 import { PROXYLESS_CPU, PROXYLESS_GPU, PROXYLESS_MOBILE } from './presets.js';
 
@@ -30,7 +36,12 @@ function validate(g: object): ProxylessGenotype {
   blocks.forEach((b, i) => {
     const allowed = DECISIONS[i]!.choices;
     if (!allowed.includes(b as ProxylessOp)) {
-      throw genotypeError(NAME, `blocks[${i}]`, b, `${allowed.join(', ')}${SLOTS[i]!.first ? ' (the first layer of a group has no residual, so no zero)' : ''}`);
+      throw genotypeError(
+        NAME,
+        `blocks[${i}]`,
+        b,
+        `${allowed.join(', ')}${SLOTS[i]!.first ? ' (the first layer of a group has no residual, so no zero)' : ''}`,
+      );
     }
   });
   return g as ProxylessGenotype;
@@ -88,5 +99,11 @@ export const proxylessSpace: SearchSpace<ProxylessGenotype, ProxylessSpaceStack>
     checkStack(stack);
     return new ProxylessNetwork(g.blocks, stack);
   },
-  parse: (text) => validate({ blocks: text.split(/[\s,]+/).filter(Boolean).map(opFromText) }),
+  parse: (text) =>
+    validate({
+      blocks: text
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(opFromText),
+    }),
 });

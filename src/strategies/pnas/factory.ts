@@ -20,16 +20,23 @@ const STREAM: Record<Kind, number> = { pnas: 0x9a5, popnas: 0x909a5 };
 /** The options over the kind's defaults, checked. */
 function resolve(kind: Kind, options: StrategyOptions): ProgressiveOptions & { seed: number } {
   if (kind === 'pnas' && options.costMetric !== undefined) {
-    throw new StrategyError(`pnas has no option 'costMetric' (it predicts accuracy only); use the strategy 'popnas' to trade accuracy against a cost`, 'invalid-option');
+    throw new StrategyError(
+      `pnas has no option 'costMetric' (it predicts accuracy only); use the strategy 'popnas' to trade accuracy against a cost`,
+      'invalid-option',
+    );
   }
   const defaults = kind === 'pnas' ? PNAS_DEFAULTS : POPNAS_DEFAULTS;
   // resolveOptions checks names and types (a string default takes strings only)
   const o = resolveOptions(kind, defaults as unknown as Record<string, number>, options) as unknown as typeof POPNAS_DEFAULTS & { seed: number };
   if (!(SURROGATE_KINDS as readonly string[]).includes(o.surrogate)) {
-    throw new StrategyError(`${kind}: unknown surrogate '${o.surrogate}'.${didYouMean(o.surrogate, SURROGATE_KINDS)} Surrogates: ${SURROGATE_KINDS.join(', ')}`, 'invalid-option');
+    throw new StrategyError(
+      `${kind}: unknown surrogate '${o.surrogate}'.${didYouMean(o.surrogate, SURROGATE_KINDS)} Surrogates: ${SURROGATE_KINDS.join(', ')}`,
+      'invalid-option',
+    );
   }
   for (const name of Object.keys(NUMERIC) as (keyof typeof NUMERIC)[]) checkInteger(kind, name, o[name], 1);
-  if (kind === 'popnas' && o.costMetric.length === 0) throw new StrategyError(`popnas: option 'costMetric' must name a metric, e.g. 'trainTime'`, 'invalid-option');
+  if (kind === 'popnas' && o.costMetric.length === 0)
+    throw new StrategyError(`popnas: option 'costMetric' must name a metric, e.g. 'trainTime'`, 'invalid-option');
   const { costMetric, ...rest } = o;
   return { ...rest, surrogate: o.surrogate as SurrogateKind, ...(kind === 'popnas' ? { costMetric } : {}) };
 }
@@ -93,10 +100,14 @@ function factory(kind: Kind, description: string, defaults: Readonly<Record<stri
   };
 }
 
-export const pnasStrategy: StrategyFactory = factory('pnas',
+export const pnasStrategy: StrategyFactory = factory(
+  'pnas',
   'progressive model-based search, PNAS (Liu et al., 2018): grow one block per step, train the K expansions a surrogate (MLP ensemble or LSTM) ranks best',
-  PNAS_DEFAULTS);
+  PNAS_DEFAULTS,
+);
 
-export const popnasStrategy: StrategyFactory = factory('popnas',
+export const popnasStrategy: StrategyFactory = factory(
+  'popnas',
   'Pareto-optimal progressive search, POPNASv3 (Falanti et al., 2023): PNAS with a cost predictor; trains the Pareto front of predicted accuracy vs. predicted cost',
-  POPNAS_DEFAULTS);
+  POPNAS_DEFAULTS,
+);

@@ -48,8 +48,11 @@ export function growthOf(space: AnySearchSpace): Growth {
   const ds = space.decisions();
   const where = `space '${space.name}': progressive growth`;
   const all = own.blocks.flat();
-  const ok = own.blocks.every((b) => b.length > 0) && all.length === ds.length
-    && new Set(all).size === ds.length && all.every((i) => Number.isInteger(i) && i >= 0 && i < ds.length);
+  const ok =
+    own.blocks.every((b) => b.length > 0) &&
+    all.length === ds.length &&
+    new Set(all).size === ds.length &&
+    all.every((i) => Number.isInteger(i) && i >= 0 && i < ds.length);
   if (!ok) throw new StrategyError(`${where} must list every decision index 0..${ds.length - 1} in exactly one non-empty block`, 'invalid-option');
   const badFill = own.fill.length !== ds.length || own.fill.some((v, i) => !Number.isInteger(v) || v < 0 || v >= ds[i]!.choices.length);
   if (badFill) throw new StrategyError(`${where} needs one valid fill choice per decision (${ds.length})`, 'invalid-option');
@@ -70,13 +73,18 @@ export function expandBlock(space: AnySearchSpace, parent: readonly number[], bl
   const total = sizes.reduce((a, b) => a * b, 1);
   const at = (k: number): number[] => {
     const v = [...parent];
-    block.forEach((i, j) => { v[i] = k % sizes[j]!; k = Math.floor(k / sizes[j]!); });
+    block.forEach((i, j) => {
+      v[i] = k % sizes[j]!;
+      k = Math.floor(k / sizes[j]!);
+    });
     return v;
   };
   if (total <= cap) return Array.from({ length: total }, (_, k) => at(k));
   return Array.from({ length: cap }, () => {
     const v = [...parent];
-    block.forEach((i, j) => { v[i] = rng.int(sizes[j]!); });
+    block.forEach((i, j) => {
+      v[i] = rng.int(sizes[j]!);
+    });
     return v;
   });
 }

@@ -24,6 +24,9 @@ export function paretoSelect(accuracy: readonly number[], cost: readonly number[
   const front = paretoFront(accuracy, cost).sort(byAccuracy);
   if (front.length >= k) return front.slice(0, k);
   const on = new Set(front);
-  const rest = accuracy.map((_, i) => i).filter((i) => !on.has(i)).sort(byAccuracy);
+  const rest = accuracy
+    .map((_, i) => i)
+    .filter((i) => !on.has(i))
+    .sort(byAccuracy);
   return [...front, ...rest.slice(0, k - front.length)];
 }

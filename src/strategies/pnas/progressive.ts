@@ -76,7 +76,9 @@ const UNIFORM_RETRIES = 100;
 function rankTargets(y: readonly number[]): number[] {
   const order = y.map((_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);
   const r = new Array<number>(y.length);
-  order.forEach((i, k) => { r[i] = k / Math.max(1, y.length - 1); });
+  order.forEach((i, k) => {
+    r[i] = k / Math.max(1, y.length - 1);
+  });
   return r;
 }
 
@@ -108,11 +110,17 @@ export class ProgressiveSearch implements Strategy {
   }
 
   /** The current step (1 = one block grown; above the block count: refinement). */
-  get currentStep(): number { return this.step; }
+  get currentStep(): number {
+    return this.step;
+  }
   /** The blocks the space grows through. */
-  get blocks(): readonly (readonly number[])[] { return this.growth.blocks; }
+  get blocks(): readonly (readonly number[])[] {
+    return this.growth.blocks;
+  }
   /** What the last surrogate-scored step chose from (null before the first, or after a restore). */
-  get lastScoring(): StepScoring | null { return this.scoring; }
+  get lastScoring(): StepScoring | null {
+    return this.scoring;
+  }
 
   ask(n: number): Genotype[] {
     checkInteger(this.kind, 'n', n, 0);
@@ -144,12 +152,16 @@ export class ProgressiveSearch implements Strategy {
   tell(results: readonly TrialResult[]): void {
     const metric = this.options.costMetric;
     const add: Observation[] = results.map((r) => {
-      if (!Number.isFinite(r.score)) throw new StrategyError(`${this.kind}: the score of '${r.key}' is ${r.score}; scores must be finite numbers`, 'missing-metric');
+      if (!Number.isFinite(r.score))
+        throw new StrategyError(`${this.kind}: the score of '${r.key}' is ${r.score}; scores must be finite numbers`, 'missing-metric');
       if (metric === undefined) return { values: this.space.toDecisions(r.genotype), key: r.key, score: r.score };
       const cost = r.metrics[metric];
       if (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0) {
         const have = Object.keys(r.metrics).join(', ') || 'none';
-        throw new StrategyError(`${this.kind} predicts the cost metric '${metric}', but the result of '${r.key}' has ${JSON.stringify(cost)} (a non-negative number is needed); metrics given: ${have}. Set the option costMetric to one of them`, 'missing-metric');
+        throw new StrategyError(
+          `${this.kind} predicts the cost metric '${metric}', but the result of '${r.key}' has ${JSON.stringify(cost)} (a non-negative number is needed); metrics given: ${have}. Set the option costMetric to one of them`,
+          'missing-metric',
+        );
       }
       return { values: this.space.toDecisions(r.genotype), key: r.key, score: r.score, cost };
     });
@@ -175,7 +187,9 @@ export class ProgressiveSearch implements Strategy {
   /** The observations best first (distinct keys, earlier first among equals) that pass `keep`. */
   private ranked(keep: (o: Observation) => boolean): Observation[] {
     const seen = new Set<string>();
-    return this.history.map((o, i) => [o, i] as const).filter(([o]) => keep(o))
+    return this.history
+      .map((o, i) => [o, i] as const)
+      .filter(([o]) => keep(o))
       .sort(([a, i], [b, j]) => b.score - a.score || i - j)
       .flatMap(([o]) => {
         if (seen.has(o.key)) return [];
@@ -230,10 +244,20 @@ export class ProgressiveSearch implements Strategy {
       this.reserve = order.slice(k, k + keepReserve).map((i) => candidates[i]!);
       return;
     }
-    const fit = (targets: number[], s: number) => fitSurrogate(this.space, this.history.map((o) => o.values), targets, {
-      kind: this.options.surrogate, ensembleSize: this.options.ensembleSize, hidden: this.options.hidden,
-      epochs: this.options.epochs, lr: LR, seed: s,
-    });
+    const fit = (targets: number[], s: number) =>
+      fitSurrogate(
+        this.space,
+        this.history.map((o) => o.values),
+        targets,
+        {
+          kind: this.options.surrogate,
+          ensembleSize: this.options.ensembleSize,
+          hidden: this.options.hidden,
+          epochs: this.options.epochs,
+          lr: LR,
+          seed: s,
+        },
+      );
     // the surrogate learns ranks, not raw scores: only the order matters for choosing, and
     // partial cells include degenerate ones (an output fed by `none` edges scores 10%) whose
     // squared error would otherwise swamp the differences among good cells
@@ -243,7 +267,10 @@ export class ProgressiveSearch implements Strategy {
     const byAccuracy = accuracy.map((_, i) => i).sort((a, b) => accuracy[b]! - accuracy[a]! || a - b);
     if (this.options.costMetric !== undefined) {
       // costs span orders of magnitude: the predictor learns their logarithm
-      cost = fit(this.history.map((o) => Math.log1p(o.cost!)), seed + 1).predict(candidates);
+      cost = fit(
+        this.history.map((o) => Math.log1p(o.cost!)),
+        seed + 1,
+      ).predict(candidates);
       const chosen = paretoSelect(accuracy, cost, k);
       const on = new Set(chosen);
       order = [...chosen, ...byAccuracy.filter((i) => !on.has(i))];
@@ -257,9 +284,16 @@ export class ProgressiveSearch implements Strategy {
 
   state(): StrategyState {
     return {
-      kind: this.kind, version: 1, space: this.space.name, rng: this.rng.state(),
+      kind: this.kind,
+      version: 1,
+      space: this.space.name,
+      rng: this.rng.state(),
       options: { ...this.options },
-      step: this.step, queue: this.queue, reserve: this.reserve, waiting: [...this.waiting], seen: [...this.seen],
+      step: this.step,
+      queue: this.queue,
+      reserve: this.reserve,
+      waiting: [...this.waiting],
+      seen: [...this.seen],
       history: this.history.map((o) => ({ values: [...o.values], key: o.key, score: o.score, ...(o.cost !== undefined ? { cost: o.cost } : {}) })),
     };
   }

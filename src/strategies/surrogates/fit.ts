@@ -10,7 +10,9 @@ export function fitFullBatch(net: Module, loss: () => Tensor, epochs: number, lr
   try {
     for (let e = 0; e < epochs; e++) {
       net.zeroGrad();
-      tidy(() => { loss().backward(); });
+      tidy(() => {
+        loss().backward();
+      });
       opt.step();
     }
   } finally {

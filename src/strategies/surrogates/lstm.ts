@@ -13,7 +13,11 @@ export class LstmRegressor extends Module {
   readonly cell: LSTMCell;
   readonly head: Linear;
 
-  constructor(readonly tokens: number, readonly hidden: number, rng: Rng) {
+  constructor(
+    readonly tokens: number,
+    readonly hidden: number,
+    rng: Rng,
+  ) {
     super();
     this.embedding = this.child('embedding', new Embedding(tokens, hidden));
     this.cell = this.child('cell', new LSTMCell(hidden, hidden));
@@ -23,7 +27,9 @@ export class LstmRegressor extends Module {
     noGrad(() => {
       for (const p of this.parameters()) {
         const n = p.shape.reduce((a, b) => a * b, 1);
-        tidy(() => { p.copy_(tensor(uniformArray(rng, n, 1 / Math.sqrt(hidden)), p.shape)); });
+        tidy(() => {
+          p.copy_(tensor(uniformArray(rng, n, 1 / Math.sqrt(hidden)), p.shape));
+        });
       }
     });
   }
@@ -45,9 +51,16 @@ function tokenize(space: AnySearchSpace, decisions: readonly (readonly number[])
   const ds = space.decisions();
   const offsets: number[] = [];
   let total = 0;
-  for (const dec of ds) { offsets.push(total); total += dec.choices.length; }
+  for (const dec of ds) {
+    offsets.push(total);
+    total += dec.choices.length;
+  }
   const data = new BigInt64Array(decisions.length * ds.length);
-  decisions.forEach((v, i) => v.forEach((c, j) => { data[i * ds.length + j] = BigInt(offsets[j]! + c); }));
+  decisions.forEach((v, i) =>
+    v.forEach((c, j) => {
+      data[i * ds.length + j] = BigInt(offsets[j]! + c);
+    }),
+  );
   return { tokens: total, data, d: ds.length };
 }
 
@@ -64,7 +77,8 @@ export function fitLstm(space: AnySearchSpace, decisions: readonly (readonly num
     net.dispose();
     throw e;
   } finally {
-    xt.dispose(); yt.dispose();
+    xt.dispose();
+    yt.dispose();
   }
   const weights = net.stateDict();
   const saved = Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: t.shape, data: t.data() as Float32Array }]));
@@ -73,15 +87,23 @@ export function fitLstm(space: AnySearchSpace, decisions: readonly (readonly num
     predict(cands) {
       if (cands.length === 0) return [];
       const c = tokenize(space, cands);
-      return noGrad(() => tidy(() => {
-        const m = new LstmRegressor(tokens, o.hidden, fitRng(0));
-        try {
-          m.loadStateDict(Object.fromEntries(Object.entries(saved).map(([k, w]) => [k, tensor(w.data, w.shape)])));
-          return Array.from(m.forward(tensor(c.data, [cands.length, c.d])).reshape([-1]).data() as Float32Array, back);
-        } finally {
-          m.dispose();
-        }
-      }));
+      return noGrad(() =>
+        tidy(() => {
+          const m = new LstmRegressor(tokens, o.hidden, fitRng(0));
+          try {
+            m.loadStateDict(Object.fromEntries(Object.entries(saved).map(([k, w]) => [k, tensor(w.data, w.shape)])));
+            return Array.from(
+              m
+                .forward(tensor(c.data, [cands.length, c.d]))
+                .reshape([-1])
+                .data() as Float32Array,
+              back,
+            );
+          } finally {
+            m.dispose();
+          }
+        }),
+      );
     },
   };
 }

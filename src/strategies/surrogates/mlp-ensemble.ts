@@ -7,15 +7,23 @@ import { Module } from '../../nn/index.js';
 import { type AnySearchSpace } from '../../spaces/index.js';
 import { type Rng } from '../../util/index.js';
 import { fitFullBatch } from './fit.js';
-import {
-  type Surrogate, type SurrogateOptions, encodeAll, fitRng, standardize, uniformArray,
-} from './types.js';
+import { type Surrogate, type SurrogateOptions, encodeAll, fitRng, standardize, uniformArray } from './types.js';
 
 /** M MLPs in → hidden → hidden → 1, as batched weights. */
 export class MlpEnsemble extends Module {
-  w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor; w3: Tensor; b3: Tensor;
+  w1: Tensor;
+  b1: Tensor;
+  w2: Tensor;
+  b2: Tensor;
+  w3: Tensor;
+  b3: Tensor;
 
-  constructor(readonly members: number, readonly inputs: number, readonly hidden: number, rng: Rng) {
+  constructor(
+    readonly members: number,
+    readonly inputs: number,
+    readonly hidden: number,
+    rng: Rng,
+  ) {
     super();
     const layer = (fanIn: number, fanOut: number): [Tensor, Tensor] => {
       const bound = 1 / Math.sqrt(fanIn);
@@ -27,9 +35,12 @@ export class MlpEnsemble extends Module {
     const [w1, b1] = layer(inputs, hidden);
     const [w2, b2] = layer(hidden, hidden);
     const [w3, b3] = layer(hidden, 1);
-    this.w1 = this.param('w1', w1); this.b1 = this.param('b1', b1);
-    this.w2 = this.param('w2', w2); this.b2 = this.param('b2', b2);
-    this.w3 = this.param('w3', w3); this.b3 = this.param('b3', b3);
+    this.w1 = this.param('w1', w1);
+    this.b1 = this.param('b1', b1);
+    this.w2 = this.param('w2', w2);
+    this.b2 = this.param('b2', b2);
+    this.w3 = this.param('w3', w3);
+    this.b3 = this.param('b3', b3);
   }
 
   /** x (N, inputs) → every member's prediction (M, N, 1). */
@@ -71,18 +82,24 @@ export function fitMlpEnsemble(space: AnySearchSpace, decisions: readonly (reado
       // each member's weighted mean squared error, summed over members
       fitFullBatch(net, () => net.forward(xt).sub(yt).square().mul(wt).sum().div(n), o.epochs, o.lr);
     } finally {
-      xt.dispose(); yt.dispose(); wt.dispose();
+      xt.dispose();
+      yt.dispose();
+      wt.dispose();
     }
     const weights = net.parameters().map((p) => ({ shape: p.shape, data: p.data() as Float32Array }));
     return {
       predict(cands) {
         if (cands.length === 0) return [];
         const xs = encodeAll(space, cands);
-        return noGrad(() => tidy(() => {
-          const ws = weights.map((w) => tensor(w.data, w.shape));
-          const mean = mlpForward(tensor(Float32Array.from(xs.flat()), [xs.length, inputs]), ws).mean(0).reshape([-1]);
-          return Array.from(mean.data() as Float32Array, back);
-        }));
+        return noGrad(() =>
+          tidy(() => {
+            const ws = weights.map((w) => tensor(w.data, w.shape));
+            const mean = mlpForward(tensor(Float32Array.from(xs.flat()), [xs.length, inputs]), ws)
+              .mean(0)
+              .reshape([-1]);
+            return Array.from(mean.data() as Float32Array, back);
+          }),
+        );
       },
     };
   } finally {

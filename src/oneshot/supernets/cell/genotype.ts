@@ -17,7 +17,8 @@ export function genotypeEdgeWeights(edges: readonly darts.CellEdge[], primitives
     const own: WeightedOp[][] = Array.from({ length: i + 2 }, () => []);
     for (const [op, input] of edges.slice(2 * i, 2 * i + 2)) {
       const k = primitives.indexOf(op);
-      if (k < 0 || op === 'none') throw new RangeError(`node ${i} applies '${op}', which is not one of the supernet's ops (${primitives.filter((p) => p !== 'none').join(', ')})`);
+      if (k < 0 || op === 'none')
+        throw new RangeError(`node ${i} applies '${op}', which is not one of the supernet's ops (${primitives.filter((p) => p !== 'none').join(', ')})`);
       if (!Number.isInteger(input) || input < 0 || input >= i + 2) throw new RangeError(`node ${i} reads state ${input}; it can read states 0..${i + 1}`);
       own[input]!.push({ op: k, weight: one });
     }

@@ -8,9 +8,7 @@
 // - the ReLU that starts every conv op (and FactorizedReduce) is computed once per edge and
 //   shared, instead of once per op.
 import { F, type Tensor } from '../../../torch/index.js';
-import {
-  AvgPool2d, BatchNorm2d, DilConv, FactorizedReduce, Identity, MaxPool2d, Module, SepConv, Sequential, type LayerModule,
-} from '../../../nn/index.js';
+import { AvgPool2d, BatchNorm2d, DilConv, FactorizedReduce, Identity, MaxPool2d, Module, SepConv, Sequential, type LayerModule } from '../../../nn/index.js';
 import { cells } from '../../../spaces/index.js';
 
 /** What distinguishes one released search model from another at the op level. */
@@ -23,7 +21,12 @@ export class MixedOp extends Module {
   readonly _ops: cells.ModuleMap<LayerModule>;
   private readonly kinds: ReadonlyMap<number, 'relu-seq' | 'reduce' | 'identity' | 'plain'>;
 
-  constructor(readonly primitives: readonly string[], channels: number, readonly stride: number, flavor: SupernetFlavor) {
+  constructor(
+    readonly primitives: readonly string[],
+    channels: number,
+    readonly stride: number,
+    flavor: SupernetFlavor,
+  ) {
     super();
     const ops: [string, LayerModule][] = [];
     const kinds = new Map<number, 'relu-seq' | 'reduce' | 'identity' | 'plain'>();
@@ -31,8 +34,10 @@ export class MixedOp extends Module {
       if (p === 'none') return;
       const op = searchOp(p, channels, stride, flavor);
       ops.push([String(k), op]);
-      kinds.set(k, op instanceof Identity ? 'identity' : op instanceof FactorizedReduce ? 'reduce'
-        : op instanceof SepConv || op instanceof DilConv ? 'relu-seq' : 'plain');
+      kinds.set(
+        k,
+        op instanceof Identity ? 'identity' : op instanceof FactorizedReduce ? 'reduce' : op instanceof SepConv || op instanceof DilConv ? 'relu-seq' : 'plain',
+      );
     });
     this._ops = this.child('_ops', new cells.ModuleMap(ops));
     this.kinds = kinds;
@@ -82,13 +87,20 @@ function factorizedReduce(op: FactorizedReduce, r: Tensor): Tensor {
 function searchOp(p: string, c: number, stride: number, flavor: SupernetFlavor): LayerModule {
   const withBN = (pool: LayerModule): LayerModule => (flavor.poolBN ? new Sequential(pool, new BatchNorm2d(c, { affine: false })) : pool);
   switch (p) {
-    case 'max_pool_3x3': return withBN(new MaxPool2d(3, stride, 1));
-    case 'avg_pool_3x3': return withBN(new AvgPool2d(3, stride, 1, false));
-    case 'skip_connect': return stride === 1 ? new Identity() : new FactorizedReduce(c, c, false);
-    case 'sep_conv_3x3': return new SepConv(c, c, 3, stride, 1, false);
-    case 'sep_conv_5x5': return new SepConv(c, c, 5, stride, 2, false);
-    case 'dil_conv_3x3': return new DilConv(c, c, 3, stride, 2, 2, false);
-    case 'dil_conv_5x5': return new DilConv(c, c, 5, stride, 4, 2, false);
+    case 'max_pool_3x3':
+      return withBN(new MaxPool2d(3, stride, 1));
+    case 'avg_pool_3x3':
+      return withBN(new AvgPool2d(3, stride, 1, false));
+    case 'skip_connect':
+      return stride === 1 ? new Identity() : new FactorizedReduce(c, c, false);
+    case 'sep_conv_3x3':
+      return new SepConv(c, c, 3, stride, 1, false);
+    case 'sep_conv_5x5':
+      return new SepConv(c, c, 5, stride, 2, false);
+    case 'dil_conv_3x3':
+      return new DilConv(c, c, 3, stride, 2, 2, false);
+    case 'dil_conv_5x5':
+      return new DilConv(c, c, 5, stride, 4, 2, false);
     default:
       throw new RangeError(`a cell supernet has no op '${p}'; its primitives are ${cells.DARTS_PRIMITIVES.join(', ')}`);
   }

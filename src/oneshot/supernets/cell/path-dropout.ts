@@ -23,7 +23,9 @@ export function pathDropoutEdgeWeights(cell: SearchCell, rate: number, rng: Rand
   for (let i = 0; i < cell.nodes; i++) {
     const paths: [number, number][] = [];
     for (let e = start; e < start + i + 2; e++) {
-      ops[e]!.primitives.forEach((_, k) => { if (ops[e]!.computes(k)) paths.push([e, k]); });
+      ops[e]!.primitives.forEach((_, k) => {
+        if (ops[e]!.computes(k)) paths.push([e, k]);
+      });
     }
     const drop = rate > 0 ? rate ** (1 / paths.length) : 0;
     let kept = paths.filter(() => rng.next() >= drop);

@@ -18,7 +18,10 @@ export const CELL_SPACES = ['darts'] as const;
 /** The supernet of `ctx.space` for the context's data and stack, initialised from `ctx.seed`. */
 export function createCellSupernet(method: string, ctx: OneShotContext, flavor: { poolBN: boolean; lastAct: boolean }): CellSupernet {
   if (!(CELL_SPACES as readonly string[]).includes(ctx.space.name)) {
-    throw new OneShotError(`${method} builds a cell supernet of the ${CELL_SPACES.join(', ')} space, not '${ctx.space.name}'; use space: darts`, 'unsupported-space');
+    throw new OneShotError(
+      `${method} builds a cell supernet of the ${CELL_SPACES.join(', ')} space, not '${ctx.space.name}'; use space: darts`,
+      'unsupported-space',
+    );
   }
   const inputChannels = ctx.train.sampleShape[0]!;
   checkImages(ctx.train, inputChannels, 'training');
@@ -26,19 +29,30 @@ export function createCellSupernet(method: string, ctx: OneShotContext, flavor: 
   const stack = searchStack(ctx.stack, ctx.train);
   const cells = stack.cells ?? CELL_SEARCH_STACK.cells;
   const channels = stack.channels ?? CELL_SEARCH_STACK.channels;
-  if (!Number.isInteger(cells) || cells < 3) throw new OneShotError(`${method}: stack.cells must be an integer of at least 3 (two cells are reductions), got ${cells}`, 'invalid-option');
+  if (!Number.isInteger(cells) || cells < 3)
+    throw new OneShotError(`${method}: stack.cells must be an integer of at least 3 (two cells are reductions), got ${cells}`, 'invalid-option');
   if (!Number.isInteger(channels) || channels < 2 || channels % 2 !== 0) {
     throw new OneShotError(`${method}: stack.channels must be a positive even number (FactorizedReduce halves it), got ${channels}`, 'invalid-option');
   }
   manualSeed(ctx.seed);
   return new CellSupernet({
-    cells, channels, classes: stack.classes!, inputChannels, nodes: 4, primitives: DARTS_PRIMITIVES, ...flavor,
+    cells,
+    channels,
+    classes: stack.classes!,
+    inputChannels,
+    nodes: 4,
+    primitives: DARTS_PRIMITIVES,
+    ...flavor,
   });
 }
 
 /** Top-1 and loss over the first `batches` batches of `loader` (0: all), in eval mode, as the released `infer`. */
-export function evaluateCellSupernet(model: CellSupernet, loader: DataLoader, batches: number,
-  weights: () => { normal: EdgeWeights; reduce: EdgeWeights }): { top1: number; loss: number } {
+export function evaluateCellSupernet(
+  model: CellSupernet,
+  loader: DataLoader,
+  batches: number,
+  weights: () => { normal: EdgeWeights; reduce: EdgeWeights },
+): { top1: number; loss: number } {
   const n = batches > 0 ? Math.min(batches, loader.length) : loader.length;
   let correct = 0;
   let loss = 0;
@@ -46,15 +60,17 @@ export function evaluateCellSupernet(model: CellSupernet, loader: DataLoader, ba
   model.eval();
   try {
     for (let b = 0; b < n; b++) {
-      tidy(() => noGrad(() => {
-        const { x, y } = batchFor(loader, 0, b, model.config.inputChannels);
-        const w = weights();
-        const logits = model.forward(x, w.normal, w.reduce);
-        const k = y.shape[0]!;
-        loss += F.crossEntropy(logits, y).item() * k;
-        correct += logits.argmax(1).eq(y).sum().item();
-        seen += k;
-      }));
+      tidy(() =>
+        noGrad(() => {
+          const { x, y } = batchFor(loader, 0, b, model.config.inputChannels);
+          const w = weights();
+          const logits = model.forward(x, w.normal, w.reduce);
+          const k = y.shape[0]!;
+          loss += F.crossEntropy(logits, y).item() * k;
+          correct += logits.argmax(1).eq(y).sum().item();
+          seen += k;
+        }),
+      );
     }
   } finally {
     model.train();

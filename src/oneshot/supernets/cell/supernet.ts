@@ -49,8 +49,16 @@ export class SearchCell extends Module {
   readonly preprocess1: ReLUConvBN;
   readonly _ops: cells.ModuleList<MixedOp>;
 
-  constructor(readonly nodes: number, primitives: readonly string[], cPrevPrev: number, cPrev: number, c: number,
-    readonly reduction: boolean, reductionPrev: boolean, flavor: SupernetFlavor) {
+  constructor(
+    readonly nodes: number,
+    primitives: readonly string[],
+    cPrevPrev: number,
+    cPrev: number,
+    c: number,
+    readonly reduction: boolean,
+    reductionPrev: boolean,
+    flavor: SupernetFlavor,
+  ) {
     super();
     this.preprocess0 = this.child('preprocess0', reductionPrev ? new FactorizedReduce(cPrevPrev, c, false) : new ReLUConvBN(cPrevPrev, c, 1, 1, 0, false));
     this.preprocess1 = this.child('preprocess1', new ReLUConvBN(cPrev, c, 1, 1, 0, false));
@@ -113,11 +121,10 @@ export class CellSupernet extends Module {
     super();
     const { cells: layers, channels: C, nodes } = config;
     if (!Number.isInteger(layers) || layers < 3) throw new RangeError(`a cell supernet needs at least 3 cells (two are reductions), got ${layers}`);
-    if (!Number.isInteger(C) || C < 1 || C % 2 !== 0) throw new RangeError(`a cell supernet's channels must be a positive even number (FactorizedReduce halves them), got ${C}`);
+    if (!Number.isInteger(C) || C < 1 || C % 2 !== 0)
+      throw new RangeError(`a cell supernet's channels must be a positive even number (FactorizedReduce halves them), got ${C}`);
     const stemC = 3 * C;
-    this.stem = this.child('stem', new Sequential(
-      new Conv2d(config.inputChannels, stemC, 3, { padding: 1, bias: false }), new BatchNorm2d(stemC),
-    ));
+    this.stem = this.child('stem', new Sequential(new Conv2d(config.inputChannels, stemC, 3, { padding: 1, bias: false }), new BatchNorm2d(stemC)));
     let [cPrevPrev, cPrev, c] = [stemC, stemC, C];
     let reductionPrev = false;
     const list: SearchCell[] = [];

@@ -17,7 +17,8 @@ export function enasSupernet(space: AnySearchSpace, stack: EnasSupernetStack): E
     if (!Number.isInteger(stack.cellsPerStage) || stack.cellsPerStage < 1) {
       throw new OneShotError(`enas: stack.cellsPerStage must be a positive integer, got ${stack.cellsPerStage}`, 'invalid-option');
     }
-    if (ds.length !== 8 * MICRO_NODES || ds[1]!.choices.length !== MICRO_OPS) throw new OneShotError('enas: the enas-micro space does not have the 40 decisions this supernet expects', 'unsupported-space');
+    if (ds.length !== 8 * MICRO_NODES || ds[1]!.choices.length !== MICRO_OPS)
+      throw new OneShotError('enas: the enas-micro space does not have the 40 decisions this supernet expects', 'unsupported-space');
     return new EnasMicroSupernet(stack);
   }
   if (space.name.startsWith('enas-macro')) {
@@ -48,7 +49,9 @@ export function enasSearchSupernet(ctx: OneShotContext, cellsPerStage: number): 
   checkImages(ctx.val, inChannels, 'val');
   manualSeed(ctx.seed);
   const net = enasSupernet(ctx.space, {
-    channels: stack.channels ?? ctx.space.defaultStack.channels ?? 20, classes: stack.classes!, inChannels,
+    channels: stack.channels ?? ctx.space.defaultStack.channels ?? 20,
+    classes: stack.classes!,
+    inChannels,
     cellsPerStage: enasCellsPerStage(ctx.stack, cellsPerStage),
   });
   return { net, inChannels };

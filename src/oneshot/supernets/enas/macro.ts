@@ -18,15 +18,22 @@ function macroBranch(op: number, f: number): LayerModule {
   }
   const k = op === 2 || op === 3 ? 5 : 3;
   if (op === 1 || op === 3) {
-    return new Sequential(pre(), new ReLU(),
-      new Conv2d(f, f, k, { padding: k >> 1, groups: f, bias: false }), new Conv2d(f, f, 1, { bias: false }), new BatchNorm2d(f));
+    return new Sequential(
+      pre(),
+      new ReLU(),
+      new Conv2d(f, f, k, { padding: k >> 1, groups: f, bias: false }),
+      new Conv2d(f, f, 1, { bias: false }),
+      new BatchNorm2d(f),
+    );
   }
   return new Sequential(pre(), new ReLUConvBN(f, f, k, 1, k >> 1));
 }
 
 /** ReLU then a 3x3 stride-1 pool (average over the pixels inside the image). */
 class ReLUPool extends Module {
-  constructor(readonly average: boolean) { super(); }
+  constructor(readonly average: boolean) {
+    super();
+  }
   forward(x: Tensor): Tensor {
     return tidy(() => {
       const r = x.relu();
@@ -49,7 +56,9 @@ class MacroLayer extends Module {
   forward(prev: readonly Tensor[], op: number, skips: readonly number[]): Tensor {
     return tidy(() => {
       let out = this.branches.items[op]!.forward(prev[prev.length - 1]!);
-      skips.forEach((bit, i) => { if (bit) out = out.add(prev[i]!); });
+      skips.forEach((bit, i) => {
+        if (bit) out = out.add(prev[i]!);
+      });
       return this.bn.forward(out);
     });
   }
@@ -64,7 +73,10 @@ export class EnasMacroSupernet extends Module implements EnasSupernet {
   readonly inChannels: number;
   private readonly poolAt: number[];
 
-  constructor(readonly numLayers: number, stack: EnasSupernetStack) {
+  constructor(
+    readonly numLayers: number,
+    stack: EnasSupernetStack,
+  ) {
     super();
     let f = stack.channels;
     this.inChannels = stack.inChannels;

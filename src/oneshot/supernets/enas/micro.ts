@@ -9,7 +9,19 @@
 // unused states are applied (sum of per-state 1x1 convs, which is the conv of their concat),
 // then BN.
 import { F, type Tensor, tidy } from '../../../torch/index.js';
-import { BatchNorm2d, Conv2d, FactorizedReduce, Linear, Module, ReLUConvBN, SepConv, Sequential, AvgPool2d, MaxPool2d, type LayerModule } from '../../../nn/index.js';
+import {
+  BatchNorm2d,
+  Conv2d,
+  FactorizedReduce,
+  Linear,
+  Module,
+  ReLUConvBN,
+  SepConv,
+  Sequential,
+  AvgPool2d,
+  MaxPool2d,
+  type LayerModule,
+} from '../../../nn/index.js';
 import { cells, enas } from '../../../spaces/index.js';
 import { type EnasSupernet, type EnasSupernetStack } from './supernet.js';
 
@@ -33,11 +45,16 @@ class MicroBranch extends Module {
   /** ENAS' op numbering: 0 sep 3x3, 1 sep 5x5, 2 avg pool, 3 max pool, 4 identity. */
   run(op: number, x: Tensor): Tensor {
     switch (op) {
-      case 0: return this.sep3.forward(x);
-      case 1: return this.sep5.forward(x);
-      case 2: return this.avg.forward(x);
-      case 3: return this.max.forward(x);
-      default: return x;
+      case 0:
+        return this.sep3.forward(x);
+      case 1:
+        return this.sep5.forward(x);
+      case 2:
+        return this.avg.forward(x);
+      case 3:
+        return this.max.forward(x);
+      default:
+        return x;
     }
   }
 }
@@ -52,7 +69,13 @@ class MicroCell extends Module {
   readonly outConvs: cells.ModuleList<Conv2d>;
   readonly outBN: BatchNorm2d;
 
-  constructor(cPrevPrev: number, cPrev: number, readonly c: number, readonly reduction: boolean, reductionPrev: boolean) {
+  constructor(
+    cPrevPrev: number,
+    cPrev: number,
+    readonly c: number,
+    readonly reduction: boolean,
+    reductionPrev: boolean,
+  ) {
     super();
     // inputs reach this cell at the resolution of its predecessor's output
     this.preprocess0 = this.child('preprocess0', reductionPrev ? new FactorizedReduce(cPrevPrev, c) : new ReLUConvBN(cPrevPrev, c, 1, 1, 0));

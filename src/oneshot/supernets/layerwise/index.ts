@@ -6,5 +6,10 @@ export { weightedMixer, pathMixer, pathDropoutMixer } from './mixers.js';
 export { LAYERWISE_SPACES, layerwiseSupernet, pathGenotype, genotypePath } from './spaces.js';
 export { recalibrateBatchNorm, pathAccuracy } from './path.js';
 export {
-  layerInputShapes, supernetLatencyParts, checkTableFits, searchLatencyTable, latencyVectors, fixedLatency,
+  layerInputShapes,
+  supernetLatencyParts,
+  checkTableFits,
+  searchLatencyTable,
+  latencyVectors,
+  fixedLatency,
 } from './latency.js';

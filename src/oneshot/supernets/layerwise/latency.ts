@@ -4,9 +4,7 @@
 // the supernet, each block timed inside the pass); and the checks that a loaded table fits.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  type LatencyTable, type LatencyTableParts, loadLatencyTable, measureLatencyTable, saveLatencyTable,
-} from '../../../estimate/index.js';
+import { type LatencyTable, type LatencyTableParts, loadLatencyTable, measureLatencyTable, saveLatencyTable } from '../../../estimate/index.js';
 import { type TableOptions } from '../../../estimate/index.js';
 import { full, noGrad, tidy } from '../../../torch/index.js';
 import { type LayerwiseSupernet } from './supernet.js';
@@ -17,15 +15,17 @@ export function layerInputShapes(net: LayerwiseSupernet, size: number): { layers
   const wasTraining = net.training;
   net.eval();
   try {
-    return tidy(() => noGrad(() => {
-      let h = net.stem.forward(full([1, net.inChannels, size, size], 0.5));
-      const layers: number[][] = [];
-      for (const cell of net.searchable) {
-        layers.push(h.shape.slice(1));
-        h = cell.run(0, h);
-      }
-      return { layers, head: h.shape.slice(1) };
-    }));
+    return tidy(() =>
+      noGrad(() => {
+        let h = net.stem.forward(full([1, net.inChannels, size, size], 0.5));
+        const layers: number[][] = [];
+        for (const cell of net.searchable) {
+          layers.push(h.shape.slice(1));
+          h = cell.run(0, h);
+        }
+        return { layers, head: h.shape.slice(1) };
+      }),
+    );
   } finally {
     net.train(wasTraining);
   }
@@ -51,11 +51,15 @@ export function supernetLatencyParts(net: LayerwiseSupernet, size: number): Late
 /** Throws unless `table` has an entry for every candidate of every layer of `net`. */
 export function checkTableFits(table: LatencyTable, net: LayerwiseSupernet, where: string): void {
   if (table.space !== net.space || table.layers.length !== net.searchable.length) {
-    throw new OneShotError(`the latency table ${where} is for '${table.space}' with ${table.layers.length} layers, not this ${net.space} supernet with ${net.searchable.length}; measure one for this search`, 'invalid-option');
+    throw new OneShotError(
+      `the latency table ${where} is for '${table.space}' with ${table.layers.length} layers, not this ${net.space} supernet with ${net.searchable.length}; measure one for this search`,
+      'invalid-option',
+    );
   }
   net.searchable.forEach((cell, i) => {
     const missing = cell.choices.filter((c) => table.layers[i]!.ms[c] === undefined);
-    if (missing.length) throw new OneShotError(`the latency table ${where} has no entry for ${missing.join(', ')} at layer ${i}; measure one for this search`, 'invalid-option');
+    if (missing.length)
+      throw new OneShotError(`the latency table ${where} has no entry for ${missing.join(', ')} at layer ${i}; measure one for this search`, 'invalid-option');
   });
 }
 
@@ -63,7 +67,10 @@ export function checkTableFits(table: LatencyTable, net: LayerwiseSupernet, wher
  * The table a search uses: the one at `path` when given, else the one saved in the workdir by
  * an earlier run (so a resumed search keeps its table), else one measured now and saved there.
  */
-export function searchLatencyTable(net: LayerwiseSupernet, o: { path: string; saveTo: string; size: number; log?: (l: string) => void } & TableOptions): LatencyTable {
+export function searchLatencyTable(
+  net: LayerwiseSupernet,
+  o: { path: string; saveTo: string; size: number; log?: (l: string) => void } & TableOptions,
+): LatencyTable {
   const from = o.path || (existsSync(o.saveTo) ? o.saveTo : '');
   if (from) {
     const t = loadLatencyTable(from);
@@ -72,7 +79,12 @@ export function searchLatencyTable(net: LayerwiseSupernet, o: { path: string; sa
   }
   o.log?.(`measuring the latency table of ${net.space} at ${o.size}x${o.size} on this machine (${o.method ?? 'in-context'}, ${o.clock ?? 'wall'} clock)`);
   const t = measureLatencyTable(supernetLatencyParts(net, o.size), {
-    warmup: o.warmup, repeats: o.repeats, clock: o.clock, statistic: o.statistic, method: o.method, seed: o.seed,
+    warmup: o.warmup,
+    repeats: o.repeats,
+    clock: o.clock,
+    statistic: o.statistic,
+    method: o.method,
+    seed: o.seed,
   });
   mkdirSync(dirname(o.saveTo), { recursive: true });
   saveLatencyTable(o.saveTo, t);

@@ -12,7 +12,10 @@ export class SupernetLayer extends Module implements Layer {
   /** the candidate `forward` runs when the layer is used on its own */
   active = 0;
 
-  constructor(readonly choices: readonly string[], make: (name: string) => LayerModule) {
+  constructor(
+    readonly choices: readonly string[],
+    make: (name: string) => LayerModule,
+  ) {
     super();
     this.candidates = choices.map((c, i) => this.child(String(i), make(c)));
   }
@@ -31,7 +34,10 @@ export class SupernetLayer extends Module implements Layer {
 
 /** The fixed end of the network: features → global average pooling → logits. */
 export class PoolHead extends Module implements Layer {
-  constructor(readonly out: LayerModule, readonly classifier: LayerModule) {
+  constructor(
+    readonly out: LayerModule,
+    readonly classifier: LayerModule,
+  ) {
     super();
     this.child('out', out);
     this.child('classifier', classifier);
@@ -111,7 +117,9 @@ export class LayerwiseSupernet extends Module {
   checkPath(path: readonly number[]): void {
     const layers = this.searchable;
     if (path.length !== layers.length || !path.every((k, i) => Number.isInteger(k) && k >= 0 && k < layers[i]!.candidates.length)) {
-      throw new RangeError(`a path of the ${this.space} supernet picks one of each layer's ${layers.map((l) => l.candidates.length).join('/')} candidates; got [${path.join(', ')}]`);
+      throw new RangeError(
+        `a path of the ${this.space} supernet picks one of each layer's ${layers.map((l) => l.candidates.length).join('/')} candidates; got [${path.join(', ')}]`,
+      );
     }
   }
 
@@ -124,7 +132,10 @@ export class LayerwiseSupernet extends Module {
 
 /** One path through a supernet as a Layer (the supernet is its only child). */
 export class PathNetwork extends Module implements Layer {
-  constructor(readonly supernet: LayerwiseSupernet, readonly path: readonly number[]) {
+  constructor(
+    readonly supernet: LayerwiseSupernet,
+    readonly path: readonly number[],
+  ) {
     super();
     this.child('supernet', supernet);
   }
