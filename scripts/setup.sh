@@ -49,6 +49,9 @@ if [ -z "${NASFORGE_SKIP_PG:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; t
   fi
 fi
 
+# onnxruntime-node's install script would download GPU binaries (no network for that here, and
+# its CPU binding ships in the package): skip it whatever npm does with allowScripts.
+export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
